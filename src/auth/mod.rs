@@ -1,0 +1,4 @@
+//! Passwords, sessions, CSRF, the current user and role extractors.
+
+pub mod password;
+pub mod session;

@@ -1,0 +1,26 @@
+//! Parsed domain types: once a value is one of these, it is valid.
+
+mod email;
+mod level;
+mod money;
+mod slug;
+mod status;
+mod time_zone;
+
+pub use email::Email;
+pub use level::{Commitment, Level};
+pub use money::Money;
+pub use slug::Slug;
+pub use status::{DeveloperStatus, Role, VettingStage};
+pub use time_zone::TimeZone;
+
+/// Why a piece of input was refused, phrased for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}

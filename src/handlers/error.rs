@@ -1,0 +1,128 @@
+//! The web layer's error type: every failure becomes a friendly page with the right status.
+
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::db::DbError;
+use crate::views::Layout;
+use crate::views::errors::ErrorPage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Query(diesel::result::Error::NotFound) => AppError::NotFound,
+            DbError::Pool(_) | DbError::Connect(_) => AppError::Unavailable(e),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::from(DbError::Query(e))
+    }
+}
+
+/// Renders the error page for `status`; `detail` replaces the standard message.
+pub fn error_page(status: StatusCode, detail: Option<String>) -> HttpResponse {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let page = ErrorPage::for_status(Layout::bare(title), status.as_u16(), detail);
+    match page.render() {
+        Ok(html) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            HttpResponse::build(status).body(title.to_owned())
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse<BoxBody> {
+        let status = self.status_code();
+        if status.is_server_error() {
+            // The whole cause chain, once, where operators look.
+            tracing::error!(status = status.as_u16(), error = %format!("{:#}", anyhow_chain(self)), "request failed");
+        }
+        let detail = match self {
+            AppError::BadRequest(message) => Some(message.clone()),
+            _ => None,
+        };
+        error_page(status, detail)
+    }
+}
+
+fn anyhow_chain(error: &AppError) -> anyhow::Error {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    anyhow::anyhow!(text)
+}
+
+/// Middleware hook: actix's own error responses (bad query strings, payload errors,
+/// unmatched methods) are plain text; give them the same friendly page.
+pub fn render_plain_errors<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    // Only actix's bare responses (no body type, or plain text) are replaced: our own HTML
+    // pages and JSON answers (health checks) pass through untouched.
+    let is_plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    let is_fragment_request = res.request().headers().contains_key("hx-request");
+    if !is_plain || is_fragment_request || res.request().path().starts_with("/static/") {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, original) = res.into_parts();
+    let mut page = error_page(status, None);
+    // Keep headers such as Retry-After and Allow that the original response carried.
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    page.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, page).map_into_right_body(),
+    ))
+}

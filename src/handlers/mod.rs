@@ -1,0 +1,9 @@
+//! Thin handlers: parse the request, call a service, render a view or redirect.
+
+pub mod context;
+pub mod error;
+pub mod health;
+pub mod pages;
+
+pub use context::PageContext;
+pub use error::AppError;

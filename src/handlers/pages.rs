@@ -1,0 +1,48 @@
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+
+use super::error::error_page;
+use super::{AppError, PageContext};
+use crate::services::pricing::{self, TRIAL_DAYS};
+use crate::views::pages::{LandingPage, PlanTier, PricingPage};
+
+async fn plan_tiers(ctx: &PageContext) -> Result<Vec<PlanTier>, AppError> {
+    let tiers = ctx
+        .state
+        .db
+        .run(|conn| pricing::tiers(conn).map_err(|e| AppError::Internal(e.into())))
+        .await?;
+    Ok(tiers.iter().map(PlanTier::from).collect())
+}
+
+pub async fn landing(ctx: PageContext) -> Result<LandingPage, AppError> {
+    let tiers = plan_tiers(&ctx).await?;
+    Ok(LandingPage {
+        layout: ctx.layout("", "home"),
+        tiers,
+        trial_days: TRIAL_DAYS,
+    })
+}
+
+pub async fn pricing(ctx: PageContext) -> Result<PricingPage, AppError> {
+    let tiers = plan_tiers(&ctx).await?;
+    let from_prices: Vec<String> = tiers
+        .iter()
+        .map(|t| format!("{} from {}", t.level, t.part_time))
+        .collect();
+    let description = format!(
+        "Fixed monthly prices per developer level: {}. Free {TRIAL_DAYS}-day trial, no placement fees.",
+        from_prices.join(", ")
+    );
+    let layout = ctx.layout_with("Pricing", &description, "pricing");
+    Ok(PricingPage {
+        layout,
+        tiers,
+        trial_days: TRIAL_DAYS,
+    })
+}
+
+/// Anything no route matched.
+pub async fn not_found() -> HttpResponse {
+    error_page(StatusCode::NOT_FOUND, None)
+}

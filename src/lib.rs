@@ -1,0 +1,13 @@
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod handlers;
+pub mod models;
+pub mod routes;
+pub mod schema;
+pub mod services;
+pub mod startup;
+pub mod telemetry;
+pub mod views;

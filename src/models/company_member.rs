@@ -1,0 +1,38 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::schema::company_members;
+
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = company_members)]
+pub struct CompanyMemberRow {
+    pub id: i32,
+    pub company_id: i32,
+    pub user_id: i32,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = company_members)]
+pub struct NewCompanyMember {
+    pub company_id: i32,
+    pub user_id: i32,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewCompanyMember) -> QueryResult<CompanyMemberRow> {
+    diesel::insert_into(company_members::table)
+        .values(new)
+        .returning(company_members::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_by_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Option<CompanyMemberRow>> {
+    company_members::table
+        .filter(company_members::user_id.eq(user_id))
+        .first(conn)
+        .optional()
+}

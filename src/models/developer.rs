@@ -1,0 +1,97 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::schema::developers;
+
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = developers)]
+pub struct DeveloperRow {
+    pub id: i32,
+    pub user_id: i32,
+    pub slug: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub headline: String,
+    pub bio: String,
+    pub country_code: String,
+    pub time_zone: String,
+    pub years_experience: i32,
+    pub commitment: String,
+    pub level: Option<String>,
+    pub status: String,
+    pub vetting_stage: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub paused_reason: Option<String>,
+    pub available_from: Option<NaiveDate>,
+    pub availability_confirmed_at: Option<NaiveDateTime>,
+    pub github_url: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub website_url: Option<String>,
+    pub avatar_path: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub rejection_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = developers)]
+pub struct NewDeveloper {
+    pub id: i32,
+    pub user_id: i32,
+    pub slug: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub headline: String,
+    pub bio: String,
+    pub country_code: String,
+    pub time_zone: String,
+    pub years_experience: i32,
+    pub commitment: String,
+    pub level: Option<String>,
+    pub status: String,
+    pub vetting_stage: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub available_from: Option<NaiveDate>,
+    pub availability_confirmed_at: Option<NaiveDateTime>,
+    pub github_url: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub website_url: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub rejection_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloper]) -> QueryResult<usize> {
+    crate::insert_batch!(conn, developers::table, rows)
+}
+
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<DeveloperRow>> {
+    developers::table
+        .filter(developers::slug.eq(slug))
+        .first(conn)
+        .optional()
+}
+
+pub fn max_id(conn: &mut DbConn) -> QueryResult<i32> {
+    developers::table
+        .select(diesel::dsl::max(developers::id))
+        .first::<Option<i32>>(conn)
+        .map(|m| m.unwrap_or(0))
+}
+
+/// The slugs among `candidates` that already exist.
+pub fn existing_slugs(conn: &mut DbConn, candidates: &[String]) -> QueryResult<Vec<String>> {
+    developers::table
+        .filter(developers::slug.eq_any(candidates))
+        .select(developers::slug)
+        .load(conn)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    developers::table.count().get_result(conn)
+}

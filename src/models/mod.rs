@@ -1,0 +1,17 @@
+//! One file per table: the row types and the queries on that table, returning `QueryResult`.
+
+pub mod company;
+pub mod company_member;
+pub mod developer;
+pub mod developer_skill;
+pub mod experience;
+pub mod plan;
+pub mod skill;
+pub mod user;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+
+/// The current time as stored: UTC, microsecond precision (what both backends keep).
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

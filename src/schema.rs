@@ -1,0 +1,133 @@
+// @generated-style diesel schema: mirrors migrations/{sqlite,postgres}.
+// tests/it/schema.rs checks that every table and column here exists in both backends.
+
+diesel::table! {
+    companies (id) {
+        id -> Integer,
+        name -> Text,
+        slug -> Text,
+        time_zone -> Text,
+        website -> Nullable<Text>,
+        about -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_members (id) {
+        id -> Integer,
+        company_id -> Integer,
+        user_id -> Integer,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    developer_skills (developer_id, skill_id) {
+        developer_id -> Integer,
+        skill_id -> Integer,
+        years -> Integer,
+    }
+}
+
+diesel::table! {
+    developers (id) {
+        id -> Integer,
+        user_id -> Integer,
+        slug -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        headline -> Text,
+        bio -> Text,
+        country_code -> Text,
+        time_zone -> Text,
+        years_experience -> Integer,
+        commitment -> Text,
+        level -> Nullable<Text>,
+        status -> Text,
+        vetting_stage -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        paused_reason -> Nullable<Text>,
+        available_from -> Nullable<Date>,
+        availability_confirmed_at -> Nullable<Timestamp>,
+        github_url -> Nullable<Text>,
+        linkedin_url -> Nullable<Text>,
+        website_url -> Nullable<Text>,
+        avatar_path -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    experiences (id) {
+        id -> Integer,
+        developer_id -> Integer,
+        company_name -> Text,
+        title -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        summary -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Integer,
+        level -> Text,
+        commitment -> Text,
+        hours_per_month -> Integer,
+        price_cents -> BigInt,
+        currency -> Text,
+        stripe_lookup_key -> Text,
+    }
+}
+
+diesel::table! {
+    skills (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        email_verified_at -> Nullable<Timestamp>,
+        session_version -> Integer,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(company_members -> companies (company_id));
+diesel::joinable!(company_members -> users (user_id));
+diesel::joinable!(developer_skills -> developers (developer_id));
+diesel::joinable!(developer_skills -> skills (skill_id));
+diesel::joinable!(developers -> users (user_id));
+diesel::joinable!(experiences -> developers (developer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    companies,
+    company_members,
+    developer_skills,
+    developers,
+    experiences,
+    plans,
+    skills,
+    users,
+);

@@ -1,0 +1,5 @@
+//! Use cases that span tables, mail and billing.
+
+pub mod accounts;
+pub mod pricing;
+pub mod seed;

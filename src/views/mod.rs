@@ -1,0 +1,8 @@
+//! askama view structs, one per template, and the layout context every page shares.
+
+pub mod assets;
+pub mod errors;
+pub mod layout;
+pub mod pages;
+
+pub use layout::{Flash, Layout, NavUser};

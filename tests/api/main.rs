@@ -1,0 +1,10 @@
+//! Black-box tests: each spawns the app on port 0 against a fresh database — a temporary
+//! SQLite file, or a fresh PostgreSQL database when `LADDER_TEST_POSTGRES_URL` is set.
+
+mod helpers;
+
+mod health;
+mod pages;
+mod schema;
+mod seed;
+mod settings;

@@ -1,0 +1,194 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use ladder::db::DbConn;
+use ladder::models::developer::DeveloperRow;
+use ladder::models::experience::ExperienceRow;
+use ladder::schema::{
+    companies, company_members, developer_skills, developers, experiences, skills, users,
+};
+use ladder::services::seed::{DEMO_ADMIN_EMAIL, SeedOptions, seed};
+
+use crate::helpers::spawn_app;
+
+fn fixed_now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(8, 30, 0)
+        .unwrap()
+}
+
+fn options(developers: usize) -> SeedOptions {
+    SeedOptions {
+        developers,
+        now: fixed_now(),
+        progress: false,
+    }
+}
+
+/// Everything the seed writes, except password hashes (random for the demo accounts).
+fn dump(conn: &mut DbConn) -> Vec<String> {
+    let mut out = Vec::new();
+    let u: Vec<(i32, String, String, String, Option<NaiveDateTime>)> = users::table
+        .select((
+            users::id,
+            users::email,
+            users::name,
+            users::role,
+            users::email_verified_at,
+        ))
+        .order(users::id)
+        .load(conn)
+        .unwrap();
+    out.extend(u.iter().map(|r| format!("{r:?}")));
+    let c: Vec<(i32, String, String, String)> = companies::table
+        .select((
+            companies::id,
+            companies::slug,
+            companies::name,
+            companies::time_zone,
+        ))
+        .order(companies::id)
+        .load(conn)
+        .unwrap();
+    out.extend(c.iter().map(|r| format!("{r:?}")));
+    let m: Vec<(i32, i32, String)> = company_members::table
+        .select((
+            company_members::company_id,
+            company_members::user_id,
+            company_members::role,
+        ))
+        .order(company_members::id)
+        .load(conn)
+        .unwrap();
+    out.extend(m.iter().map(|r| format!("{r:?}")));
+    let s: Vec<(i32, String)> = skills::table
+        .select((skills::id, skills::slug))
+        .order(skills::id)
+        .load(conn)
+        .unwrap();
+    out.extend(s.iter().map(|r| format!("{r:?}")));
+    let d: Vec<DeveloperRow> = developers::table.order(developers::id).load(conn).unwrap();
+    out.extend(d.iter().map(|r| format!("{r:?}")));
+    let ds: Vec<(i32, i32, i32)> = developer_skills::table
+        .select((
+            developer_skills::developer_id,
+            developer_skills::skill_id,
+            developer_skills::years,
+        ))
+        .order((developer_skills::developer_id, developer_skills::skill_id))
+        .load(conn)
+        .unwrap();
+    out.extend(ds.iter().map(|r| format!("{r:?}")));
+    let e: Vec<ExperienceRow> = experiences::table
+        .order(experiences::id)
+        .load(conn)
+        .unwrap();
+    out.extend(e.iter().map(|r| format!("{r:?}")));
+    out
+}
+
+#[tokio::test]
+async fn seeding_is_deterministic_and_idempotent() {
+    let first = spawn_app().await;
+    let second = spawn_app().await;
+
+    let (report, dump_a) = first
+        .with_conn(|conn| {
+            let report = seed(conn, &options(200)).unwrap();
+            (report, dump(conn))
+        })
+        .await;
+    assert_eq!(report.developers_added, 200);
+    assert!(
+        report.skills_added >= 100,
+        "a real skills catalogue: {}",
+        report.skills_added
+    );
+    assert_eq!(report.companies_added, 8);
+    let roles: Vec<&str> = report.credentials.iter().map(|c| c.role).collect();
+    assert!(roles.contains(&"admin") && roles.contains(&"company") && roles.contains(&"developer"));
+
+    // The same seed in another database gives the same rows.
+    let dump_b = second
+        .with_conn(|conn| {
+            seed(conn, &options(200)).unwrap();
+            dump(conn)
+        })
+        .await;
+    assert_eq!(dump_a, dump_b, "seed is not deterministic");
+
+    // Running it again changes nothing and shows no new credentials.
+    let (again, dump_c) = first
+        .with_conn(|conn| {
+            let report = seed(conn, &options(200)).unwrap();
+            (report, dump(conn))
+        })
+        .await;
+    assert_eq!(
+        (
+            again.skills_added,
+            again.companies_added,
+            again.developers_added
+        ),
+        (0, 0, 0)
+    );
+    assert!(again.credentials.is_empty());
+    assert_eq!(dump_a, dump_c, "a second seed changed data");
+
+    // Growing the catalogue adds only the missing developers.
+    let grown = first
+        .with_conn(|conn| seed(conn, &options(260)).unwrap())
+        .await;
+    assert_eq!(grown.developers_added, 60);
+}
+
+#[tokio::test]
+async fn the_demo_catalogue_covers_every_level_and_stage() {
+    let app = spawn_app().await;
+    let (levels, statuses, stages, admin) = app
+        .with_conn(|conn| {
+            seed(conn, &options(200)).unwrap();
+            let levels: Vec<Option<String>> = developers::table
+                .select(developers::level)
+                .distinct()
+                .load(conn)
+                .unwrap();
+            let statuses: Vec<String> = developers::table
+                .select(developers::status)
+                .distinct()
+                .load(conn)
+                .unwrap();
+            let stages: Vec<Option<String>> = developers::table
+                .select(developers::vetting_stage)
+                .distinct()
+                .load(conn)
+                .unwrap();
+            let admin: i64 = users::table
+                .filter(users::email.eq(DEMO_ADMIN_EMAIL))
+                .filter(users::role.eq("admin"))
+                .count()
+                .get_result(conn)
+                .unwrap();
+            (levels, statuses, stages, admin)
+        })
+        .await;
+    for level in ["L1", "L2", "L3"] {
+        assert!(
+            levels.contains(&Some(level.to_owned())),
+            "no {level} developer"
+        );
+    }
+    for status in ["draft", "submitted", "in_review", "approved", "rejected"] {
+        assert!(
+            statuses.iter().any(|s| s == status),
+            "no {status} developer"
+        );
+    }
+    for stage in ["screening", "technical", "interview", "decision"] {
+        assert!(
+            stages.contains(&Some(stage.to_owned())),
+            "no developer at {stage}"
+        );
+    }
+    assert_eq!(admin, 1);
+}
