@@ -1,4 +1,4 @@
-//! The `ladder` command line: serve | migrate | seed | admin create.
+//! The `ladder` command line: serve | worker | migrate | seed | jobs | mail | admin.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -7,11 +7,19 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::auth::password::NewPassword;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::domain::Email;
+use crate::jobs::{JobContext, Worker, WorkerConfig};
+use crate::mail::templates::MailCheck;
+use crate::mail::{self, Mailer};
 use crate::models;
 use crate::services::accounts::{self, AdminOutcome};
+use crate::services::outbox::{self, RetryOutcome};
 use crate::services::seed::{self, Credential, DEFAULT_DEVELOPERS, SeedOptions};
 use crate::startup::{Application, connect_and_migrate};
 use crate::telemetry;
@@ -51,10 +59,49 @@ enum Command {
         #[arg(long, default_value_t = DEFAULT_DEVELOPERS)]
         developers: usize,
     },
+    /// Run the background job worker on its own (mail, Stripe syncs), until SIGINT/SIGTERM.
+    Worker,
+    /// Inspect and retry background jobs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Check the mail settings.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Administer accounts.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// List recent jobs, newest first.
+    List {
+        /// Only jobs in this state: queued, running, done or dead.
+        #[arg(long)]
+        status: Option<String>,
+        /// How many to show.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Put a dead job back in the queue with a fresh set of attempts.
+    Retry {
+        /// The job's id (from `ladder jobs list`).
+        id: i32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Send a test message to EMAIL through the configured transport and report the result.
+    Check {
+        /// Where to send the test message.
+        email: String,
     },
 }
 
@@ -102,6 +149,57 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = runtime.block_on(connect_and_migrate(&settings))?;
             seed_and_report(&db, developers, std::io::stderr().is_terminal())
         }
+        Command::Worker => runtime.block_on(run_worker(settings)),
+        Command::Jobs { command } => {
+            let db = runtime.block_on(connect_and_migrate(&settings))?;
+            let mut conn = db.get()?;
+            match command {
+                JobsCommand::List { status, limit } => {
+                    if status
+                        .as_deref()
+                        .is_some_and(|s| !["queued", "running", "done", "dead"].contains(&s))
+                    {
+                        bail!("--status must be queued, running, done or dead");
+                    }
+                    let jobs = outbox::list_jobs(&mut conn, status.as_deref(), limit)?;
+                    if jobs.is_empty() {
+                        println!("No jobs.");
+                        return Ok(());
+                    }
+                    println!(
+                        "{:>6}  {:<8} {:<14} {:>8}  {:<20} last error",
+                        "id", "status", "kind", "attempts", "run at (UTC)"
+                    );
+                    for j in jobs {
+                        println!(
+                            "{:>6}  {:<8} {:<14} {:>4}/{:<3}  {:<20} {}",
+                            j.id,
+                            j.status,
+                            j.kind,
+                            j.attempts,
+                            j.max_attempts,
+                            j.run_at.format("%Y-%m-%d %H:%M:%S"),
+                            j.last_error.unwrap_or_default()
+                        );
+                    }
+                }
+                JobsCommand::Retry { id } => match outbox::retry_job(&mut conn, id) {
+                    Ok(RetryOutcome::Requeued) => println!("Job {id} is queued again."),
+                    Ok(RetryOutcome::NotDead) => {
+                        bail!("job {id} is not dead; only dead jobs are retried")
+                    }
+                    Err(diesel::result::Error::NotFound) => bail!("there is no job {id}"),
+                    Err(e) => return Err(e.into()),
+                },
+            }
+            Ok(())
+        }
+        Command::Mail {
+            command: MailCommand::Check { email },
+        } => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            runtime.block_on(mail_check(settings, email))
+        }
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -127,12 +225,86 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: Settings, _with_worker: bool) -> anyhow::Result<()> {
+fn job_context(settings: &Settings, db: Db) -> anyhow::Result<Arc<JobContext>> {
+    Ok(Arc::new(JobContext {
+        db,
+        mailer: Mailer::from_settings(settings)?,
+        settings: Arc::new(settings.clone()),
+    }))
+}
+
+async fn run_worker(settings: Settings) -> anyhow::Result<()> {
+    let db = connect_and_migrate(&settings).await?;
+    let worker = Worker::new(job_context(&settings, db)?, WorkerConfig::default());
+    let (stop, stopped) = watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    shutdown_signal().await;
+    tracing::info!("stopping the worker after its current job");
+    let _ = stop.send(true);
+    running.await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler installs");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+async fn mail_check(settings: Settings, to: Email) -> anyhow::Result<()> {
+    let db = connect_and_migrate(&settings).await?;
+    let ctx = job_context(&settings, db.clone())?;
+    let message = MailCheck {
+        base_url: settings.base_url_str().into(),
+        transport: ctx.mailer.transport_name().into(),
+    }
+    .email(to.as_str())?;
+    let from = settings.mail_from.clone();
+    let queued = db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| mail::queue(conn, &from, message))
+                .map_err(DbError::from)
+        })
+        .await?;
+    let worker = Worker::new(ctx, WorkerConfig::default());
+    worker.run_until_idle().await?;
+    let id = queued.id;
+    let row = db
+        .run(move |conn| models::email::find(conn, id).map_err(DbError::from))
+        .await?;
+    match row.status.as_str() {
+        "sent" => println!("Sent to {to} via {}.", row.transport.unwrap_or_default()),
+        _ => {
+            let error = db
+                .run(move |conn| {
+                    models::job::find(conn, queued.job_id.unwrap_or_default())
+                        .map_err(DbError::from)
+                })
+                .await?
+                .last_error
+                .unwrap_or_default();
+            bail!("not delivered yet ({error}); the worker will retry it (`ladder jobs list`)");
+        }
+    }
+    Ok(())
+}
+
+async fn serve(settings: Settings, with_worker: bool) -> anyhow::Result<()> {
     let base = settings.base_url_str().to_owned();
+    let worker_ctx = with_worker.then(|| settings.clone());
     let app = Application::build(settings).await?;
     let db = app.db().clone();
     let empty = db
-        .run(|conn| models::user::max_id(conn).map_err(crate::db::DbError::from))
+        .run(|conn| models::user::max_id(conn).map_err(DbError::from))
         .await?
         == 0;
     if empty {
@@ -141,10 +313,25 @@ async fn serve(settings: Settings, _with_worker: bool) -> anyhow::Result<()> {
         tokio::task::spawn_blocking(move || seed_and_report(&seed_db, DEFAULT_DEVELOPERS, false))
             .await??;
     }
+    let (stop_worker, worker_stopped) = watch::channel(false);
+    let worker = match worker_ctx {
+        Some(settings) => {
+            let worker = Worker::new(job_context(&settings, db.clone())?, WorkerConfig::default());
+            Some(tokio::spawn(worker.run(worker_stopped)))
+        }
+        None => None,
+    };
     tracing::info!(port = app.port(), url = %base, "Ladder is serving");
     println!("Ladder is serving at {base}");
-    app.run_until_stopped().await?;
+    // actix stops on SIGINT/SIGTERM after in-flight requests finish; then the worker
+    // finishes its current job.
+    let served = app.run_until_stopped().await;
+    let _ = stop_worker.send(true);
+    if let Some(worker) = worker {
+        worker.await?;
+    }
     tracing::info!("server stopped");
+    served?;
     Ok(())
 }
 

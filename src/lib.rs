@@ -4,6 +4,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod handlers;
+pub mod jobs;
+pub mod mail;
 pub mod models;
 pub mod routes;
 pub mod schema;

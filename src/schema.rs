@@ -114,11 +114,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_attachments (id) {
+        id -> Integer,
+        email_id -> Integer,
+        filename -> Text,
+        content_type -> Text,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    emails (id) {
+        id -> Integer,
+        message_id -> Text,
+        kind -> Text,
+        to_address -> Text,
+        from_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        status -> Text,
+        transport -> Nullable<Text>,
+        job_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Integer,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> Timestamp,
+        locked_at -> Nullable<Timestamp>,
+        locked_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
 diesel::joinable!(developer_skills -> developers (developer_id));
 diesel::joinable!(developer_skills -> skills (skill_id));
 diesel::joinable!(developers -> users (user_id));
+diesel::joinable!(email_attachments -> emails (email_id));
+diesel::joinable!(emails -> jobs (job_id));
 diesel::joinable!(experiences -> developers (developer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -126,7 +175,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     company_members,
     developer_skills,
     developers,
+    email_attachments,
+    emails,
     experiences,
+    jobs,
     plans,
     skills,
     users,

@@ -1,5 +1,6 @@
 //! Use cases that span tables, mail and billing.
 
 pub mod accounts;
+pub mod outbox;
 pub mod pricing;
 pub mod seed;

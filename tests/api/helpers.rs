@@ -96,6 +96,7 @@ pub fn test_settings(
 
 pub struct TestApp {
     pub address: String,
+    pub settings: std::sync::Arc<Settings>,
     pub client: reqwest::Client,
     pub db: Db,
     pub database: TestDatabase,
@@ -110,7 +111,9 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (database, url) = TestDatabase::create();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let settings = test_settings(&url, data_dir.path(), extra);
-    let app = Application::build(settings).await.expect("app builds");
+    let app = Application::build(settings.clone())
+        .await
+        .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
@@ -121,6 +124,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .unwrap();
     TestApp {
         address,
+        settings: std::sync::Arc::new(settings),
         client,
         db,
         database,
@@ -159,5 +163,53 @@ impl TestApp {
         })
         .await
         .unwrap()
+    }
+}
+
+impl TestApp {
+    /// A worker over this app's database with the given mailer; retries are immediate-ish
+    /// so tests can drive them without sleeping.
+    pub fn worker(&self, mailer: ladder::mail::Mailer) -> ladder::jobs::Worker {
+        self.worker_with(mailer, fast_retries())
+    }
+
+    pub fn worker_with(
+        &self,
+        mailer: ladder::mail::Mailer,
+        config: ladder::jobs::WorkerConfig,
+    ) -> ladder::jobs::Worker {
+        let ctx = ladder::jobs::JobContext {
+            db: self.db.clone(),
+            mailer,
+            settings: self.settings.clone(),
+        };
+        ladder::jobs::Worker::new(std::sync::Arc::new(ctx), config)
+    }
+
+    /// The worker `ladder serve` would run for these settings (mailbox or SMTP).
+    pub fn configured_worker(&self) -> ladder::jobs::Worker {
+        self.worker(ladder::mail::Mailer::from_settings(&self.settings).expect("mailer"))
+    }
+
+    /// Makes every queued job due now (instead of waiting out its backoff).
+    pub async fn make_jobs_due(&self) {
+        self.with_conn(|conn| {
+            use diesel::prelude::*;
+            use ladder::schema::jobs;
+            diesel::update(jobs::table.filter(jobs::status.eq("queued")))
+                .set(jobs::run_at.eq(ladder::models::now()))
+                .execute(conn)
+                .unwrap();
+        })
+        .await;
+    }
+}
+
+pub fn fast_retries() -> ladder::jobs::WorkerConfig {
+    ladder::jobs::WorkerConfig {
+        poll_interval: std::time::Duration::from_millis(20),
+        backoff_base: chrono::Duration::milliseconds(1),
+        backoff_max: chrono::Duration::milliseconds(5),
+        lease: chrono::Duration::minutes(10),
     }
 }

@@ -2,8 +2,11 @@
 //! SQLite file, or a fresh PostgreSQL database when `LADDER_TEST_POSTGRES_URL` is set.
 
 mod helpers;
+mod smtp_sink;
 
 mod health;
+mod jobs;
+mod mail;
 mod pages;
 mod schema;
 mod seed;

@@ -1,0 +1,3 @@
+DROP TABLE email_attachments;
+DROP TABLE emails;
+DROP TABLE jobs;

@@ -1,0 +1,191 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Text, Timestamp};
+
+use crate::db::{DbConn, write_transaction};
+use crate::schema::jobs;
+
+#[derive(Debug, Clone, Queryable, QueryableByName, Identifiable)]
+#[diesel(table_name = jobs)]
+pub struct JobRow {
+    pub id: i32,
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: NaiveDateTime,
+    pub locked_at: Option<NaiveDateTime>,
+    pub locked_by: Option<String>,
+    pub last_error: Option<String>,
+    pub dedupe_key: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = jobs)]
+pub struct NewJob {
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub max_attempts: i32,
+    pub run_at: NaiveDateTime,
+    pub dedupe_key: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewJob) -> QueryResult<JobRow> {
+    diesel::insert_into(jobs::table)
+        .values(new)
+        .returning(jobs::all_columns)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<JobRow> {
+    jobs::table.find(id).first(conn)
+}
+
+pub fn find_by_dedupe_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<JobRow>> {
+    jobs::table
+        .filter(jobs::dedupe_key.eq(key))
+        .first(conn)
+        .optional()
+}
+
+/// Most recent first, optionally only one status.
+pub fn list(conn: &mut DbConn, status: Option<&str>, limit: i64) -> QueryResult<Vec<JobRow>> {
+    let mut query = jobs::table.order(jobs::id.desc()).limit(limit).into_boxed();
+    if let Some(status) = status {
+        query = query.filter(jobs::status.eq(status.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// Takes the oldest due job and marks it running for `worker`. On PostgreSQL concurrent
+/// workers skip each other's locked rows (`FOR UPDATE SKIP LOCKED`); on SQLite the claim
+/// runs under the database's single write lock (`BEGIN IMMEDIATE`).
+pub fn claim_next(
+    conn: &mut DbConn,
+    worker: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<JobRow>> {
+    write_transaction(conn, |conn| match conn {
+        DbConn::Pg(pg) => diesel::sql_query(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = $1, \
+                 locked_by = $2, updated_at = $1 \
+             WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 \
+                         ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             RETURNING *",
+        )
+        .bind::<Timestamp, _>(now)
+        .bind::<Text, _>(worker)
+        .get_result::<JobRow>(pg)
+        .optional(),
+        DbConn::Sqlite(_) => {
+            let due: Option<i32> = jobs::table
+                .filter(jobs::status.eq("queued"))
+                .filter(jobs::run_at.le(now))
+                .order((jobs::run_at.asc(), jobs::id.asc()))
+                .select(jobs::id)
+                .first(conn)
+                .optional()?;
+            let Some(id) = due else { return Ok(None) };
+            diesel::update(jobs::table.find(id).filter(jobs::status.eq("queued")))
+                .set((
+                    jobs::status.eq("running"),
+                    jobs::attempts.eq(jobs::attempts + 1),
+                    jobs::locked_at.eq(Some(now)),
+                    jobs::locked_by.eq(Some(worker)),
+                    jobs::updated_at.eq(now),
+                ))
+                .returning(jobs::all_columns)
+                .get_result(conn)
+                .optional()
+        }
+    })
+}
+
+pub fn mark_done(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq("done"),
+            jobs::locked_at.eq(None::<NaiveDateTime>),
+            jobs::locked_by.eq(None::<String>),
+            jobs::finished_at.eq(Some(now)),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Records a failure: back in the queue at `retry_at`, or dead when that is `None`.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: i32,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let target = jobs::table.find(id);
+    let common = (
+        jobs::locked_at.eq(None::<NaiveDateTime>),
+        jobs::locked_by.eq(None::<String>),
+        jobs::last_error.eq(Some(error)),
+        jobs::updated_at.eq(now),
+    );
+    match retry_at {
+        Some(at) => diesel::update(target)
+            .set((common, jobs::status.eq("queued"), jobs::run_at.eq(at)))
+            .execute(conn),
+        None => diesel::update(target)
+            .set((
+                common,
+                jobs::status.eq("dead"),
+                jobs::finished_at.eq(Some(now)),
+            ))
+            .execute(conn),
+    }
+}
+
+/// Puts a dead job back in the queue with a fresh set of attempts.
+pub fn retry(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(jobs::table.find(id).filter(jobs::status.eq("dead")))
+        .set((
+            jobs::status.eq("queued"),
+            jobs::attempts.eq(0),
+            jobs::run_at.eq(now),
+            jobs::finished_at.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Jobs left `running` by a worker that died are queued again after their lease expires.
+pub fn release_expired(
+    conn: &mut DbConn,
+    lease_started_before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        jobs::table
+            .filter(jobs::status.eq("running"))
+            .filter(jobs::locked_at.lt(lease_started_before)),
+    )
+    .set((
+        jobs::status.eq("queued"),
+        jobs::locked_at.eq(None::<NaiveDateTime>),
+        jobs::locked_by.eq(None::<String>),
+        jobs::run_at.eq(now),
+        jobs::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
+    jobs::table
+        .filter(jobs::status.eq(status))
+        .count()
+        .get_result(conn)
+}
