@@ -6,17 +6,18 @@ use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
+use crate::auth::current_user::CurrentUser;
 use crate::auth::session;
 use crate::startup::AppState;
 use crate::views::assets::assets;
 use crate::views::layout::SITE_DESCRIPTION;
-use crate::views::{Flash, Layout, NavUser};
+use crate::views::{Flash, Layout};
 
 pub struct PageContext {
     pub session: Session,
     pub state: web::Data<AppState>,
     pub path: String,
-    pub user: Option<NavUser>,
+    pub user: Option<CurrentUser>,
     pub is_htmx: bool,
 }
 
@@ -58,7 +59,7 @@ impl PageContext {
             canonical: settings.absolute_url(&self.path),
             base_url: settings.base_url_str().into(),
             csrf_token: session::csrf_token(&self.session),
-            user: self.user.clone(),
+            user: self.user.as_ref().map(CurrentUser::nav),
             flashes: session::take_flashes(&self.session),
             nav,
             dev_mailbox: !settings.environment.is_production(),
