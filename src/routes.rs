@@ -2,11 +2,40 @@
 
 use actix_web::web;
 
-use crate::handlers::{dev_mailbox, health, pages};
+use crate::handlers::{accounts, dev_mailbox, health, pages};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
         .route("/pricing", web::get().to(pages::pricing))
+        .route("/signup", web::get().to(accounts::signup_form))
+        .route("/signup", web::post().to(accounts::signup))
+        .route("/apply", web::get().to(accounts::apply_form))
+        .route("/apply", web::post().to(accounts::apply))
+        .route("/login", web::get().to(accounts::login_form))
+        .route("/login", web::post().to(accounts::login))
+        .route("/logout", web::post().to(accounts::logout))
+        // `resend` before `{token}`, or it would be read as a token.
+        .route("/verify-email/resend", web::get().to(accounts::resend_form))
+        .route("/verify-email/resend", web::post().to(accounts::resend))
+        .route(
+            "/verify-email/{token}",
+            web::get().to(accounts::verify_email),
+        )
+        .route("/password/forgot", web::get().to(accounts::forgot_form))
+        .route("/password/forgot", web::post().to(accounts::forgot))
+        .route(
+            "/password/reset/{token}",
+            web::get().to(accounts::reset_form),
+        )
+        .route("/password/reset/{token}", web::post().to(accounts::reset))
+        .route("/account", web::get().to(accounts::account))
+        .route("/account/name", web::post().to(accounts::change_name))
+        .route("/account/email", web::post().to(accounts::change_email))
+        .route(
+            "/account/password",
+            web::post().to(accounts::change_password),
+        )
+        .route("/account/delete", web::post().to(accounts::delete_account))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .service(

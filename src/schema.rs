@@ -111,6 +111,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -121,6 +122,19 @@ diesel::table! {
         filename -> Text,
         content_type -> Text,
         content -> Binary,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> Integer,
+        user_id -> Integer,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -167,6 +181,7 @@ diesel::joinable!(developer_skills -> developers (developer_id));
 diesel::joinable!(developer_skills -> skills (skill_id));
 diesel::joinable!(developers -> users (user_id));
 diesel::joinable!(email_attachments -> emails (email_id));
+diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(emails -> jobs (job_id));
 diesel::joinable!(experiences -> developers (developer_id));
 
@@ -176,6 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     developer_skills,
     developers,
     email_attachments,
+    email_tokens,
     emails,
     experiences,
     jobs,

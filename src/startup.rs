@@ -16,9 +16,12 @@ use actix_web::middleware::{
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
+use crate::auth::csrf;
+use crate::auth::rate_limit::RateLimiter;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::handlers::{error, pages};
+use crate::mail::Outbox;
 use crate::views::assets::static_dir;
 use crate::{routes, telemetry};
 
@@ -26,6 +29,8 @@ use crate::{routes, telemetry};
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
+    pub outbox: Outbox,
+    pub rate_limiter: RateLimiter,
 }
 
 pub struct Application {
@@ -139,7 +144,9 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
     let production = settings.environment.is_production();
     let state = web::Data::new(AppState {
         db,
+        outbox: Outbox::from_settings(&settings),
         settings: Arc::new(settings),
+        rate_limiter: RateLimiter::default(),
     });
     let static_root = static_dir();
     let server = HttpServer::new(move || {
@@ -156,7 +163,17 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
             .build();
         App::new()
             .app_data(state.clone())
-            .app_data(web::FormConfig::default().limit(64 * 1024))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(64 * 1024)
+                    .error_handler(|err, _| {
+                        actix_web::error::InternalError::from_response(
+                            err,
+                            error::error_page(actix_web::http::StatusCode::BAD_REQUEST, None),
+                        )
+                        .into()
+                    }),
+            )
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 actix_web::error::InternalError::from_response(
                     err,
@@ -178,6 +195,7 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
             )
             .configure(routes::configure)
             .default_service(web::to(pages::not_found))
+            .wrap(from_fn(csrf::verify))
             .wrap(ErrorHandlers::new().default_handler(error::render_plain_errors))
             .wrap(session)
             .wrap(NormalizePath::new(TrailingSlash::Trim))

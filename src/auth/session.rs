@@ -8,6 +8,34 @@ use crate::views::Flash;
 
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
+const USER_KEY: &str = "uid";
+const VERSION_KEY: &str = "ver";
+
+/// Starts a signed-in session: a fresh cookie (no fixation), the user id, the session
+/// version that a password change or a disable bumps to end it, and a new CSRF token.
+pub fn sign_in(session: &Session, user_id: i32, session_version: i32) {
+    session.renew();
+    session.remove(CSRF_KEY);
+    let _ = session.insert(USER_KEY, user_id);
+    let _ = session.insert(VERSION_KEY, session_version);
+}
+
+/// Keeps this session valid after the user changed their own password.
+pub fn set_version(session: &Session, session_version: i32) {
+    let _ = session.insert(VERSION_KEY, session_version);
+}
+
+/// The (user id, session version) the cookie claims, if any.
+pub fn claimed_user(session: &Session) -> Option<(i32, i32)> {
+    let id = session.get::<i32>(USER_KEY).ok().flatten()?;
+    let version = session.get::<i32>(VERSION_KEY).ok().flatten()?;
+    Some((id, version))
+}
+
+/// Ends the session: the cookie is removed.
+pub fn sign_out(session: &Session) {
+    session.purge();
+}
 
 /// The session's CSRF token, created on first use.
 pub fn csrf_token(session: &Session) -> String {

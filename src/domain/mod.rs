@@ -1,11 +1,12 @@
 //! Parsed domain types: once a value is one of these, it is valid.
 
+pub mod country;
 mod email;
 mod level;
 mod money;
 mod slug;
 mod status;
-mod time_zone;
+pub mod time_zone;
 
 pub use email::Email;
 pub use level::{Commitment, Level};

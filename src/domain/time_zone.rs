@@ -24,6 +24,31 @@ impl TimeZone {
     }
 }
 
+/// Zone names to offer in forms: canonical `Area/City` zones, sorted (no `Etc/…` or legacy aliases).
+pub fn choices() -> &'static [&'static str] {
+    static CHOICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    CHOICES.get_or_init(|| {
+        const AREAS: [&str; 9] = [
+            "Africa/",
+            "America/",
+            "Antarctica/",
+            "Asia/",
+            "Atlantic/",
+            "Australia/",
+            "Europe/",
+            "Indian/",
+            "Pacific/",
+        ];
+        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter(|n| AREAS.iter().any(|a| n.starts_with(a)))
+            .collect();
+        names.sort_unstable();
+        names
+    })
+}
+
 impl fmt::Display for TimeZone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.name())

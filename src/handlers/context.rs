@@ -1,12 +1,15 @@
 //! What every page handler needs from the request to render the layout.
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use crate::auth::current_user::CurrentUser;
+use super::AppError;
+use crate::auth::current_user::{CurrentUser, current_user};
+use crate::auth::rate_limit::Limit;
 use crate::auth::session;
 use crate::startup::AppState;
 use crate::views::assets::assets;
@@ -19,24 +22,34 @@ pub struct PageContext {
     pub path: String,
     pub user: Option<CurrentUser>,
     pub is_htmx: bool,
+    /// The client's address as seen on the socket (rate limits).
+    pub peer_ip: String,
 }
 
 impl FromRequest for PageContext {
     type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .cloned()
-            .expect("AppState is registered in startup");
-        ready(Ok(PageContext {
-            session: req.get_session(),
-            state,
-            path: req.path().to_owned(),
-            user: None,
-            is_htmx: req.headers().contains_key("hx-request"),
-        }))
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .expect("AppState is registered in startup");
+            let user = current_user(&req).await?;
+            Ok(PageContext {
+                session: req.get_session(),
+                state,
+                path: req.path().to_owned(),
+                user,
+                is_htmx: req.headers().contains_key("hx-request"),
+                peer_ip: req
+                    .peer_addr()
+                    .map(|a| a.ip().to_string())
+                    .unwrap_or_default(),
+            })
+        })
     }
 }
 
@@ -71,5 +84,13 @@ impl PageContext {
 
     pub fn flash(&self, flash: Flash) {
         session::push_flash(&self.session, flash);
+    }
+
+    /// Counts a hit against a rate limit; over it, the caller answers 429.
+    pub fn rate_limit(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        self.state
+            .rate_limiter
+            .hit(limit, key)
+            .map_err(|wait| AppError::TooManyRequests(wait.as_secs().max(1)))
     }
 }

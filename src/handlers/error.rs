@@ -20,6 +20,8 @@ pub enum AppError {
     Forbidden,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("too many requests; retry after {0}s")]
+    TooManyRequests(u64),
     #[error("database unavailable: {0}")]
     Unavailable(#[source] DbError),
     #[error(transparent)]
@@ -63,6 +65,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -78,6 +81,20 @@ impl ResponseError for AppError {
             AppError::BadRequest(message) => Some(message.clone()),
             _ => None,
         };
+        if let AppError::TooManyRequests(seconds) = self {
+            let minutes = seconds.div_ceil(60);
+            let plural = if minutes == 1 { "" } else { "s" };
+            let mut response = error_page(
+                status,
+                Some(format!(
+                    "Too many attempts in a short time. Please wait about {minutes} minute{plural} and try again."
+                )),
+            );
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
         error_page(status, detail)
     }
 }

@@ -1,8 +1,10 @@
 //! Thin handlers: parse the request, call a service, render a view or redirect.
 
+pub mod accounts;
 pub mod context;
 pub mod dev_mailbox;
 pub mod error;
+pub mod forms;
 pub mod health;
 pub mod pages;
 

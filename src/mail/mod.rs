@@ -47,6 +47,35 @@ pub struct OutgoingEmail {
     pub attachments: Vec<Attachment>,
 }
 
+/// Where services hand mail to: the sender address and the public URL for links.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    pub from: String,
+    pub base_url: String,
+}
+
+impl Outbox {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Outbox {
+            from: settings.mail_from.clone(),
+            base_url: settings.base_url_str().to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// See [`queue`].
+    pub fn queue(
+        &self,
+        conn: &mut DbConn,
+        message: OutgoingEmail,
+    ) -> diesel::QueryResult<email::EmailRow> {
+        queue(conn, &self.from, message)
+    }
+}
+
 /// Stores `message` and enqueues its delivery, inside the caller's transaction: if the
 /// change that caused the email rolls back, no email exists and none is sent.
 pub fn queue(

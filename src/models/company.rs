@@ -43,3 +43,14 @@ pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Company
         .first(conn)
         .optional()
 }
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<CompanyRow> {
+    companies::table.find(id).first(conn)
+}
+
+pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        companies::table.filter(companies::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}

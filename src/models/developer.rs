@@ -39,7 +39,6 @@ pub struct DeveloperRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = developers)]
 pub struct NewDeveloper {
-    pub id: i32,
     pub user_id: i32,
     pub slug: String,
     pub first_name: String,
@@ -66,7 +65,16 @@ pub struct NewDeveloper {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloper]) -> QueryResult<usize> {
+/// A profile with its id chosen by the caller (bulk seeding).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = developers)]
+pub struct NewDeveloperWithId {
+    pub id: i32,
+    #[diesel(embed)]
+    pub profile: NewDeveloper,
+}
+
+pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloperWithId]) -> QueryResult<usize> {
     crate::insert_batch!(conn, developers::table, rows)
 }
 
@@ -94,4 +102,52 @@ pub fn existing_slugs(conn: &mut DbConn, candidates: &[String]) -> QueryResult<V
 
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     developers::table.count().get_result(conn)
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewDeveloper) -> QueryResult<DeveloperRow> {
+    diesel::insert_into(developers::table)
+        .values(row)
+        .returning(developers::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_by_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Option<DeveloperRow>> {
+    developers::table
+        .filter(developers::user_id.eq(user_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn id_for_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Option<i32>> {
+    developers::table
+        .filter(developers::user_id.eq(user_id))
+        .select(developers::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        developers::table.filter(developers::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+/// Takes a deleted account's profile out of the catalog and drops what identifies the person.
+pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set((
+            developers::first_name.eq("Former"),
+            developers::last_name.eq("developer"),
+            developers::headline.eq(""),
+            developers::bio.eq(""),
+            developers::published_at.eq(None::<NaiveDateTime>),
+            developers::github_url.eq(None::<String>),
+            developers::linkedin_url.eq(None::<String>),
+            developers::website_url.eq(None::<String>),
+            developers::avatar_path.eq(None::<String>),
+            developers::paused_reason.eq(Some("Account deleted")),
+            developers::updated_at.eq(at),
+        ))
+        .execute(conn)
 }

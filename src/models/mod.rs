@@ -5,6 +5,7 @@ pub mod company_member;
 pub mod developer;
 pub mod developer_skill;
 pub mod email;
+pub mod email_token;
 pub mod experience;
 pub mod job;
 pub mod plan;

@@ -17,6 +17,7 @@ pub struct UserRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -83,4 +84,101 @@ pub fn promote_to_admin(
         ))
         .returning(users::all_columns)
         .get_result(conn)
+}
+
+/// A user who has not deleted their account.
+pub fn find_active_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .filter(users::deleted_at.is_null())
+        .first(conn)
+        .optional()
+}
+
+pub fn mark_email_verified(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set((
+        users::email_verified_at.eq(Some(at)),
+        users::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// New password; bumps the session version so every other session ends. Returns the new version.
+pub fn set_password(
+    conn: &mut DbConn,
+    id: i32,
+    password_hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::session_version.eq(users::session_version + 1),
+            users::updated_at.eq(at),
+        ))
+        .returning(users::session_version)
+        .get_result(conn)
+}
+
+pub fn set_name(conn: &mut DbConn, id: i32, name: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::name.eq(name), users::updated_at.eq(at)))
+        .execute(conn)
+}
+
+/// A confirmed new address: verified by the click that confirmed it.
+pub fn set_email(conn: &mut DbConn, id: i32, email: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::email_verified_at.eq(Some(at)),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// Ends every session of the user (disable, delete, reset).
+pub fn bump_session_version(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::session_version.eq(users::session_version + 1),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+pub fn set_disabled(
+    conn: &mut DbConn,
+    id: i32,
+    disabled: bool,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::disabled_at.eq(disabled.then_some(at)),
+            users::session_version.eq(users::session_version + 1),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// Deleting an account keeps the row (invoices and engagements point at it) but removes
+/// what identifies the person and makes it impossible to sign in.
+pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(format!("deleted-user-{id}@deleted.invalid")),
+            users::name.eq("Deleted user"),
+            users::password_hash.eq("!deleted"),
+            users::session_version.eq(users::session_version + 1),
+            users::deleted_at.eq(Some(at)),
+            users::disabled_at.eq(Some(at)),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)
 }

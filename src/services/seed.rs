@@ -369,9 +369,11 @@ fn seed_developers(
                     ),
                 });
                 let mut profile = g.profile.clone();
-                profile.id = next_developer_id;
                 profile.user_id = next_user_id;
-                profiles.push(profile);
+                profiles.push(developer::NewDeveloperWithId {
+                    id: next_developer_id,
+                    profile,
+                });
                 for (slug, years) in &g.skills {
                     let skill_id = *skill_ids.get(slug).ok_or_else(|| {
                         SeedError::Data(format!("tracks.json names unknown skill {slug}"))
@@ -581,7 +583,6 @@ fn generate_developer(
         email,
         name: format!("{first} {last}"),
         profile: developer::NewDeveloper {
-            id: 0,
             user_id: 0,
             slug,
             first_name: first,

@@ -1,5 +1,6 @@
 //! askama view structs, one per template, and the layout context every page shares.
 
+pub mod accounts;
 pub mod assets;
 pub mod dev;
 pub mod errors;

@@ -15,4 +15,26 @@
       event.detail.headers["X-CSRF-Token"] = token;
     }
   });
+
+  // Time-zone selects start on the browser's own zone when nothing is chosen yet.
+  function defaultTimeZones() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    var selects = document.querySelectorAll("select[data-default-timezone]");
+    Array.prototype.forEach.call(selects, function (select) {
+      if (select.value) return;
+      var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
+      if (option) select.value = zone;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", defaultTimeZones);
+  } else {
+    defaultTimeZones();
+  }
 })();

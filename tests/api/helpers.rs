@@ -213,3 +213,168 @@ pub fn fast_retries() -> ladder::jobs::WorkerConfig {
         lease: chrono::Duration::minutes(10),
     }
 }
+
+/// One browser: its own cookie jar (session), talking to the app.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token a page carries in its `<meta name="csrf-token">`.
+pub fn csrf_from(html: &str) -> String {
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).expect("page has a csrf meta tag") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// A fresh CSRF token for this browser's session.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.get_html("/login").await;
+        if html.contains("csrf-token") {
+            return csrf_from(&html);
+        }
+        csrf_from(&self.get_html("/").await.1)
+    }
+
+    /// Submits a form the way a browser does, with the session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut body: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        body.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts without any CSRF token.
+    pub async fn post_without_csrf(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_up_company(
+        &self,
+        company: &str,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post(
+            "/signup",
+            &[
+                ("company_name", company),
+                ("name", name),
+                ("email", email),
+                ("password", password),
+                ("time_zone", "Europe/Berlin"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn apply(&self, name: &str, email: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/apply",
+            &[
+                ("name", name),
+                ("email", email),
+                ("password", password),
+                ("country", "PL"),
+                ("time_zone", "Europe/Warsaw"),
+            ],
+        )
+        .await
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: new_client(),
+            address: self.address.clone(),
+        }
+    }
+
+    /// Emails to `address`, oldest first.
+    pub async fn emails_to(&self, address: &str) -> Vec<ladder::models::email::EmailRow> {
+        let address = address.to_owned();
+        let mut rows = self
+            .with_conn(move |conn| ladder::models::email::for_recipient(conn, &address).unwrap())
+            .await;
+        rows.reverse();
+        rows
+    }
+
+    /// The path of the first link in the latest email to `address` that contains `marker`.
+    pub async fn link_in_latest_email(&self, address: &str, marker: &str) -> String {
+        let emails = self.emails_to(address).await;
+        let latest = emails
+            .last()
+            .unwrap_or_else(|| panic!("no email to {address}"));
+        let link = ladder::services::outbox::links_in(&latest.text_body)
+            .into_iter()
+            .find(|l| l.contains(marker))
+            .unwrap_or_else(|| panic!("no {marker} link in: {}", latest.text_body));
+        link.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap()
+    }
+
+    /// A company owner who has signed up and confirmed their email; returns their browser.
+    pub async fn verified_company(&self, company: &str, email: &str) -> Browser {
+        let browser = self.browser();
+        let r = browser
+            .sign_up_company(company, "Test Owner", email, PASSWORD)
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "sign-up failed");
+        let link = self.link_in_latest_email(email, "/verify-email/").await;
+        browser.get(&link).await;
+        browser
+    }
+}

@@ -4,10 +4,12 @@
 mod helpers;
 mod smtp_sink;
 
+mod accounts;
 mod health;
 mod jobs;
 mod mail;
 mod pages;
 mod schema;
+mod security;
 mod seed;
 mod settings;

@@ -1,0 +1,817 @@
+//! Sign-up, sign-in, email verification, password reset and the account page.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use validator::Validate;
+
+use super::forms::{FieldErrors, no_control_chars, render_with_status, safe_next, see_other};
+use super::{AppError, PageContext};
+use crate::auth::current_user::{CurrentUser, SignedIn};
+use crate::auth::password::NewPassword;
+use crate::auth::rate_limit;
+use crate::auth::session;
+use crate::domain::{Email, Role, TimeZone, country};
+use crate::services::accounts::{self, AccountError, CompanySignUp, DeveloperSignUp, Verified};
+use crate::views::Flash;
+use crate::views::accounts::{
+    AccountPage, ApplyPage, ForgotPage, LoginPage, NoticePage, ResendPage, ResetPage, SignupPage,
+    SignupValues,
+};
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Db(db) => AppError::from(db),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+/// Where a user lands after signing in when no page sent them.
+pub fn home_for(user: &CurrentUser) -> &'static str {
+    match user.role {
+        Role::Company => "/developers",
+        Role::Developer | Role::Admin => "/account",
+    }
+}
+
+fn home_for_role(role: &str) -> &'static str {
+    match role {
+        "company" => "/developers",
+        _ => "/account",
+    }
+}
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+// ---- company sign-up -------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct SignupForm {
+    #[serde(default)]
+    #[validate(
+        length(
+            min = 1,
+            max = 120,
+            message = "Enter your company's name (up to 120 characters)."
+        ),
+        custom(function = "no_control_chars")
+    )]
+    pub company_name: String,
+    #[serde(default)]
+    #[validate(
+        length(
+            min = 1,
+            max = 100,
+            message = "Enter your name (up to 100 characters)."
+        ),
+        custom(function = "no_control_chars")
+    )]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub time_zone: String,
+}
+
+fn signup_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> SignupPage {
+    SignupPage {
+        layout: ctx.layout_with(
+            "Hire pre-vetted backend developers",
+            "Create a company account to shortlist, interview and trial pre-vetted backend developers.",
+            "",
+        ),
+        form,
+        errors,
+        time_zones: crate::domain::time_zone::choices(),
+    }
+}
+
+pub async fn signup_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
+    if let Some(user) = &ctx.user {
+        return Ok(see_other(home_for(user)));
+    }
+    render_with_status(
+        &signup_page(&ctx, SignupValues::default(), FieldErrors::default()),
+        StatusCode::OK,
+    )
+}
+
+pub async fn signup(
+    ctx: PageContext,
+    form: web::Form<SignupForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = form.into_inner();
+    form.company_name = form.company_name.trim().to_owned();
+    form.name = form.name.trim().to_owned();
+    let mut errors = form
+        .validate()
+        .err()
+        .map(|e| FieldErrors::from_validation(&e))
+        .unwrap_or_default();
+    let email = errors.check("email", Email::parse(&form.email));
+    let password = errors.check("password", NewPassword::parse(&form.password));
+    let time_zone = errors.check("time_zone", TimeZone::parse(&form.time_zone));
+    let values = SignupValues {
+        company_name: form.company_name.clone(),
+        name: form.name.clone(),
+        email: form.email.trim().to_owned(),
+        time_zone: form.time_zone.clone(),
+        country: String::new(),
+    };
+    let (Some(email), Some(password), Some(time_zone), true) =
+        (email, password, time_zone, errors.is_empty())
+    else {
+        return render_with_status(&signup_page(&ctx, values, errors), UNPROCESSABLE);
+    };
+    // Counted only for submissions that would create an account.
+    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)?;
+    let outbox = ctx.state.outbox.clone();
+    let input = CompanySignUp {
+        company_name: form.company_name,
+        name: form.name,
+        email,
+        password,
+        time_zone,
+    };
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| accounts::sign_up_company(conn, &outbox, input))
+        .await;
+    match result {
+        Ok(owner) => {
+            session::sign_in(&ctx.session, owner.id, owner.session_version);
+            ctx.flash(Flash::success(format!(
+                "Welcome to Ladder! We sent a link to {} — click it to confirm your address.",
+                owner.email
+            )));
+            Ok(see_other("/developers"))
+        }
+        Err(AccountError::EmailTaken) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", "An account with this email already exists. Sign in, or reset your password if you've forgotten it.");
+            render_with_status(&signup_page(&ctx, values, errors), UNPROCESSABLE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- developer sign-up -----------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct ApplyForm {
+    #[serde(default)]
+    #[validate(
+        length(
+            min = 1,
+            max = 100,
+            message = "Enter your full name (up to 100 characters)."
+        ),
+        custom(function = "no_control_chars")
+    )]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub time_zone: String,
+}
+
+fn apply_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> ApplyPage {
+    ApplyPage {
+        layout: ctx.layout_with(
+            "Apply as a developer",
+            "Join Ladder's vetted network of backend developers: steady engagements at fixed monthly rates.",
+            "application",
+        ),
+        form,
+        errors,
+        time_zones: crate::domain::time_zone::choices(),
+        countries: country::all(),
+    }
+}
+
+pub async fn apply_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
+    if let Some(user) = &ctx.user {
+        return Ok(see_other(home_for(user)));
+    }
+    render_with_status(
+        &apply_page(&ctx, SignupValues::default(), FieldErrors::default()),
+        StatusCode::OK,
+    )
+}
+
+pub async fn apply(ctx: PageContext, form: web::Form<ApplyForm>) -> Result<HttpResponse, AppError> {
+    let mut form = form.into_inner();
+    form.name = form.name.trim().to_owned();
+    let mut errors = form
+        .validate()
+        .err()
+        .map(|e| FieldErrors::from_validation(&e))
+        .unwrap_or_default();
+    let email = errors.check("email", Email::parse(&form.email));
+    let password = errors.check("password", NewPassword::parse(&form.password));
+    let country_code = errors.check("country", country::parse_code(&form.country));
+    let time_zone = errors.check("time_zone", TimeZone::parse(&form.time_zone));
+    let values = SignupValues {
+        company_name: String::new(),
+        name: form.name.clone(),
+        email: form.email.trim().to_owned(),
+        time_zone: form.time_zone.clone(),
+        country: form.country.clone(),
+    };
+    let (Some(email), Some(password), Some(country_code), Some(time_zone), true) =
+        (email, password, country_code, time_zone, errors.is_empty())
+    else {
+        return render_with_status(&apply_page(&ctx, values, errors), UNPROCESSABLE);
+    };
+    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)?;
+    let outbox = ctx.state.outbox.clone();
+    let input = DeveloperSignUp {
+        name: form.name,
+        email,
+        password,
+        country_code,
+        time_zone,
+    };
+    match ctx
+        .state
+        .db
+        .run(move |conn| accounts::sign_up_developer(conn, &outbox, input))
+        .await
+    {
+        Ok(account) => {
+            session::sign_in(&ctx.session, account.id, account.session_version);
+            ctx.flash(Flash::success(format!(
+                "Welcome to Ladder! We sent a link to {} — confirm your address, then complete your profile for vetting.",
+                account.email
+            )));
+            Ok(see_other("/account"))
+        }
+        Err(AccountError::EmailTaken) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", "An account with this email already exists. Sign in, or reset your password if you've forgotten it.");
+            render_with_status(&apply_page(&ctx, values, errors), UNPROCESSABLE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- sign in / out ---------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+fn login_page(ctx: &PageContext, email: String, next: String, error: Option<String>) -> LoginPage {
+    LoginPage {
+        layout: ctx.layout_with("Sign in", "Sign in to Ladder.", ""),
+        email,
+        next,
+        error,
+    }
+}
+
+pub async fn login_form(
+    ctx: PageContext,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref(), "");
+    if let Some(user) = &ctx.user {
+        let fallback = home_for(user);
+        return Ok(see_other(&safe_next(Some(&next), fallback)));
+    }
+    render_with_status(&login_page(&ctx, String::new(), next, None), StatusCode::OK)
+}
+
+pub async fn login(ctx: PageContext, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let email = form.email.trim().to_lowercase();
+    let next = safe_next(Some(&form.next), "");
+    ctx.rate_limit(rate_limit::SIGN_IN_PER_IP, &ctx.peer_ip)?;
+    if !email.is_empty() {
+        ctx.rate_limit(rate_limit::SIGN_IN_PER_ACCOUNT, &email)?;
+    }
+    let lookup = email.clone();
+    let password = form.password;
+    let found = ctx
+        .state
+        .db
+        .run(move |conn| accounts::authenticate(conn, &lookup, &password))
+        .await?;
+    match found {
+        Some(user) => {
+            session::sign_in(&ctx.session, user.id, user.session_version);
+            Ok(see_other(&safe_next(
+                Some(&next),
+                home_for_role(&user.role),
+            )))
+        }
+        None => {
+            let page = login_page(
+                &ctx,
+                form.email.trim().to_owned(),
+                next,
+                Some("That email and password don't match an account. Check them, or reset your password.".into()),
+            );
+            render_with_status(&page, UNPROCESSABLE)
+        }
+    }
+}
+
+pub async fn logout(ctx: PageContext) -> HttpResponse {
+    session::sign_out(&ctx.session);
+    see_other("/")
+}
+
+// ---- email verification ----------------------------------------------------------
+
+fn notice(
+    ctx: &PageContext,
+    title: &str,
+    heading: &str,
+    message: &str,
+    actions: &[(&str, &str)],
+) -> NoticePage {
+    NoticePage {
+        layout: ctx.layout(title, ""),
+        heading: heading.into(),
+        message: message.into(),
+        actions: actions
+            .iter()
+            .map(|(l, h)| (l.to_string(), h.to_string()))
+            .collect(),
+    }
+}
+
+pub async fn verify_email(
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let raw = token.into_inner();
+    let outcome = ctx
+        .state
+        .db
+        .run(move |conn| accounts::verify_email(conn, &raw))
+        .await;
+    let signed_in = ctx.user.is_some();
+    let onward: &[(&str, &str)] = if signed_in {
+        &[("Go to your account", "/account")]
+    } else {
+        &[("Sign in", "/login")]
+    };
+    match outcome {
+        Ok(Verified::Account { .. }) => {
+            if signed_in {
+                ctx.flash(Flash::success("Thanks — your email address is confirmed."));
+                return Ok(see_other("/account"));
+            }
+            render_with_status(
+                &notice(
+                    &ctx,
+                    "Email confirmed",
+                    "Your email address is confirmed",
+                    "Thanks! Sign in to continue where you left off.",
+                    onward,
+                ),
+                StatusCode::OK,
+            )
+        }
+        Ok(Verified::NewEmail { email, .. }) => {
+            if signed_in {
+                ctx.flash(Flash::success(format!(
+                    "Done — you now sign in with {email}."
+                )));
+                return Ok(see_other("/account"));
+            }
+            render_with_status(
+                &notice(
+                    &ctx,
+                    "Email changed",
+                    "Your new email address is confirmed",
+                    &format!("You now sign in with {email}."),
+                    onward,
+                ),
+                StatusCode::OK,
+            )
+        }
+        Err(AccountError::TokenExpired) => render_with_status(
+            &notice(
+                &ctx,
+                "Link expired",
+                "This link has expired",
+                "Verification links work for 48 hours. Sign in and we'll send you a fresh one.",
+                &[("Send a new link", "/verify-email/resend")],
+            ),
+            StatusCode::GONE,
+        ),
+        Err(AccountError::TokenInvalid) | Err(AccountError::EmailTaken) => render_with_status(
+            &notice(
+                &ctx,
+                "Link not valid",
+                "This link isn't valid any more",
+                "It may have been used already, or a newer link replaced it. If your address isn't confirmed yet, ask for a new link.",
+                &[
+                    ("Send a new link", "/verify-email/resend"),
+                    ("Go to the home page", "/"),
+                ],
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn resend_form(ctx: PageContext, user: SignedIn) -> Result<HttpResponse, AppError> {
+    let page = ResendPage {
+        layout: ctx.layout("Confirm your email", "account"),
+        email: user.0.email.clone(),
+        verified: user.0.email_verified,
+    };
+    render_with_status(&page, StatusCode::OK)
+}
+
+pub async fn resend(ctx: PageContext, user: SignedIn) -> Result<HttpResponse, AppError> {
+    let user = user.0;
+    ctx.rate_limit(rate_limit::RESEND_PER_IP, &ctx.peer_ip)?;
+    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)?;
+    let outbox = ctx.state.outbox.clone();
+    let id = user.id;
+    let sent = ctx
+        .state
+        .db
+        .run(move |conn| accounts::resend_verification(conn, &outbox, id))
+        .await?;
+    ctx.flash(if sent {
+        Flash::success(format!(
+            "We sent a new link to {}. It works for 48 hours.",
+            user.email
+        ))
+    } else {
+        Flash::info("Your email address is already confirmed.")
+    });
+    Ok(see_other("/account"))
+}
+
+// ---- password reset --------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+pub async fn forgot_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
+    let page = ForgotPage {
+        layout: ctx.layout("Reset your password", ""),
+        email: String::new(),
+        errors: FieldErrors::default(),
+        sent_to: None,
+    };
+    render_with_status(&page, StatusCode::OK)
+}
+
+pub async fn forgot(
+    ctx: PageContext,
+    form: web::Form<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::default();
+    let typed = form.email.trim().to_owned();
+    let Some(email) = errors.check("email", Email::parse(&typed)) else {
+        let page = ForgotPage {
+            layout: ctx.layout("Reset your password", ""),
+            email: typed,
+            errors,
+            sent_to: None,
+        };
+        return render_with_status(&page, UNPROCESSABLE);
+    };
+    ctx.rate_limit(rate_limit::RESET_PER_IP, &ctx.peer_ip)?;
+    ctx.rate_limit(rate_limit::RESET_PER_ACCOUNT, email.as_str())?;
+    let outbox = ctx.state.outbox.clone();
+    let lookup = email.clone();
+    ctx.state
+        .db
+        .run(move |conn| accounts::request_password_reset(conn, &outbox, &lookup))
+        .await?;
+    // The same answer whether or not an account exists.
+    let page = ForgotPage {
+        layout: ctx.layout("Check your email", ""),
+        email: String::new(),
+        errors: FieldErrors::default(),
+        sent_to: Some(email.to_string()),
+    };
+    render_with_status(&page, StatusCode::OK)
+}
+
+fn invalid_reset_link(ctx: &PageContext) -> Result<HttpResponse, AppError> {
+    render_with_status(
+        &notice(
+            ctx,
+            "Link not valid",
+            "This reset link can't be used",
+            "Reset links work once, for one hour. Ask for a new one and use the most recent email.",
+            &[("Send a new reset link", "/password/forgot")],
+        ),
+        StatusCode::BAD_REQUEST,
+    )
+}
+
+pub async fn reset_form(
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let raw = token.into_inner();
+    let check = raw.clone();
+    if !ctx
+        .state
+        .db
+        .run(move |conn| accounts::reset_token_usable(conn, &check))
+        .await?
+    {
+        return invalid_reset_link(&ctx);
+    }
+    render_with_status(
+        &ResetPage {
+            layout: ctx.layout("Choose a new password", ""),
+            token: raw,
+            errors: FieldErrors::default(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    pub password: String,
+}
+
+pub async fn reset(
+    ctx: PageContext,
+    token: web::Path<String>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let raw = token.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some(password) = errors.check("password", NewPassword::parse(&form.password)) else {
+        return render_with_status(
+            &ResetPage {
+                layout: ctx.layout("Choose a new password", ""),
+                token: raw,
+                errors,
+            },
+            UNPROCESSABLE,
+        );
+    };
+    match ctx
+        .state
+        .db
+        .run(move |conn| accounts::reset_password(conn, &raw, &password))
+        .await
+    {
+        Ok(_) => {
+            session::sign_out(&ctx.session);
+            render_with_status(
+                &notice(
+                    &ctx,
+                    "Password changed",
+                    "Your password is changed",
+                    "We signed you out everywhere. Sign in with your new password.",
+                    &[("Sign in", "/login")],
+                ),
+                StatusCode::OK,
+            )
+        }
+        Err(AccountError::TokenInvalid | AccountError::TokenExpired) => invalid_reset_link(&ctx),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- account page ----------------------------------------------------------------
+
+async fn account_page(
+    ctx: &PageContext,
+    user: &CurrentUser,
+    new_email: String,
+    errors: FieldErrors,
+) -> Result<AccountPage, AppError> {
+    let id = user.id;
+    let pending_email = ctx
+        .state
+        .db
+        .run(move |conn| accounts::pending_email(conn, id))
+        .await?;
+    Ok(AccountPage {
+        layout: ctx.layout("Your account", "account"),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        email_verified: user.email_verified,
+        pending_email,
+        new_email,
+        role_label: match user.role {
+            Role::Company => "Company member".into(),
+            Role::Developer => "Developer".into(),
+            Role::Admin => "Administrator".into(),
+        },
+        company_name: user.company.as_ref().map(|c| c.company_name.clone()),
+        errors,
+    })
+}
+
+pub async fn account(ctx: PageContext, user: SignedIn) -> Result<HttpResponse, AppError> {
+    let page = account_page(&ctx, &user.0, String::new(), FieldErrors::default()).await?;
+    render_with_status(&page, StatusCode::OK)
+}
+
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct NameForm {
+    #[serde(default)]
+    #[validate(
+        length(
+            min = 1,
+            max = 100,
+            message = "Enter your name (up to 100 characters)."
+        ),
+        custom(function = "no_control_chars")
+    )]
+    pub name: String,
+}
+
+pub async fn change_name(
+    ctx: PageContext,
+    user: SignedIn,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = form.into_inner();
+    form.name = form.name.trim().to_owned();
+    if let Err(e) = form.validate() {
+        let page = account_page(
+            &ctx,
+            &user.0,
+            String::new(),
+            FieldErrors::from_validation(&e),
+        )
+        .await?;
+        return render_with_status(&page, UNPROCESSABLE);
+    }
+    let id = user.0.id;
+    ctx.state
+        .db
+        .run(move |conn| accounts::change_name(conn, id, &form.name))
+        .await?;
+    ctx.flash(Flash::success("Your name is updated."));
+    Ok(see_other("/account"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+pub async fn change_email(
+    ctx: PageContext,
+    user: SignedIn,
+    form: web::Form<EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = user.0;
+    let typed = form.email.trim().to_owned();
+    let mut errors = FieldErrors::default();
+    let Some(email) = errors.check("email", Email::parse(&typed)) else {
+        let page = account_page(&ctx, &user, typed, errors).await?;
+        return render_with_status(&page, UNPROCESSABLE);
+    };
+    if email.as_str() == user.email {
+        ctx.flash(Flash::info("That's already your email address."));
+        return Ok(see_other("/account"));
+    }
+    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)?;
+    let outbox = ctx.state.outbox.clone();
+    let (id, target) = (user.id, email.clone());
+    match ctx
+        .state
+        .db
+        .run(move |conn| accounts::request_email_change(conn, &outbox, id, &target))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash(Flash::success(format!(
+                "We sent a confirmation link to {email}. Your sign-in email changes when you click it."
+            )));
+            Ok(see_other("/account"))
+        }
+        Err(AccountError::EmailTaken) => {
+            errors.add("email", "Another account already uses this address.");
+            let page = account_page(&ctx, &user, typed, errors).await?;
+            render_with_status(&page, UNPROCESSABLE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}
+
+pub async fn change_password(
+    ctx: PageContext,
+    user: SignedIn,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = user.0;
+    let mut errors = FieldErrors::default();
+    let Some(new_password) = errors.check("new_password", NewPassword::parse(&form.new_password))
+    else {
+        let page = account_page(&ctx, &user, String::new(), errors).await?;
+        return render_with_status(&page, UNPROCESSABLE);
+    };
+    ctx.rate_limit(rate_limit::SIGN_IN_PER_ACCOUNT, &user.email)?;
+    let (id, current) = (user.id, form.current_password.clone());
+    match ctx
+        .state
+        .db
+        .run(move |conn| accounts::change_password(conn, id, &current, &new_password))
+        .await
+    {
+        Ok(version) => {
+            // This session carries on; every other one ends.
+            session::set_version(&ctx.session, version);
+            ctx.flash(Flash::success(
+                "Your password is changed. Other devices have been signed out.",
+            ));
+            Ok(see_other("/account"))
+        }
+        Err(AccountError::WrongPassword) => {
+            errors.add("current_password", "That isn't your current password.");
+            let page = account_page(&ctx, &user, String::new(), errors).await?;
+            render_with_status(&page, UNPROCESSABLE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    pub password: String,
+}
+
+pub async fn delete_account(
+    ctx: PageContext,
+    user: SignedIn,
+    form: web::Form<DeleteForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = user.0;
+    ctx.rate_limit(rate_limit::SIGN_IN_PER_ACCOUNT, &user.email)?;
+    let (id, password) = (user.id, form.password.clone());
+    match ctx
+        .state
+        .db
+        .run(move |conn| accounts::delete_account(conn, id, &password))
+        .await
+    {
+        Ok(()) => {
+            session::sign_out(&ctx.session);
+            render_with_status(
+                &notice(
+                    &ctx,
+                    "Account deleted",
+                    "Your account is deleted",
+                    "We removed your personal details. Records we must keep for billing are kept without your name or email.",
+                    &[("Go to the home page", "/")],
+                ),
+                StatusCode::OK,
+            )
+        }
+        Err(AccountError::WrongPassword) => {
+            let mut errors = FieldErrors::default();
+            errors.add("delete_password", "That isn't your current password.");
+            let page = account_page(&ctx, &user, String::new(), errors).await?;
+            render_with_status(&page, UNPROCESSABLE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

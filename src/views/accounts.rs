@@ -1,0 +1,93 @@
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::Layout;
+use crate::domain::country::Country;
+use crate::handlers::forms::FieldErrors;
+
+#[derive(Debug, Default, Clone)]
+pub struct SignupValues {
+    pub company_name: String,
+    pub name: String,
+    pub email: String,
+    pub time_zone: String,
+    pub country: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/signup.html")]
+pub struct SignupPage {
+    pub layout: Layout,
+    pub form: SignupValues,
+    pub errors: FieldErrors,
+    pub time_zones: &'static [&'static str],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/apply.html")]
+pub struct ApplyPage {
+    pub layout: Layout,
+    pub form: SignupValues,
+    pub errors: FieldErrors,
+    pub time_zones: &'static [&'static str],
+    pub countries: &'static [Country],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/forgot.html")]
+pub struct ForgotPage {
+    pub layout: Layout,
+    pub email: String,
+    pub errors: FieldErrors,
+    /// The address we answered for, after a submission.
+    pub sent_to: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/reset.html")]
+pub struct ResetPage {
+    pub layout: Layout,
+    pub token: String,
+    pub errors: FieldErrors,
+}
+
+/// A short page with a heading, a message and links onward.
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/notice.html")]
+pub struct NoticePage {
+    pub layout: Layout,
+    pub heading: String,
+    pub message: String,
+    pub actions: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/resend.html")]
+pub struct ResendPage {
+    pub layout: Layout,
+    pub email: String,
+    pub verified: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub pending_email: Option<String>,
+    pub new_email: String,
+    pub role_label: String,
+    pub company_name: Option<String>,
+    pub errors: FieldErrors,
+}
