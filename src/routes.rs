@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::handlers::{accounts, dev_mailbox, health, pages};
+use crate::handlers::{accounts, dev_mailbox, health, pages, profile};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
@@ -36,6 +36,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(accounts::change_password),
         )
         .route("/account/delete", web::post().to(accounts::delete_account))
+        .route("/me/profile", web::get().to(profile::show))
+        .route("/me/profile", web::post().to(profile::update))
+        .route("/me/profile/avatar", web::post().to(profile::upload_avatar))
+        .route(
+            "/me/availability/confirm",
+            web::post().to(profile::confirm_availability),
+        )
+        .route("/avatars/{name}", web::get().to(profile::avatar))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .service(

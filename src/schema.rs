@@ -2,6 +2,18 @@
 // tests/it/schema.rs checks that every table and column here exists in both backends.
 
 diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        actor_id -> Nullable<Integer>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Nullable<Integer>,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     companies (id) {
         id -> Integer,
         name -> Text,
@@ -62,6 +74,7 @@ diesel::table! {
         rejection_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        availability_reminded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -175,6 +188,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
 diesel::joinable!(developer_skills -> developers (developer_id));
@@ -186,6 +200,7 @@ diesel::joinable!(emails -> jobs (job_id));
 diesel::joinable!(experiences -> developers (developer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     companies,
     company_members,
     developer_skills,

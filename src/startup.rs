@@ -75,6 +75,10 @@ pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     let db = tokio::task::spawn_blocking(move || -> anyhow::Result<Db> {
         let db = Db::connect(&url).with_context(|| format!("cannot open the database at {url}"))?;
         let applied = db.migrate().context("cannot apply migrations")?;
+        let mut conn = db.get()?;
+        crate::services::seed::ensure_skills(&mut conn)
+            .context("cannot load the skills catalogue")?;
+        drop(conn);
         if !applied.is_empty() {
             tracing::info!(count = applied.len(), "applied database migrations");
         }

@@ -4,6 +4,7 @@ pub mod country;
 mod email;
 mod level;
 mod money;
+pub mod profile;
 mod slug;
 mod status;
 pub mod time_zone;

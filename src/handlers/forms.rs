@@ -41,6 +41,11 @@ impl FieldErrors {
         self.0.contains_key(field)
     }
 
+    /// The message for row `index` of a repeated group (`skill_3`, `exp_0`).
+    pub fn row(&self, prefix: &str, index: &usize) -> Option<&str> {
+        self.get(&format!("{prefix}{index}"))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

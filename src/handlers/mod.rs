@@ -7,6 +7,7 @@ pub mod error;
 pub mod forms;
 pub mod health;
 pub mod pages;
+pub mod profile;
 
 pub use context::PageContext;
 pub use error::AppError;

@@ -34,6 +34,7 @@ pub struct DeveloperRow {
     pub rejection_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub availability_reminded_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -147,6 +148,58 @@ pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<u
             developers::website_url.eq(None::<String>),
             developers::avatar_path.eq(None::<String>),
             developers::paused_reason.eq(Some("Account deleted")),
+            developers::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// The fields a developer edits on `/me/profile`.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = developers, treat_none_as_null = true)]
+pub struct ProfileChanges {
+    pub headline: String,
+    pub bio: String,
+    pub country_code: String,
+    pub time_zone: String,
+    pub years_experience: i32,
+    pub commitment: String,
+    pub available_from: Option<NaiveDate>,
+    pub github_url: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub website_url: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<DeveloperRow> {
+    developers::table.find(id).first(conn)
+}
+
+pub fn update_profile(conn: &mut DbConn, id: i32, changes: &ProfileChanges) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set(changes)
+        .execute(conn)
+}
+
+pub fn set_avatar(
+    conn: &mut DbConn,
+    id: i32,
+    path: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set((
+            developers::avatar_path.eq(path),
+            developers::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// The developer confirms they are available: the 30-day clock restarts.
+pub fn confirm_availability(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set((
+            developers::availability_confirmed_at.eq(Some(at)),
+            developers::availability_reminded_at.eq(None::<NaiveDateTime>),
             developers::updated_at.eq(at),
         ))
         .execute(conn)

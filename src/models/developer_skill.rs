@@ -21,3 +21,31 @@ pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<De
         .order(developer_skills::years.desc())
         .load(conn)
 }
+
+/// Replaces a developer's skills with `rows`.
+pub fn replace(
+    conn: &mut DbConn,
+    developer_id: i32,
+    rows: &[DeveloperSkillRow],
+) -> QueryResult<usize> {
+    diesel::delete(developer_skills::table.filter(developer_skills::developer_id.eq(developer_id)))
+        .execute(conn)?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    insert_many(conn, rows)
+}
+
+/// (slug, name, years) of a developer's skills, most years first.
+pub fn named_for_developer(
+    conn: &mut DbConn,
+    developer_id: i32,
+) -> QueryResult<Vec<(String, String, i32)>> {
+    use crate::schema::skills;
+    developer_skills::table
+        .inner_join(skills::table)
+        .filter(developer_skills::developer_id.eq(developer_id))
+        .order((developer_skills::years.desc(), skills::name.asc()))
+        .select((skills::slug, skills::name, developer_skills::years))
+        .load(conn)
+}

@@ -39,3 +39,13 @@ pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<Ex
         .order(experiences::position.asc())
         .load(conn)
 }
+
+/// Replaces a developer's experience entries with `rows` (positions as given).
+pub fn replace(conn: &mut DbConn, developer_id: i32, rows: &[NewExperience]) -> QueryResult<usize> {
+    diesel::delete(experiences::table.filter(experiences::developer_id.eq(developer_id)))
+        .execute(conn)?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    insert_many(conn, rows)
+}

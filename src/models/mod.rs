@@ -1,5 +1,6 @@
 //! One file per table: the row types and the queries on that table, returning `QueryResult`.
 
+pub mod audit;
 pub mod company;
 pub mod company_member;
 pub mod developer;

@@ -202,10 +202,22 @@ fn new_user(
     }
 }
 
+/// The skills catalogue is reference data, not demo data: every start makes sure it is
+/// there (developers pick from it even in a database without demo content).
+pub fn ensure_skills(conn: &mut DbConn) -> Result<usize, SeedError> {
+    let skills: Vec<SkillSeed> = serde_json::from_str(include_str!("../../seeds/skills.json"))
+        .map_err(|e| SeedError::Data(format!("seeds/skills.json: {e}")))?;
+    write_transaction(conn, |conn| insert_missing_skills(conn, &skills))
+}
+
 fn seed_skills(conn: &mut DbConn, data: &SeedData) -> Result<usize, SeedError> {
+    insert_missing_skills(conn, &data.skills)
+}
+
+fn insert_missing_skills(conn: &mut DbConn, skills: &[SkillSeed]) -> Result<usize, SeedError> {
     let existing: HashSet<String> = skill::all(conn)?.into_iter().map(|s| s.slug).collect();
     let mut added = 0;
-    for s in data.skills.iter().filter(|s| !existing.contains(&s.slug)) {
+    for s in skills.iter().filter(|s| !existing.contains(&s.slug)) {
         Slug::parse(&s.slug).map_err(|_| SeedError::Data(format!("bad skill slug {}", s.slug)))?;
         skill::insert(
             conn,

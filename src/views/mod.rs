@@ -6,5 +6,6 @@ pub mod dev;
 pub mod errors;
 pub mod layout;
 pub mod pages;
+pub mod profile;
 
 pub use layout::{Flash, Layout, NavUser};

@@ -9,6 +9,7 @@ mod health;
 mod jobs;
 mod mail;
 mod pages;
+mod profile;
 mod schema;
 mod security;
 mod seed;
