@@ -161,6 +161,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vetting_reviews (id) {
+        id -> Integer,
+        developer_id -> Integer,
+        stage -> Text,
+        reviewer_id -> Nullable<Integer>,
+        score -> Nullable<Integer>,
+        notes -> Text,
+        summary -> Text,
+        outcome -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
 diesel::joinable!(developer_skills -> developers (developer_id));
@@ -169,6 +185,7 @@ diesel::joinable!(developers -> users (user_id));
 diesel::joinable!(email_attachments -> emails (email_id));
 diesel::joinable!(emails -> jobs (job_id));
 diesel::joinable!(experiences -> developers (developer_id));
+diesel::joinable!(vetting_reviews -> developers (developer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -182,4 +199,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     plans,
     skills,
     users,
+    vetting_reviews,
 );

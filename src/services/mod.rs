@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod outbox;
 pub mod pricing;
+pub mod search_index;
 pub mod seed;
