@@ -3,6 +3,7 @@
 mod email;
 mod level;
 mod money;
+pub mod overlap;
 mod slug;
 mod status;
 mod time_zone;
