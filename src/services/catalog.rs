@@ -385,6 +385,7 @@ struct Snapshot {
     position_of: HashMap<i32, u32>,
     skills: Vec<SkillInfo>,
     skill_index: HashMap<String, u16>,
+    skills_by_popularity: Vec<SkillInfo>,
     zones: Vec<Tz>,
     zone_names: Vec<String>,
     tiers: Vec<Tier>,
@@ -645,7 +646,21 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
         order_rank[sort.index()] = rank;
     }
     let zone_names = zones.iter().map(|z| z.name().to_owned()).collect();
+    // The filter lists skills by how many listed developers have them.
+    let mut popularity = vec![0usize; skills.len()];
+    for e in &entries {
+        e.skills.for_each(|s| popularity[s] += 1);
+    }
+    let mut by_popularity: Vec<SkillInfo> = skills.clone();
+    by_popularity.sort_by(|a, b| {
+        let (pa, pb) = (
+            popularity[skill_index[&a.slug] as usize],
+            popularity[skill_index[&b.slug] as usize],
+        );
+        pb.cmp(&pa).then(a.name.cmp(&b.name))
+    });
     Ok(Snapshot {
+        skills_by_popularity: by_popularity,
         entries,
         position_of,
         skills,
@@ -850,6 +865,8 @@ pub struct CatalogPage {
     /// Skill slugs in the query that no skill has (ignored).
     pub unknown_skills: Vec<String>,
     pub all_skills: Vec<SkillInfo>,
+    /// The zones listed developers work in: choices for the overlap filter.
+    pub zone_options: Vec<String>,
 }
 
 struct Computed {
@@ -906,7 +923,8 @@ pub fn search(
         cards: computed.cards.clone(),
         facets: computed.facets.clone(),
         unknown_skills: computed.unknown_skills.clone(),
-        all_skills: snap.skills.clone(),
+        all_skills: snap.skills_by_popularity.clone(),
+        zone_options: snap.zone_names.clone(),
     })
 }
 
