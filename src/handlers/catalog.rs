@@ -52,6 +52,12 @@ pub async fn index(ctx: PageContext, req: HttpRequest) -> Result<HttpResponse, A
             })
             .await?
     };
+    if !page.unknown_skills.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "We don't know the skill “{}”. Choose skills from the list.",
+            page.unknown_skills.join("”, “")
+        )));
+    }
     let view = CatalogView::from_page(&page, ctx.is_htmx);
     if ctx.is_htmx {
         return render(&DevelopersResults { v: view });

@@ -31,7 +31,7 @@ use crate::schema::{developer_skills, developers, skills};
 use crate::services::pricing::{self, Tier};
 
 pub const PAGE_SIZE: usize = 20;
-/// Longer text queries are cut to this many characters.
+/// Longer text queries are refused (the search box has this `maxlength`).
 pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_PAGE: u32 = 10_000;
 pub const MAX_SKILLS: usize = 10;
@@ -185,8 +185,12 @@ impl CatalogFilter {
                     })?);
                 }
                 "q" => {
-                    filter.query = value.chars().take(MAX_QUERY_CHARS).collect::<String>();
-                    filter.query = filter.query.trim().to_owned();
+                    if value.chars().count() > MAX_QUERY_CHARS {
+                        return Err(bad(format!(
+                            "Search text is at most {MAX_QUERY_CHARS} characters."
+                        )));
+                    }
+                    filter.query = value.to_owned();
                 }
                 "sort" => {
                     filter.sort = Sort::ALL
@@ -1330,10 +1334,11 @@ mod tests {
     }
 
     #[test]
-    fn long_queries_are_cut_and_terms_lose_syntax() {
-        let long = format!("q={}", "a".repeat(10_000));
+    fn long_queries_are_refused_and_terms_lose_syntax() {
+        assert!(CatalogFilter::parse(&format!("q={}", "a".repeat(10_000))).is_err());
+        let ok = format!("q={}", "é".repeat(MAX_QUERY_CHARS));
         assert_eq!(
-            CatalogFilter::parse(&long).unwrap().query.chars().count(),
+            CatalogFilter::parse(&ok).unwrap().query.chars().count(),
             MAX_QUERY_CHARS
         );
         assert_eq!(

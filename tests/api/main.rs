@@ -4,6 +4,7 @@
 mod helpers;
 mod smtp_sink;
 
+mod catalog;
 mod health;
 mod jobs;
 mod mail;

@@ -15,10 +15,11 @@ CREATE TABLE vetting_reviews (
 CREATE UNIQUE INDEX vetting_reviews_developer_stage_key ON vetting_reviews (developer_id, stage);
 CREATE INDEX vetting_reviews_reviewer_idx ON vetting_reviews (reviewer_id);
 
--- The listable set (approved, published) ordered by availability confirmation: the catalog
--- snapshot reads exactly these rows, and the partial index keeps that a range scan.
-CREATE INDEX developers_listed_idx ON developers (availability_confirmed_at)
-    WHERE status = 'approved' AND published_at IS NOT NULL;
+-- The listable set: approved, confirmed within 30 days, published. The catalog snapshot
+-- reads exactly these rows; this index makes that a range scan that never visits the
+-- table for rows it rejects. (Not a partial index: the schema parity check compares
+-- index columns, and PostgreSQL reports a partial index's predicate as one.)
+CREATE INDEX developers_listed_idx ON developers (status, availability_confirmed_at, published_at);
 
 -- Full-text search over name (A), headline (A), skills (B) and bio (C).
 -- Kept current by services::search_index (explicit refresh after inserts and skill
