@@ -46,6 +46,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/avatars/{name}", web::get().to(profile::avatar))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route(
+            "/developers",
+            web::get().to(crate::handlers::catalog::index),
+        )
+        .route(
+            "/developers/{slug}",
+            web::get().to(crate::handlers::catalog::show),
+        )
+        .route(
+            "/sitemap.xml",
+            web::get().to(crate::handlers::catalog::sitemap),
+        )
+        .route(
+            "/robots.txt",
+            web::get().to(crate::handlers::catalog::robots),
+        )
         .service(
             web::scope("/dev/mailbox")
                 .route("", web::get().to(dev_mailbox::index))

@@ -188,6 +188,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vetting_reviews (id) {
+        id -> Integer,
+        developer_id -> Integer,
+        stage -> Text,
+        reviewer_id -> Nullable<Integer>,
+        score -> Nullable<Integer>,
+        notes -> Text,
+        summary -> Text,
+        outcome -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
@@ -198,6 +214,7 @@ diesel::joinable!(email_attachments -> emails (email_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(emails -> jobs (job_id));
 diesel::joinable!(experiences -> developers (developer_id));
+diesel::joinable!(vetting_reviews -> developers (developer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
@@ -213,4 +230,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     plans,
     skills,
     users,
+    vetting_reviews,
 );

@@ -5,6 +5,7 @@ mod email;
 mod level;
 mod money;
 pub mod profile;
+pub mod overlap;
 mod slug;
 mod status;
 pub mod time_zone;

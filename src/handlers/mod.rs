@@ -1,6 +1,7 @@
 //! Thin handlers: parse the request, call a service, render a view or redirect.
 
 pub mod accounts;
+pub mod catalog;
 pub mod context;
 pub mod dev_mailbox;
 pub mod error;

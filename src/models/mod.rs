@@ -12,6 +12,7 @@ pub mod job;
 pub mod plan;
 pub mod skill;
 pub mod user;
+pub mod vetting_review;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 

@@ -17,7 +17,10 @@ use serde::Deserialize;
 use crate::auth::password::{hash_password, random_token};
 use crate::db::{Backend, DbConn, write_transaction};
 use crate::domain::{Level, Role, Slug};
-use crate::models::{company, company_member, developer, developer_skill, experience, skill, user};
+use crate::models::{
+    company, company_member, developer, developer_skill, experience, skill, user, vetting_review,
+};
+use crate::services::search_index;
 
 const RNG_SEED: u64 = 0x001a_dde5_2026;
 const BATCH: usize = 1000;
@@ -75,6 +78,20 @@ struct Headlines {
 }
 
 #[derive(Debug, Deserialize)]
+struct StageTexts {
+    summaries: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// What reviewers wrote, per vetting stage (seeds/vetting.json).
+#[derive(Debug, Deserialize)]
+struct VettingSeed {
+    screening: StageTexts,
+    technical: StageTexts,
+    interview: StageTexts,
+}
+
+#[derive(Debug, Deserialize)]
 struct TrackSeed {
     core_skills: Vec<String>,
     optional_skills: Vec<String>,
@@ -94,6 +111,7 @@ struct SeedData {
     countries: Vec<CountrySeed>,
     tracks: Vec<TrackSeed>,
     employers: Vec<String>,
+    vetting: VettingSeed,
 }
 
 impl SeedData {
@@ -111,6 +129,7 @@ impl SeedData {
             countries: parse("countries.json", include_str!("../../seeds/countries.json"))?,
             tracks: parse("tracks.json", include_str!("../../seeds/tracks.json"))?,
             employers: parse("employers.json", include_str!("../../seeds/employers.json"))?,
+            vetting: parse("vetting.json", include_str!("../../seeds/vetting.json"))?,
         })
     }
 }
@@ -302,6 +321,7 @@ struct GeneratedDeveloper {
     profile: developer::NewDeveloper,
     skills: Vec<(String, i32)>,
     experiences: Vec<experience::NewExperience>,
+    reviews: Vec<vetting_review::NewVettingReview>,
 }
 
 fn seed_developers(
@@ -314,6 +334,7 @@ fn seed_developers(
         .map(|s| (s.slug, s.id))
         .collect();
     let total_weight: u32 = data.countries.iter().map(|c| c.weight).sum();
+    let reviewer_id = user::find_by_email(conn, DEMO_ADMIN_EMAIL)?.map(|u| u.id);
     let bar = if options.progress {
         let bar = indicatif::ProgressBar::new(options.developers as u64);
         bar.set_style(
@@ -335,7 +356,11 @@ fn seed_developers(
     while start < options.developers {
         let end = (start + BATCH).min(options.developers);
         let generated: Vec<GeneratedDeveloper> = (start..end)
-            .map(|i| generate_developer(data, total_weight, i, options.now))
+            .map(|i| {
+                let mut g = generate_developer(data, total_weight, i, options.now);
+                g.reviews = generate_reviews(data, i, &g.profile, reviewer_id);
+                g
+            })
             .collect();
         let batch_added = write_transaction(conn, |conn| -> Result<usize, SeedError> {
             let slugs: Vec<String> = generated.iter().map(|g| g.profile.slug.clone()).collect();
@@ -355,6 +380,7 @@ fn seed_developers(
             let mut profiles = Vec::with_capacity(fresh.len());
             let mut skills = Vec::new();
             let mut experiences = Vec::new();
+            let mut reviews = Vec::new();
             for (offset, g) in (0..).zip(fresh.iter()) {
                 let (next_user_id, next_developer_id) =
                     (first_user_id + offset, first_developer_id + offset);
@@ -402,6 +428,12 @@ fn seed_developers(
                         ..e.clone()
                     });
                 }
+                for r in &g.reviews {
+                    reviews.push(vetting_review::NewVettingReview {
+                        developer_id: next_developer_id,
+                        ..r.clone()
+                    });
+                }
             }
             crate::insert_batch!(conn, crate::schema::users::table, &users)?;
             developer::insert_many(conn, &profiles)?;
@@ -411,6 +443,11 @@ fn seed_developers(
             for chunk in experiences.chunks(2000) {
                 experience::insert_many(conn, chunk)?;
             }
+            for chunk in reviews.chunks(2000) {
+                vetting_review::insert_many(conn, chunk)?;
+            }
+            let ids: Vec<i32> = profiles.iter().map(|p| p.id).collect();
+            search_index::refresh(conn, &ids)?;
             Ok(fresh.len())
         })?;
         added += batch_added;
@@ -424,7 +461,8 @@ fn seed_developers(
         use diesel::connection::SimpleConnection;
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users));
-             SELECT setval(pg_get_serial_sequence('developers', 'id'), (SELECT MAX(id) FROM developers));",
+             SELECT setval(pg_get_serial_sequence('developers', 'id'), (SELECT MAX(id) FROM developers));
+             ANALYZE developers; ANALYZE developer_skills; ANALYZE vetting_reviews;",
         )?;
     }
     Ok((added, credential))
@@ -624,7 +662,68 @@ fn generate_developer(
         },
         skills,
         experiences,
+        reviews: Vec::new(),
     }
+}
+
+/// The vetting record of one generated developer: approved ones passed all three stages,
+/// applicants in review passed the stages before their current one, rejected ones failed
+/// the technical assessment. Its own RNG stream, so profiles stay as they were.
+fn generate_reviews(
+    data: &SeedData,
+    index: usize,
+    profile: &developer::NewDeveloper,
+    reviewer_id: Option<i32>,
+) -> Vec<vetting_review::NewVettingReview> {
+    let mut rng = ChaCha8Rng::seed_from_u64(
+        (RNG_SEED ^ 0x7e77_1a6e).wrapping_add((index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)),
+    );
+    let stages: [(&str, &StageTexts); 3] = [
+        ("screening", &data.vetting.screening),
+        ("technical", &data.vetting.technical),
+        ("interview", &data.vetting.interview),
+    ];
+    let (passed, failed) = match (profile.status.as_str(), profile.vetting_stage.as_deref()) {
+        ("approved", _) | ("in_review", Some("decision")) => (3, None),
+        ("in_review", Some("interview")) => (2, None),
+        ("in_review", Some("technical")) => (1, None),
+        ("rejected", _) => (1, Some(1)),
+        _ => (0, None),
+    };
+    let min_score = match profile.level.as_deref() {
+        Some("L3") => 4,
+        _ => 3,
+    };
+    let start = profile.submitted_at.unwrap_or(profile.created_at);
+    let mut out = Vec::new();
+    for (i, (stage, texts)) in stages.iter().enumerate() {
+        let outcome = if i < passed {
+            "passed"
+        } else if failed == Some(i) {
+            "failed"
+        } else {
+            break;
+        };
+        let score = if outcome == "passed" {
+            rng.random_range(min_score..=5)
+        } else {
+            rng.random_range(1..=2)
+        };
+        let at = start + Duration::days(i as i64 * 2 + 1);
+        out.push(vetting_review::NewVettingReview {
+            developer_id: 0,
+            stage: (*stage).to_owned(),
+            reviewer_id,
+            score: Some(score),
+            notes: pick(&mut rng, &texts.notes).clone(),
+            summary: pick(&mut rng, &texts.summaries).clone(),
+            outcome: outcome.to_owned(),
+            created_at: at,
+            updated_at: at,
+            completed_at: Some(at),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

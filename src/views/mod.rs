@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod catalog;
 pub mod dev;
 pub mod errors;
 pub mod layout;

@@ -1,0 +1,69 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::schema::vetting_reviews;
+
+/// One stage of a developer's vetting. `notes` are private to admins; `summary` is what
+/// companies see on the profile.
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = vetting_reviews)]
+pub struct VettingReviewRow {
+    pub id: i32,
+    pub developer_id: i32,
+    pub stage: String,
+    pub reviewer_id: Option<i32>,
+    pub score: Option<i32>,
+    pub notes: String,
+    pub summary: String,
+    pub outcome: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = vetting_reviews)]
+pub struct NewVettingReview {
+    pub developer_id: i32,
+    pub stage: String,
+    pub reviewer_id: Option<i32>,
+    pub score: Option<i32>,
+    pub notes: String,
+    pub summary: String,
+    pub outcome: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_many(conn: &mut DbConn, rows: &[NewVettingReview]) -> QueryResult<usize> {
+    crate::insert_batch!(conn, vetting_reviews::table, rows)
+}
+
+/// Stage order for display: screening, technical, interview.
+fn stage_rank(stage: &str) -> u8 {
+    match stage {
+        "screening" => 0,
+        "technical" => 1,
+        "interview" => 2,
+        _ => 3,
+    }
+}
+
+/// Completed, passed stages of one developer, in stage order: the evidence companies see.
+pub fn passed_for_developer(
+    conn: &mut DbConn,
+    developer_id: i32,
+) -> QueryResult<Vec<VettingReviewRow>> {
+    let mut rows: Vec<VettingReviewRow> = vetting_reviews::table
+        .filter(vetting_reviews::developer_id.eq(developer_id))
+        .filter(vetting_reviews::outcome.eq("passed"))
+        .load(conn)?;
+    rows.sort_by_key(|r| stage_rank(&r.stage));
+    Ok(rows)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    vetting_reviews::table.count().get_result(conn)
+}

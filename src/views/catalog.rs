@@ -1,0 +1,423 @@
+//! Views of the developer catalog and profiles.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::Layout;
+use crate::domain::overlap::format_hours;
+use crate::services::catalog::{CatalogPage, Sort};
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub count: Option<usize>,
+    pub checked: bool,
+    /// Stable id, for `<label for>` and out-of-band count updates.
+    pub id: String,
+}
+
+pub struct CardView {
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    pub level: String,
+    pub level_css: String,
+    pub skills: Vec<String>,
+    pub time_zone: String,
+    pub overlap: Option<String>,
+    pub price_from: String,
+    pub commitment: String,
+    pub availability: String,
+    pub available_now: bool,
+    pub years: i32,
+}
+
+pub struct PageLink {
+    pub number: u32,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Everything the filters and the results render; the full page and the htmx fragment
+/// share it.
+pub struct CatalogView {
+    pub query: String,
+    pub levels: Vec<Choice>,
+    pub skills: Vec<Choice>,
+    pub commitments: Vec<Choice>,
+    pub years: Vec<Choice>,
+    pub available_now: Choice,
+    pub overlap: Vec<Choice>,
+    pub zones: Vec<Choice>,
+    pub zone_name: Option<String>,
+    pub sorts: Vec<Choice>,
+    pub total: usize,
+    pub summary: String,
+    pub cards: Vec<CardView>,
+    pub page: u32,
+    pub pages: u32,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub page_links: Vec<Option<PageLink>>,
+    pub filtered: bool,
+    pub notices: Vec<String>,
+    /// Set on htmx requests: the fragment also refreshes the facet counts out of band.
+    pub oob: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "developers/index.html")]
+pub struct DevelopersIndexPage {
+    pub layout: Layout,
+    pub v: CatalogView,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "developers/_results.html")]
+pub struct DevelopersResults {
+    pub v: CatalogView,
+}
+
+pub struct ExperienceView {
+    pub title: String,
+    pub company: String,
+    pub period: String,
+    pub summary: String,
+}
+
+pub struct ReviewView {
+    pub stage: String,
+    pub score: i32,
+    pub summary: String,
+}
+
+pub struct SkillView {
+    pub name: String,
+    pub years: i32,
+}
+
+pub struct Cta {
+    pub label: String,
+    pub reason: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "developers/show.html")]
+pub struct DeveloperShowPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    pub level: Option<String>,
+    pub level_css: String,
+    pub level_title: String,
+    pub bio_paragraphs: Vec<String>,
+    pub skills: Vec<SkillView>,
+    pub experiences: Vec<ExperienceView>,
+    pub reviews: Vec<ReviewView>,
+    pub average_score: Option<String>,
+    pub full_time: Option<(String, i32)>,
+    pub part_time: Option<(String, i32)>,
+    pub commitment: String,
+    pub availability: String,
+    pub available_now: bool,
+    pub time_zone: String,
+    pub overlap: Option<String>,
+    pub years: i32,
+    pub ctas: Vec<Cta>,
+    pub unlisted_notice: Option<String>,
+}
+
+pub fn stage_label(stage: &str) -> String {
+    match stage {
+        "screening" => "Screening call".into(),
+        "technical" => "Technical assessment".into(),
+        "interview" => "Live interview".into(),
+        other => other.into(),
+    }
+}
+
+pub fn overlap_text(minutes: u32, zone: &str) -> String {
+    format!("{} overlap with {zone}", format_hours(minutes))
+}
+
+impl CatalogView {
+    pub fn sort_choices(current: Sort) -> Vec<Choice> {
+        Sort::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().into(),
+                label: s.label().into(),
+                count: None,
+                checked: *s == current,
+                id: format!("sort-{}", s.as_str()),
+            })
+            .collect()
+    }
+
+    pub fn from_page(page: &CatalogPage, oob: bool) -> CatalogView {
+        let f = &page.filter;
+        let href = |p: u32| {
+            let q = f.to_query(Some(p));
+            if q.is_empty() {
+                "/developers".to_owned()
+            } else {
+                format!("/developers?{q}")
+            }
+        };
+        let levels = page
+            .facets
+            .levels
+            .iter()
+            .map(|(l, n)| Choice {
+                value: l.as_str().into(),
+                label: format!("{} · {}", l.as_str(), l.title()),
+                count: Some(*n),
+                checked: f.levels.contains(l),
+                id: format!("level-{}", l.css()),
+            })
+            .collect();
+        let skills = {
+            let mut list: Vec<Choice> = page
+                .all_skills
+                .iter()
+                .map(|s| {
+                    let count = page
+                        .facets
+                        .skills
+                        .iter()
+                        .find(|fs| fs.slug == s.slug)
+                        .map(|fs| fs.count)
+                        .unwrap_or(0);
+                    Choice {
+                        value: s.slug.clone(),
+                        label: s.name.clone(),
+                        count: Some(count),
+                        checked: f.skills.contains(&s.slug),
+                        id: format!("skill-{}", s.slug),
+                    }
+                })
+                .collect();
+            // Chosen skills first, then the rest by popularity: a stable order, so counts
+            // can be refreshed in place.
+            list.sort_by_key(|c| !c.checked);
+            list
+        };
+        let mut commitments = vec![Choice {
+            value: String::new(),
+            label: "Any".into(),
+            count: None,
+            checked: f.commitment.is_none(),
+            id: "commitment-any".into(),
+        }];
+        commitments.extend(page.facets.commitments.iter().map(|(c, n)| Choice {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            count: Some(*n),
+            checked: f.commitment == Some(*c),
+            id: format!("commitment-{}", c.as_str()),
+        }));
+        let mut years = vec![Choice {
+            value: String::new(),
+            label: "Any experience".into(),
+            count: None,
+            checked: f.min_years.is_none(),
+            id: "years-any".into(),
+        }];
+        years.extend(page.facets.years.iter().map(|(y, n)| Choice {
+            value: y.to_string(),
+            label: format!("{y}+ years"),
+            count: Some(*n),
+            checked: f.min_years == Some(*y),
+            id: format!("years-{y}"),
+        }));
+        let zone_name = page.zone.map(|z| z.name().to_owned());
+        let mut overlap = vec![Choice {
+            value: String::new(),
+            label: "Any overlap".into(),
+            count: None,
+            checked: f.overlap_hours.is_none(),
+            id: "overlap-any".into(),
+        }];
+        overlap.extend(page.facets.overlap.iter().map(|(h, n)| Choice {
+            value: h.to_string(),
+            label: format!("At least {h} h"),
+            count: Some(*n),
+            checked: f.overlap_hours == Some(*h),
+            id: format!("overlap-{h}"),
+        }));
+        if page.facets.overlap.is_empty() {
+            overlap.extend(
+                crate::services::catalog::OVERLAP_BUCKETS
+                    .iter()
+                    .map(|h| Choice {
+                        value: h.to_string(),
+                        label: format!("At least {h} h"),
+                        count: None,
+                        checked: f.overlap_hours == Some(*h),
+                        id: format!("overlap-{h}"),
+                    }),
+            );
+        }
+        let mut zone_list: Vec<String> = page.zone_options.clone();
+        if let Some(z) = &zone_name
+            && !zone_list.contains(z)
+        {
+            zone_list.push(z.clone());
+        }
+        zone_list.sort();
+        let mut zones = vec![Choice {
+            value: String::new(),
+            label: "Choose a time zone".into(),
+            count: None,
+            checked: zone_name.is_none(),
+            id: "tz-none".into(),
+        }];
+        zones.extend(zone_list.into_iter().map(|z| Choice {
+            checked: zone_name.as_deref() == Some(z.as_str()),
+            label: z.replace('_', " "),
+            id: format!("tz-{}", z.replace('/', "-")),
+            value: z,
+            count: None,
+        }));
+        let cards = page
+            .cards
+            .iter()
+            .map(|c| CardView {
+                slug: c.slug.clone(),
+                name: c.display_name.clone(),
+                headline: c.headline.clone(),
+                level: c.level.as_str().into(),
+                level_css: c.level.css().into(),
+                skills: c.top_skills.clone(),
+                time_zone: c.time_zone.replace('_', " "),
+                overlap: match (c.overlap_minutes, &zone_name) {
+                    (Some(m), Some(z)) => Some(overlap_text(m, &z.replace('_', " "))),
+                    _ => None,
+                },
+                price_from: c.price_from.display(),
+                commitment: c.commitment.into(),
+                availability: availability_text(c.available_now, c.available_from),
+                available_now: c.available_now,
+                years: c.years,
+            })
+            .collect();
+        let mut notices = Vec::new();
+        if !page.unknown_skills.is_empty() {
+            notices.push(format!(
+                "We don't know the skill {}, so nobody matches it. Remove it to see results.",
+                page.unknown_skills.join(", ")
+            ));
+        }
+        if f.overlap_hours.is_some() && page.zone.is_none() {
+            notices.push("Choose a time zone to filter by working-hours overlap.".into());
+        }
+        let summary = match page.total {
+            0 => "No developers match".to_owned(),
+            1 => "1 developer".to_owned(),
+            n => format!("{} developers", group_thousands(n)),
+        };
+        CatalogView {
+            query: f.query.clone(),
+            levels,
+            skills,
+            commitments,
+            years,
+            available_now: Choice {
+                value: "1".into(),
+                label: "Available now".into(),
+                count: Some(page.facets.available_now),
+                checked: f.available_now,
+                id: "available-now".into(),
+            },
+            overlap,
+            zones,
+            zone_name,
+            sorts: Self::sort_choices(f.sort),
+            total: page.total,
+            summary,
+            cards,
+            page: page.page,
+            pages: page.pages,
+            prev_href: (page.page > 1).then(|| href(page.page - 1)),
+            next_href: (page.page < page.pages).then(|| href(page.page + 1)),
+            page_links: page_window(page.page, page.pages)
+                .into_iter()
+                .map(|n| {
+                    n.map(|number| PageLink {
+                        number,
+                        href: href(number),
+                        current: number == page.page,
+                    })
+                })
+                .collect(),
+            filtered: !f.is_unfiltered(),
+            notices,
+            oob,
+        }
+    }
+}
+
+pub fn availability_text(now: bool, from: Option<chrono::NaiveDate>) -> String {
+    match (now, from) {
+        (true, _) => "Available now".into(),
+        (false, Some(d)) => format!("Available from {}", d.format("%-d %b %Y")),
+        (false, None) => "Availability on request".into(),
+    }
+}
+
+pub fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Page numbers to link: first, last, and two either side of the current one; `None`
+/// marks a gap.
+pub fn page_window(current: u32, pages: u32) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for n in 1..=pages {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == pages || near {
+            if n > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            last = n;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_window_marks_gaps() {
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(
+            page_window(6, 20),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(20)
+            ]
+        );
+        assert_eq!(page_window(2, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
+}
