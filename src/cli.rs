@@ -183,7 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         );
                     }
                 }
-                JobsCommand::Retry { id } => match outbox::retry_job(&mut conn, id) {
+                JobsCommand::Retry { id } => match outbox::retry_job(&mut conn, id, None) {
                     Ok(RetryOutcome::Requeued) => println!("Job {id} is queued again."),
                     Ok(RetryOutcome::NotDead) => {
                         bail!("job {id} is not dead; only dead jobs are retried")

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::handlers::{accounts, dev_mailbox, health, pages, profile};
+use crate::handlers::{accounts, admin, application, dev_mailbox, health, pages, profile};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
@@ -44,6 +44,42 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(profile::confirm_availability),
         )
         .route("/avatars/{name}", web::get().to(profile::avatar))
+        .route("/me/application", web::get().to(application::show))
+        .route(
+            "/me/application/submit",
+            web::post().to(application::submit),
+        )
+        .service(
+            web::scope("/admin")
+                .route("", web::get().to(admin::dashboard))
+                .route("/vetting", web::get().to(admin::queue))
+                .route("/vetting/{id}", web::get().to(admin::review))
+                .route(
+                    "/vetting/{id}/stages/{stage}",
+                    web::post().to(admin::review_stage),
+                )
+                .route("/vetting/{id}/decision", web::post().to(admin::decide))
+                .route("/developers", web::get().to(admin::developers))
+                .route("/developers/{id}/publish", web::post().to(admin::publish))
+                .route("/developers/{id}/pause", web::post().to(admin::pause))
+                .route(
+                    "/developers/{id}/level",
+                    web::post().to(admin::change_level),
+                )
+                .route("/companies", web::get().to(admin::companies))
+                .route("/companies/{id}", web::get().to(admin::company))
+                .route(
+                    "/companies/{id}/{action}",
+                    web::post().to(admin::set_company_disabled),
+                )
+                .route(
+                    "/users/{id}/{action}",
+                    web::post().to(admin::set_user_disabled),
+                )
+                .route("/audit", web::get().to(admin::audit_log))
+                .route("/outbox", web::get().to(admin::outbox_page))
+                .route("/jobs/{id}/retry", web::post().to(admin::retry_job)),
+        )
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route(

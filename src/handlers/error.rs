@@ -8,6 +8,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::auth::current_user::AuthError;
 use crate::db::DbError;
 use crate::views::Layout;
 use crate::views::errors::ErrorPage;
@@ -24,8 +25,23 @@ pub enum AppError {
     TooManyRequests(u64),
     #[error("database unavailable: {0}")]
     Unavailable(#[source] DbError),
+    #[error("email not verified")]
+    Unverified,
+    #[error("sign in required")]
+    SignInRequired(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::SignInRequired { next } => AppError::SignInRequired(next),
+            AuthError::Forbidden => AppError::Forbidden,
+            AuthError::Unverified => AppError::Unverified,
+            AuthError::Internal(e) => AppError::Internal(anyhow::anyhow!("{e}")),
+        }
+    }
 }
 
 impl From<DbError> for AppError {
@@ -67,11 +83,21 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unverified => StatusCode::FORBIDDEN,
+            AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
+        // Same pages as the role extractors give.
+        match self {
+            AppError::Unverified => return AuthError::Unverified.error_response(),
+            AppError::SignInRequired(next) => {
+                return AuthError::SignInRequired { next: next.clone() }.error_response();
+            }
+            _ => {}
+        }
         let status = self.status_code();
         if status.is_server_error() {
             // The whole cause chain, once, where operators look.

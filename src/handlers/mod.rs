@@ -1,6 +1,8 @@
 //! Thin handlers: parse the request, call a service, render a view or redirect.
 
 pub mod accounts;
+pub mod admin;
+pub mod application;
 pub mod catalog;
 pub mod context;
 pub mod dev_mailbox;

@@ -23,12 +23,15 @@ pub use worker::{JobContext, Worker, WorkerConfig};
 pub enum Job {
     /// Deliver a stored email through the configured transport.
     SendEmail { email_id: i32 },
+    /// Once a day: availability reminders (day 25) to approved developers.
+    AvailabilitySweep { day: String },
 }
 
 impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Job::SendEmail { .. } => "send_email",
+            Job::AvailabilitySweep { .. } => "availability_sweep",
         }
     }
 
@@ -37,6 +40,7 @@ impl Job {
     pub fn max_attempts(&self) -> i32 {
         match self {
             Job::SendEmail { .. } => 20,
+            Job::AvailabilitySweep { .. } => 5,
         }
     }
 

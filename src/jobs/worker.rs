@@ -100,6 +100,9 @@ impl Worker {
                 if let Err(e) = self.release_expired().await {
                     tracing::warn!(error = %e, "could not release expired job leases");
                 }
+                if let Err(e) = self.schedule_daily().await {
+                    tracing::warn!(error = %e, "could not schedule the daily jobs");
+                }
             }
             let idle = match self.run_one().await {
                 Ok(Outcome::Idle) => true,
@@ -117,6 +120,25 @@ impl Worker {
             }
         }
         tracing::info!(worker = %self.name, "job worker stopped");
+    }
+
+    /// Enqueues today's daily jobs; the dedupe key makes every worker's attempt after the
+    /// first a no-op.
+    pub async fn schedule_daily(&self) -> Result<(), DbError> {
+        self.ctx
+            .db
+            .run(|conn| {
+                let day = models::now().date().to_string();
+                let job = Job::AvailabilitySweep { day: day.clone() };
+                let options = super::Enqueue {
+                    run_at: None,
+                    dedupe_key: Some(format!("availability-sweep:{day}")),
+                };
+                crate::db::write_transaction(conn, |conn| super::enqueue_with(conn, &job, options))
+                    .map(|_| ())
+                    .map_err(DbError::from)
+            })
+            .await
     }
 
     async fn release_expired(&self) -> Result<usize, DbError> {
@@ -207,6 +229,17 @@ impl Worker {
     async fn execute(&self, job: Job) -> Result<(), JobError> {
         match job {
             Job::SendEmail { email_id } => send_email::run(&self.ctx, email_id).await,
+            Job::AvailabilitySweep { .. } => {
+                let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
+                self.ctx
+                    .db
+                    .run(move |conn| {
+                        crate::services::vetting::send_availability_reminders(conn, &outbox)
+                            .map_err(|e| JobError::Failed(e.to_string()))
+                    })
+                    .await
+                    .map(|sent| tracing::info!(sent, "availability reminders sent"))
+            }
         }
     }
 }

@@ -54,3 +54,40 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
     ))
     .get_result(conn)
 }
+
+/// All companies, newest first, with their member count.
+pub fn list_with_members(
+    conn: &mut DbConn,
+    text: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<(CompanyRow, i64)>> {
+    use crate::schema::company_members;
+    let mut query = companies::table
+        .left_join(company_members::table)
+        .group_by(companies::id)
+        .select((
+            companies::all_columns,
+            diesel::dsl::count(company_members::id.nullable()),
+        ))
+        .order(companies::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
+        query = query.filter(companies::name.like(format!("%{}%", text.replace(['%', '_'], ""))));
+    }
+    query.load(conn)
+}
+
+pub fn set_disabled(
+    conn: &mut DbConn,
+    id: i32,
+    disabled: bool,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(companies::table.find(id))
+        .set((
+            companies::disabled_at.eq(disabled.then_some(at)),
+            companies::updated_at.eq(at),
+        ))
+        .execute(conn)
+}

@@ -36,3 +36,17 @@ pub fn find_by_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Option<Compa
         .first(conn)
         .optional()
 }
+
+/// A company's members with their user rows, owner first.
+pub fn members_of(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> QueryResult<Vec<(CompanyMemberRow, crate::models::user::UserRow)>> {
+    use crate::schema::users;
+    company_members::table
+        .inner_join(users::table)
+        .filter(company_members::company_id.eq(company_id))
+        .order((company_members::role.desc(), company_members::id.asc()))
+        .select((company_members::all_columns, users::all_columns))
+        .load(conn)
+}

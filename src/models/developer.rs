@@ -204,3 +204,134 @@ pub fn confirm_availability(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> Qu
         ))
         .execute(conn)
 }
+
+/// Vetting state changes, applied together.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = developers)]
+pub struct VettingChanges {
+    pub status: Option<String>,
+    pub vetting_stage: Option<Option<String>>,
+    pub level: Option<Option<String>>,
+    pub published_at: Option<Option<NaiveDateTime>>,
+    pub paused_reason: Option<Option<String>>,
+    pub submitted_at: Option<Option<NaiveDateTime>>,
+    pub decided_at: Option<Option<NaiveDateTime>>,
+    pub rejection_reason: Option<Option<String>>,
+    pub availability_confirmed_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn apply_vetting(conn: &mut DbConn, id: i32, changes: &VettingChanges) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set(changes)
+        .execute(conn)
+}
+
+/// The vetting queue: applicants in one status/stage, oldest submission first.
+pub fn queue(
+    conn: &mut DbConn,
+    status: &str,
+    stage: Option<&str>,
+    search: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<DeveloperRow>> {
+    let mut query = developers::table
+        .filter(developers::status.eq(status.to_owned()))
+        .order((developers::submitted_at.asc(), developers::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(stage) = stage {
+        query = query.filter(developers::vetting_stage.eq(stage.to_owned()));
+    }
+    if let Some(text) = search.filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+        query = query.filter(
+            developers::first_name
+                .like(pattern.clone())
+                .or(developers::last_name.like(pattern.clone()))
+                .or(developers::headline.like(pattern)),
+        );
+    }
+    query.load(conn)
+}
+
+/// Admin list of developers with optional filters, newest first.
+pub fn search_admin(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    level: Option<&str>,
+    text: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<DeveloperRow>> {
+    let mut query = developers::table
+        .order(developers::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(developers::status.eq(status.to_owned()));
+    }
+    if let Some(level) = level {
+        query = query.filter(developers::level.eq(level.to_owned()));
+    }
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+        query = query.filter(
+            developers::first_name
+                .like(pattern.clone())
+                .or(developers::last_name.like(pattern.clone()))
+                .or(developers::slug.like(pattern)),
+        );
+    }
+    query.load(conn)
+}
+
+/// (status, vetting stage, count) over all developers.
+pub fn count_by_stage(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String>, i64)>> {
+    developers::table
+        .group_by((developers::status, developers::vetting_stage))
+        .select((
+            developers::status,
+            developers::vetting_stage,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// (level, count) of published approved profiles.
+pub fn published_per_level(conn: &mut DbConn) -> QueryResult<Vec<(Option<String>, i64)>> {
+    developers::table
+        .filter(developers::status.eq("approved"))
+        .filter(developers::published_at.is_not_null())
+        .group_by(developers::level)
+        .select((developers::level, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// (status, count) of decisions since `since`.
+pub fn decisions_since(conn: &mut DbConn, since: NaiveDateTime) -> QueryResult<Vec<(String, i64)>> {
+    developers::table
+        .filter(developers::decided_at.ge(since))
+        .group_by(developers::status)
+        .select((developers::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// Approved developers whose confirmation is older than `before` and who were not yet reminded.
+pub fn due_for_reminder(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<DeveloperRow>> {
+    developers::table
+        .filter(developers::status.eq("approved"))
+        .filter(developers::availability_confirmed_at.lt(before))
+        .filter(developers::availability_reminded_at.is_null())
+        .load(conn)
+}
+
+pub fn mark_reminded(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set(developers::availability_reminded_at.eq(Some(at)))
+        .execute(conn)
+}

@@ -67,3 +67,24 @@ pub fn passed_for_developer(
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     vetting_reviews::table.count().get_result(conn)
 }
+
+/// All reviews of one developer (any outcome), in stage order.
+pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<VettingReviewRow>> {
+    let mut rows: Vec<VettingReviewRow> = vetting_reviews::table
+        .filter(vetting_reviews::developer_id.eq(developer_id))
+        .load(conn)?;
+    rows.sort_by_key(|r| stage_rank(&r.stage));
+    Ok(rows)
+}
+
+pub fn insert(conn: &mut DbConn, row: &NewVettingReview) -> QueryResult<usize> {
+    diesel::insert_into(vetting_reviews::table)
+        .values(row)
+        .execute(conn)
+}
+
+/// A re-application starts the stages afresh.
+pub fn delete_for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<usize> {
+    diesel::delete(vetting_reviews::table.filter(vetting_reviews::developer_id.eq(developer_id)))
+        .execute(conn)
+}

@@ -286,7 +286,7 @@ pub fn sign_up_developer(
         )?;
         let (first_name, last_name) = split_name(&input.name);
         let slug = unique_slug(conn, &Slug::slugify(&input.name), developer::slug_taken)?;
-        developer::insert(
+        let profile = developer::insert(
             conn,
             &developer::NewDeveloper {
                 user_id: account.id,
@@ -315,6 +315,7 @@ pub fn sign_up_developer(
                 updated_at: now,
             },
         )?;
+        crate::services::search_index::refresh(conn, &[profile.id])?;
         queue_verification(conn, outbox, &account)?;
         Ok(account)
     })

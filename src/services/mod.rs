@@ -1,9 +1,11 @@
 //! Use cases that span tables, mail and billing.
 
 pub mod accounts;
+pub mod admin;
 pub mod catalog;
 pub mod outbox;
 pub mod pricing;
 pub mod profiles;
 pub mod search_index;
 pub mod seed;
+pub mod vetting;

@@ -38,14 +38,29 @@ pub enum RetryOutcome {
     NotDead,
 }
 
-/// Puts a dead job (and its email, if it delivers one) back in the queue.
-pub fn retry_job(conn: &mut DbConn, id: i32) -> diesel::QueryResult<RetryOutcome> {
+/// Puts a dead job (and its email, if it delivers one) back in the queue; an admin's retry
+/// is audited.
+pub fn retry_job(
+    conn: &mut DbConn,
+    id: i32,
+    admin_id: Option<i32>,
+) -> diesel::QueryResult<RetryOutcome> {
     crate::db::write_transaction(conn, |conn| {
-        job::find(conn, id)?;
+        let row = job::find(conn, id)?;
         if job::retry(conn, id, models::now())? == 0 {
             return Ok(RetryOutcome::NotDead);
         }
         email::set_status_for_job(conn, id, "queued")?;
+        if let Some(admin) = admin_id {
+            crate::models::audit::record(
+                conn,
+                Some(admin),
+                "job.retried",
+                "job",
+                Some(id),
+                row.kind,
+            )?;
+        }
         Ok(RetryOutcome::Requeued)
     })
 }

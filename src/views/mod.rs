@@ -1,6 +1,7 @@
 //! askama view structs, one per template, and the layout context every page shares.
 
 pub mod accounts;
+pub mod admin;
 pub mod assets;
 pub mod catalog;
 pub mod dev;

@@ -168,12 +168,12 @@ async fn failures_back_off_then_dead_letter_and_can_be_retried() {
     // An operator retries it once the server is back: it goes out.
     let sink = SmtpSink::start(port).await;
     assert_eq!(
-        app.with_conn(move |conn| retry_job(conn, job_id).unwrap())
+        app.with_conn(move |conn| retry_job(conn, job_id, None).unwrap())
             .await,
         RetryOutcome::Requeued
     );
     assert_eq!(
-        app.with_conn(move |conn| retry_job(conn, job_id).unwrap())
+        app.with_conn(move |conn| retry_job(conn, job_id, None).unwrap())
             .await,
         RetryOutcome::NotDead
     );

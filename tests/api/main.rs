@@ -15,3 +15,4 @@ mod schema;
 mod security;
 mod seed;
 mod settings;
+mod vetting;

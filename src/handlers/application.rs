@@ -1,0 +1,145 @@
+//! `/me/application`: what vetting needs, submitting, and following the status.
+
+use actix_web::HttpResponse;
+
+use super::forms::see_other;
+use super::{AppError, PageContext};
+use crate::auth::current_user::DeveloperUser;
+use crate::db::DbError;
+use crate::models::{developer, vetting_review};
+use crate::services::vetting::{self, VettingError};
+use crate::views::Flash;
+use crate::views::admin::ApplicationPage;
+
+impl From<VettingError> for AppError {
+    fn from(e: VettingError) -> Self {
+        match e {
+            VettingError::NotAllowed(message) => AppError::BadRequest(message),
+            VettingError::Db(db) => AppError::from(db),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+fn day(t: chrono::NaiveDateTime) -> String {
+    t.format("%-d %B %Y").to_string()
+}
+
+fn stage_name(stage: &str) -> &'static str {
+    match stage {
+        "screening" => "Screening",
+        "technical" => "Technical assessment",
+        "interview" => "Live interview",
+        _ => "Decision",
+    }
+}
+
+async fn page(
+    ctx: &PageContext,
+    developer_id: i32,
+    email_verified: bool,
+    error: Option<String>,
+) -> Result<ApplicationPage, AppError> {
+    let (d, reviews, checklist) = ctx
+        .state
+        .db
+        .run(move |conn| -> Result<_, DbError> {
+            Ok((
+                developer::find(conn, developer_id)?,
+                vetting_review::for_developer(conn, developer_id)?,
+                vetting::checklist(conn, developer_id, email_verified)?,
+            ))
+        })
+        .await?;
+    let now = crate::models::now();
+    let mut timeline = vec![("Account created".to_owned(), day(d.created_at))];
+    if let Some(t) = d.submitted_at {
+        timeline.push(("Application submitted".into(), day(t)));
+    }
+    for r in &reviews {
+        let verdict = if r.outcome == "passed" {
+            "passed"
+        } else {
+            "not passed"
+        };
+        timeline.push((
+            format!("{}: {verdict}", stage_name(&r.stage)),
+            r.completed_at.map(day).unwrap_or_default(),
+        ));
+    }
+    if let (Some(t), "approved" | "rejected") = (d.decided_at, d.status.as_str()) {
+        let what = if d.status == "approved" {
+            format!("Approved as {}", d.level.clone().unwrap_or_default())
+        } else {
+            "Decision: not approved".into()
+        };
+        timeline.push((what, day(t)));
+    }
+    let reapply = vetting::reapply_from(&d);
+    let status_label = match d.status.as_str() {
+        "draft" => "Draft: complete the checklist and submit for vetting.".to_owned(),
+        "submitted" => "Submitted: waiting for screening.".to_owned(),
+        "in_review" => format!(
+            "In review: {}.",
+            stage_name(d.vetting_stage.as_deref().unwrap_or("screening"))
+        ),
+        "approved" => format!("Approved as {}.", d.level.clone().unwrap_or_default()),
+        "rejected" => "Not approved this time.".to_owned(),
+        other => other.to_owned(),
+    };
+    let all_done = checklist.iter().all(|i| i.done);
+    let can_submit = all_done
+        && (d.status == "draft" || (d.status == "rejected" && reapply.is_some_and(|t| t <= now)));
+    Ok(ApplicationPage {
+        layout: ctx.layout("Your application", "application"),
+        status: d.status.clone(),
+        status_label,
+        checklist: checklist
+            .into_iter()
+            .map(|i| (i.label.to_owned(), i.done))
+            .collect(),
+        can_submit,
+        email_verified,
+        timeline,
+        rejection_reason: d
+            .rejection_reason
+            .clone()
+            .filter(|_| d.status == "rejected"),
+        reapply_from: reapply.map(day),
+        error,
+    })
+}
+
+pub async fn show(ctx: PageContext, user: DeveloperUser) -> Result<ApplicationPage, AppError> {
+    let id = user.0.developer_id.ok_or(AppError::Forbidden)?;
+    page(&ctx, id, user.0.email_verified, None).await
+}
+
+pub async fn submit(ctx: PageContext, user: DeveloperUser) -> Result<HttpResponse, AppError> {
+    let user = user.0;
+    user.require_verified()?;
+    let id = user.developer_id.ok_or(AppError::Forbidden)?;
+    let outbox = ctx.state.outbox.clone();
+    let verified = user.email_verified;
+    match ctx
+        .state
+        .db
+        .run(move |conn| vetting::submit(conn, &outbox, id, verified))
+        .await
+    {
+        Ok(()) => {
+            ctx.flash(Flash::success(
+                "Your application is submitted. We'll email you after each stage.",
+            ));
+            Ok(see_other("/me/application"))
+        }
+        Err(VettingError::NotAllowed(message)) => {
+            let page = page(&ctx, id, verified, Some(message)).await?;
+            super::forms::render_with_status(
+                &page,
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,146 @@
+//! The admin panel's reads and account actions (vetting lives in `services::vetting`).
+
+use chrono::Duration;
+
+use crate::db::{DbConn, DbError, write_transaction};
+use crate::models::{self, audit, company, company_member, developer, email, job, user};
+
+#[derive(Debug, Default)]
+pub struct Dashboard {
+    /// (label, count, link) per vetting stage.
+    pub pipeline: Vec<(String, i64, String)>,
+    pub approved_this_week: i64,
+    pub rejected_this_week: i64,
+    /// (level, count)
+    pub published_per_level: Vec<(String, i64)>,
+    pub dead_jobs: i64,
+    pub queued_jobs: i64,
+}
+
+pub fn dashboard(conn: &mut DbConn) -> Result<Dashboard, DbError> {
+    let counts = developer::count_by_stage(conn)?;
+    let count = |status: &str, stage: Option<&str>| {
+        counts
+            .iter()
+            .filter(|(s, st, _)| s == status && st.as_deref() == stage)
+            .map(|(_, _, n)| *n)
+            .sum::<i64>()
+    };
+    let pipeline = vec![
+        (
+            "Waiting for screening".to_owned(),
+            count("submitted", None),
+            "/admin/vetting?stage=submitted".to_owned(),
+        ),
+        (
+            "Technical assessment".to_owned(),
+            count("in_review", Some("technical")),
+            "/admin/vetting?stage=technical".to_owned(),
+        ),
+        (
+            "Live interview".to_owned(),
+            count("in_review", Some("interview")),
+            "/admin/vetting?stage=interview".to_owned(),
+        ),
+        (
+            "Decision".to_owned(),
+            count("in_review", Some("decision")),
+            "/admin/vetting?stage=decision".to_owned(),
+        ),
+        // Seeded data may hold applications mid-screening.
+        (
+            "Screening in progress".to_owned(),
+            count("in_review", Some("screening")),
+            "/admin/vetting?stage=screening".to_owned(),
+        ),
+    ];
+    let week_ago = models::now() - Duration::days(7);
+    let decisions = developer::decisions_since(conn, week_ago)?;
+    let decided = |status: &str| {
+        decisions
+            .iter()
+            .filter(|(s, _)| s == status)
+            .map(|(_, n)| *n)
+            .sum()
+    };
+    let mut per_level: Vec<(String, i64)> = developer::published_per_level(conn)?
+        .into_iter()
+        .map(|(l, n)| (l.unwrap_or_else(|| "—".into()), n))
+        .collect();
+    per_level.sort();
+    Ok(Dashboard {
+        pipeline,
+        approved_this_week: decided("approved"),
+        rejected_this_week: decided("rejected"),
+        published_per_level: per_level,
+        dead_jobs: job::count_by_status(conn, "dead")?,
+        queued_jobs: job::count_by_status(conn, "queued")?,
+    })
+}
+
+pub struct CompanyDetail {
+    pub company: company::CompanyRow,
+    pub members: Vec<(company_member::CompanyMemberRow, user::UserRow)>,
+    pub history: Vec<audit::AuditRow>,
+}
+
+pub fn company_detail(conn: &mut DbConn, id: i32) -> Result<CompanyDetail, DbError> {
+    Ok(CompanyDetail {
+        company: company::find(conn, id)?,
+        members: company_member::members_of(conn, id)?,
+        history: audit::for_subject(conn, "company", id)?,
+    })
+}
+
+/// Disabling a company signs its members out and keeps them out until it is enabled.
+pub fn set_company_disabled(
+    conn: &mut DbConn,
+    admin_id: i32,
+    id: i32,
+    disabled: bool,
+    reason: &str,
+) -> Result<(), DbError> {
+    write_transaction(conn, |conn| {
+        let now = models::now();
+        company::find(conn, id)?;
+        company::set_disabled(conn, id, disabled, now)?;
+        for (member, _) in company_member::members_of(conn, id)? {
+            user::bump_session_version(conn, member.user_id, now)?;
+        }
+        let action = if disabled {
+            "company.disabled"
+        } else {
+            "company.enabled"
+        };
+        audit::record(conn, Some(admin_id), action, "company", Some(id), reason)?;
+        Ok(())
+    })
+}
+
+/// Disabling a user ends all their sessions; admins cannot disable themselves.
+pub fn set_user_disabled(
+    conn: &mut DbConn,
+    admin_id: i32,
+    id: i32,
+    disabled: bool,
+    reason: &str,
+) -> Result<bool, DbError> {
+    if admin_id == id {
+        return Ok(false);
+    }
+    write_transaction(conn, |conn| {
+        user::find(conn, id)?;
+        user::set_disabled(conn, id, disabled, models::now())?;
+        let action = if disabled {
+            "user.disabled"
+        } else {
+            "user.enabled"
+        };
+        audit::record(conn, Some(admin_id), action, "user", Some(id), reason)?;
+        Ok(true)
+    })
+}
+
+pub fn recent_emails(conn: &mut DbConn, limit: i64) -> Result<Vec<email::EmailRow>, DbError> {
+    Ok(email::recent(conn, limit)?)
+}

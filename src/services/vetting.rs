@@ -1,0 +1,566 @@
+//! The vetting pipeline (DESIGN §3): draft → submitted → in_review (screening → technical →
+//! interview → decision) → approved | rejected; approved profiles are published or paused.
+//! Every admin action is audited; the applicant is emailed on submission and each decision.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::{DbConn, DbError, write_transaction};
+use crate::domain::Level;
+use crate::mail::Outbox;
+use crate::mail::templates::Notice;
+use crate::models::{self, audit, developer, developer_skill, experience, user, vetting_review};
+use crate::services::search_index;
+
+pub const REAPPLY_AFTER_DAYS: i64 = 90;
+pub const STAGES: [&str; 3] = ["screening", "technical", "interview"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum VettingError {
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("cannot render an email: {0}")]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for VettingError {
+    fn from(e: diesel::result::Error) -> Self {
+        VettingError::Db(DbError::Query(e))
+    }
+}
+
+fn not_allowed(message: impl Into<String>) -> VettingError {
+    VettingError::NotAllowed(message.into())
+}
+
+/// One line of the application checklist.
+#[derive(Debug, Clone)]
+pub struct ChecklistItem {
+    pub label: &'static str,
+    pub done: bool,
+}
+
+/// What vetting needs before an application can be submitted.
+pub fn checklist(
+    conn: &mut DbConn,
+    developer_id: i32,
+    email_verified: bool,
+) -> Result<Vec<ChecklistItem>, DbError> {
+    let d = developer::find(conn, developer_id)?;
+    let skills = developer_skill::for_developer(conn, developer_id)?.len();
+    let roles = experience::for_developer(conn, developer_id)?.len();
+    Ok(vec![
+        ChecklistItem {
+            label: "Confirm your email address",
+            done: email_verified,
+        },
+        ChecklistItem {
+            label: "Write a headline",
+            done: !d.headline.trim().is_empty(),
+        },
+        ChecklistItem {
+            label: "Write a bio of at least 200 characters",
+            done: d.bio.trim().chars().count() >= 200,
+        },
+        ChecklistItem {
+            label: "List at least 3 skills with years",
+            done: skills >= 3,
+        },
+        ChecklistItem {
+            label: "Add at least one role to your experience",
+            done: roles >= 1,
+        },
+        ChecklistItem {
+            label: "Give your years of experience",
+            done: d.years_experience > 0,
+        },
+        ChecklistItem {
+            label: "Say when you're available from",
+            done: d.available_from.is_some(),
+        },
+    ])
+}
+
+/// When a rejected applicant may apply again.
+pub fn reapply_from(d: &developer::DeveloperRow) -> Option<NaiveDateTime> {
+    (d.status == "rejected")
+        .then(|| d.decided_at.unwrap_or(d.updated_at) + Duration::days(REAPPLY_AFTER_DAYS))
+}
+
+fn notify(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    user_id: i32,
+    notice: Notice,
+) -> Result<(), VettingError> {
+    let account = user::find(conn, user_id)?;
+    let notice = Notice {
+        name: account.name.clone(),
+        ..notice
+    };
+    outbox.queue(conn, notice.email(&account.email, &outbox.base_url)?)?;
+    Ok(())
+}
+
+/// The developer submits (or, 90 days after a rejection, re-submits) their application.
+pub fn submit(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    developer_id: i32,
+    email_verified: bool,
+) -> Result<(), VettingError> {
+    let items = checklist(conn, developer_id, email_verified)?;
+    if let Some(missing) = items.iter().find(|i| !i.done) {
+        return Err(not_allowed(format!(
+            "Not yet: {}.",
+            missing.label.to_lowercase()
+        )));
+    }
+    write_transaction(conn, |conn| {
+        let d = developer::find(conn, developer_id)?;
+        let now = models::now();
+        match d.status.as_str() {
+            "draft" => {}
+            "rejected" if reapply_from(&d).is_some_and(|t| t <= now) => {
+                vetting_review::delete_for_developer(conn, developer_id)?;
+            }
+            "rejected" => {
+                return Err(not_allowed(
+                    "You can apply again 90 days after the decision.",
+                ));
+            }
+            _ => return Err(not_allowed("Your application is already submitted.")),
+        }
+        developer::apply_vetting(
+            conn,
+            developer_id,
+            &developer::VettingChanges {
+                status: Some("submitted".into()),
+                vetting_stage: Some(None),
+                submitted_at: Some(Some(now)),
+                decided_at: Some(None),
+                rejection_reason: Some(None),
+                updated_at: Some(now),
+                ..Default::default()
+            },
+        )?;
+        notify(
+            conn,
+            outbox,
+            d.user_id,
+            Notice {
+                kind: "application_received",
+                subject: "We received your Ladder application".into(),
+                name: String::new(),
+                heading: "Your application is in".into(),
+                paragraphs: vec![
+                    "Thanks for applying. A reviewer will look at your profile within a few working days.".into(),
+                    "Vetting has three stages: a screening of your profile, a technical assessment and a live interview with a senior engineer. We'll email you after each one.".into(),
+                ],
+                action: Some(("Follow your application".into(), outbox.url("/me/application"))),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// What an admin records for one stage.
+#[derive(Debug, Clone)]
+pub struct StageReview {
+    pub score: i32,
+    pub notes: String,
+    pub summary: String,
+    pub passed: bool,
+    /// Required when the stage is failed: the applicant reads it.
+    pub rejection_reason: Option<String>,
+}
+
+fn current_stage(d: &developer::DeveloperRow) -> Option<&str> {
+    match d.status.as_str() {
+        "submitted" => Some("screening"),
+        "in_review" => d.vetting_stage.as_deref(),
+        _ => None,
+    }
+}
+
+fn next_stage(stage: &str) -> &'static str {
+    match stage {
+        "screening" => "technical",
+        "technical" => "interview",
+        _ => "decision",
+    }
+}
+
+fn stage_title(stage: &str) -> &'static str {
+    match stage {
+        "screening" => "screening",
+        "technical" => "technical assessment",
+        "interview" => "live interview",
+        _ => "decision",
+    }
+}
+
+/// Records a stage's review: passing moves the application on, failing rejects it.
+pub fn review_stage(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    admin_id: i32,
+    developer_id: i32,
+    stage: &str,
+    review: StageReview,
+) -> Result<(), VettingError> {
+    if !(1..=5).contains(&review.score) {
+        return Err(not_allowed("Scores go from 1 to 5."));
+    }
+    write_transaction(conn, |conn| {
+        let d = developer::find(conn, developer_id)?;
+        if current_stage(&d) != Some(stage) {
+            return Err(not_allowed(format!(
+                "This application isn't at the {} stage.",
+                stage_title(stage)
+            )));
+        }
+        let now = models::now();
+        vetting_review::insert(
+            conn,
+            &vetting_review::NewVettingReview {
+                developer_id,
+                stage: stage.into(),
+                reviewer_id: Some(admin_id),
+                score: Some(review.score),
+                notes: review.notes.clone(),
+                summary: review.summary.clone(),
+                outcome: if review.passed {
+                    "passed".into()
+                } else {
+                    "failed".into()
+                },
+                created_at: now,
+                updated_at: now,
+                completed_at: Some(now),
+            },
+        )?;
+        if review.passed {
+            let next = next_stage(stage);
+            developer::apply_vetting(
+                conn,
+                developer_id,
+                &developer::VettingChanges {
+                    status: Some("in_review".into()),
+                    vetting_stage: Some(Some(next.into())),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )?;
+            audit::record(
+                conn,
+                Some(admin_id),
+                "vetting.stage_passed",
+                "developer",
+                Some(developer_id),
+                format!("{stage}: score {}", review.score),
+            )?;
+            let next_line = if next == "decision" {
+                "You've passed all three stages. We'll confirm your level shortly.".to_owned()
+            } else {
+                format!(
+                    "Next: the {}. We'll be in touch to arrange it.",
+                    stage_title(next)
+                )
+            };
+            notify(
+                conn,
+                outbox,
+                d.user_id,
+                Notice {
+                    kind: "vetting_stage_passed",
+                    subject: format!("You passed the {} at Ladder", stage_title(stage)),
+                    name: String::new(),
+                    heading: format!("You passed the {}", stage_title(stage)),
+                    paragraphs: vec![next_line],
+                    action: Some((
+                        "Follow your application".into(),
+                        outbox.url("/me/application"),
+                    )),
+                },
+            )?;
+        } else {
+            let reason = review
+                .rejection_reason
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| {
+                    not_allowed("Give the applicant a reason when a stage is not passed.")
+                })?;
+            reject_in_tx(conn, outbox, admin_id, &d, &reason, now)?;
+        }
+        Ok(())
+    })
+}
+
+fn reject_in_tx(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    admin_id: i32,
+    d: &developer::DeveloperRow,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), VettingError> {
+    developer::apply_vetting(
+        conn,
+        d.id,
+        &developer::VettingChanges {
+            status: Some("rejected".into()),
+            vetting_stage: Some(None),
+            level: Some(None),
+            published_at: Some(None),
+            decided_at: Some(Some(now)),
+            rejection_reason: Some(Some(reason.to_owned())),
+            updated_at: Some(now),
+            ..Default::default()
+        },
+    )?;
+    audit::record(
+        conn,
+        Some(admin_id),
+        "vetting.rejected",
+        "developer",
+        Some(d.id),
+        reason,
+    )?;
+    notify(
+        conn,
+        outbox,
+        d.user_id,
+        Notice {
+            kind: "vetting_rejected",
+            subject: "About your Ladder application".into(),
+            name: String::new(),
+            heading: "We can't offer you a place this time".into(),
+            paragraphs: vec![
+                "Thank you for the time you put into vetting. Our reviewers' reason:".into(),
+                reason.to_owned(),
+                format!(
+                    "You're welcome to apply again after {}.",
+                    (now + Duration::days(REAPPLY_AFTER_DAYS)).format("%-d %B %Y")
+                ),
+            ],
+            action: Some(("See your application".into(), outbox.url("/me/application"))),
+        },
+    )?;
+    Ok(())
+}
+
+pub enum Decision {
+    Approve { level: Level, publish: bool },
+    Reject { reason: String },
+}
+
+/// The final decision, after the three stages (rejection is possible at any stage).
+pub fn decide(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    admin_id: i32,
+    developer_id: i32,
+    decision: Decision,
+) -> Result<(), VettingError> {
+    write_transaction(conn, |conn| {
+        let d = developer::find(conn, developer_id)?;
+        let now = models::now();
+        match decision {
+            Decision::Reject { reason } => {
+                if !matches!(d.status.as_str(), "submitted" | "in_review") {
+                    return Err(not_allowed(
+                        "Only applications under review can be rejected.",
+                    ));
+                }
+                if reason.trim().is_empty() {
+                    return Err(not_allowed("Give the applicant a reason."));
+                }
+                reject_in_tx(conn, outbox, admin_id, &d, reason.trim(), now)
+            }
+            Decision::Approve { level, publish } => {
+                if !(d.status == "in_review" && d.vetting_stage.as_deref() == Some("decision")) {
+                    return Err(not_allowed("Approve after all three stages are passed."));
+                }
+                developer::apply_vetting(
+                    conn,
+                    developer_id,
+                    &developer::VettingChanges {
+                        status: Some("approved".into()),
+                        vetting_stage: Some(None),
+                        level: Some(Some(level.as_str().into())),
+                        published_at: Some(publish.then_some(now)),
+                        paused_reason: Some(None),
+                        decided_at: Some(Some(now)),
+                        availability_confirmed_at: Some(Some(now)),
+                        updated_at: Some(now),
+                        ..Default::default()
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    Some(admin_id),
+                    "vetting.approved",
+                    "developer",
+                    Some(developer_id),
+                    format!("level {level}, published: {publish}"),
+                )?;
+                search_index::refresh(conn, &[developer_id])?;
+                notify(
+                    conn,
+                    outbox,
+                    d.user_id,
+                    Notice {
+                        kind: "vetting_approved",
+                        subject: format!("Welcome to Ladder — you're approved as {level}"),
+                        name: String::new(),
+                        heading: format!("You're approved as {level} ({})", level.title().to_lowercase()),
+                        paragraphs: vec![
+                            if publish {
+                                "Your profile is now in the catalog, with your reviewers' summaries as evidence.".into()
+                            } else {
+                                "Your profile will appear in the catalog once we publish it.".into()
+                            },
+                            "Keep it current: confirm your availability at least every 30 days, or the profile leaves the catalog until you do.".into(),
+                        ],
+                        action: Some(("See your profile".into(), outbox.url("/me/profile"))),
+                    },
+                )
+            }
+        }
+    })
+}
+
+/// Publishes an approved profile, or pauses it with a reason.
+pub fn set_published(
+    conn: &mut DbConn,
+    admin_id: i32,
+    developer_id: i32,
+    publish: bool,
+    reason: Option<String>,
+) -> Result<(), VettingError> {
+    write_transaction(conn, |conn| {
+        let d = developer::find(conn, developer_id)?;
+        if d.status != "approved" {
+            return Err(not_allowed(
+                "Only approved profiles can be published or paused.",
+            ));
+        }
+        let now = models::now();
+        let reason = reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        if !publish && reason.is_none() {
+            return Err(not_allowed("Say why the profile is paused."));
+        }
+        developer::apply_vetting(
+            conn,
+            developer_id,
+            &developer::VettingChanges {
+                published_at: Some(publish.then_some(now)),
+                paused_reason: Some(if publish { None } else { reason.clone() }),
+                updated_at: Some(now),
+                ..Default::default()
+            },
+        )?;
+        let (action, details) = if publish {
+            ("developer.published", String::new())
+        } else {
+            ("developer.paused", reason.unwrap_or_default())
+        };
+        audit::record(
+            conn,
+            Some(admin_id),
+            action,
+            "developer",
+            Some(developer_id),
+            details,
+        )?;
+        Ok(())
+    })
+}
+
+pub fn change_level(
+    conn: &mut DbConn,
+    admin_id: i32,
+    developer_id: i32,
+    level: Level,
+) -> Result<(), VettingError> {
+    write_transaction(conn, |conn| {
+        let d = developer::find(conn, developer_id)?;
+        if d.status != "approved" {
+            return Err(not_allowed("Only approved developers have a level."));
+        }
+        let now = models::now();
+        developer::apply_vetting(
+            conn,
+            developer_id,
+            &developer::VettingChanges {
+                level: Some(Some(level.as_str().into())),
+                updated_at: Some(now),
+                ..Default::default()
+            },
+        )?;
+        audit::record(
+            conn,
+            Some(admin_id),
+            "developer.level_changed",
+            "developer",
+            Some(developer_id),
+            format!("{} → {level}", d.level.unwrap_or_default()),
+        )?;
+        Ok(())
+    })
+}
+
+/// Daily: a reminder 25 days after the last availability confirmation (once per
+/// confirmation). At 30 days the catalog stops listing the profile by itself.
+pub fn send_availability_reminders(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+) -> Result<usize, VettingError> {
+    let now = models::now();
+    let due = developer::due_for_reminder(conn, now - Duration::days(25))?;
+    let mut sent = 0;
+    for d in due {
+        write_transaction(conn, |conn| {
+            developer::mark_reminded(conn, d.id, now)?;
+            let deadline = d.availability_confirmed_at.unwrap_or(now) + Duration::days(30);
+            notify(
+                conn,
+                outbox,
+                d.user_id,
+                Notice {
+                    kind: "availability_reminder",
+                    subject: "Is your Ladder availability still right?".into(),
+                    name: String::new(),
+                    heading: "Please confirm your availability".into(),
+                    paragraphs: vec![
+                        format!(
+                            "Companies only see profiles confirmed in the last 30 days. Yours was last confirmed {} days ago; confirm by {} to stay in the catalog.",
+                            (now - d.availability_confirmed_at.unwrap_or(now)).num_days(),
+                            deadline.format("%-d %B")
+                        ),
+                        "It takes one click.".into(),
+                    ],
+                    action: Some(("Confirm availability".into(), outbox.url("/me/profile"))),
+                },
+            )
+        })?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_advance_in_order() {
+        assert_eq!(next_stage("screening"), "technical");
+        assert_eq!(next_stage("technical"), "interview");
+        assert_eq!(next_stage("interview"), "decision");
+    }
+}

@@ -1,0 +1,200 @@
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::Layout;
+use crate::handlers::forms::FieldErrors;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "me/application.html")]
+pub struct ApplicationPage {
+    pub layout: Layout,
+    pub status: String,
+    pub status_label: String,
+    pub checklist: Vec<(String, bool)>,
+    pub can_submit: bool,
+    pub email_verified: bool,
+    /// (what, when) in order.
+    pub timeline: Vec<(String, String)>,
+    pub rejection_reason: Option<String>,
+    pub reapply_from: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/dashboard.html")]
+pub struct DashboardPage {
+    pub layout: Layout,
+    pub pipeline: Vec<(String, i64, String)>,
+    pub approved_this_week: i64,
+    pub rejected_this_week: i64,
+    pub published_per_level: Vec<(String, i64)>,
+    pub dead_jobs: i64,
+    pub queued_jobs: i64,
+}
+
+pub struct QueueRow {
+    pub id: i32,
+    pub name: String,
+    pub headline: String,
+    pub country: String,
+    pub years: i32,
+    pub stage: String,
+    pub submitted: String,
+    pub waiting_days: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/queue.html")]
+pub struct QueuePage {
+    pub layout: Layout,
+    pub stage: String,
+    pub q: String,
+    pub stages: Vec<(String, String)>,
+    pub rows: Vec<QueueRow>,
+}
+
+pub struct StageView {
+    pub key: String,
+    pub title: String,
+    /// (score, outcome, summary, notes, reviewer, when) once reviewed.
+    pub review: Option<(i32, String, String, String, String, String)>,
+    pub is_current: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/review.html")]
+pub struct ReviewPage {
+    pub layout: Layout,
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub slug: String,
+    pub headline: String,
+    pub bio: Vec<String>,
+    pub country: String,
+    pub time_zone: String,
+    pub years: i32,
+    pub commitment: String,
+    pub available_from: String,
+    pub links: Vec<String>,
+    pub skills: Vec<(String, i32)>,
+    pub experiences: Vec<(String, String, String, String)>,
+    pub status: String,
+    pub level: String,
+    pub published: bool,
+    pub paused_reason: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub stages: Vec<StageView>,
+    pub at_decision: bool,
+    pub under_review: bool,
+    pub errors: FieldErrors,
+    pub user_id: i32,
+    pub user_disabled: bool,
+    pub history: Vec<(String, String, String)>,
+}
+
+pub struct DeveloperListRow {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub status: String,
+    pub level: String,
+    pub published: bool,
+    pub country: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/developers.html")]
+pub struct DevelopersPage {
+    pub layout: Layout,
+    pub q: String,
+    pub status: String,
+    pub level: String,
+    pub rows: Vec<DeveloperListRow>,
+}
+
+pub struct CompanyListRow {
+    pub id: i32,
+    pub name: String,
+    pub time_zone: String,
+    pub members: i64,
+    pub disabled: bool,
+    pub created: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/companies.html")]
+pub struct CompaniesPage {
+    pub layout: Layout,
+    pub q: String,
+    pub rows: Vec<CompanyListRow>,
+}
+
+pub struct MemberRow {
+    pub user_id: i32,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/company.html")]
+pub struct CompanyPage {
+    pub layout: Layout,
+    pub id: i32,
+    pub name: String,
+    pub time_zone: String,
+    pub website: String,
+    pub about: String,
+    pub disabled: bool,
+    pub members: Vec<MemberRow>,
+    pub history: Vec<(String, String, String)>,
+}
+
+pub struct AuditView {
+    pub when: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub subject_link: Option<String>,
+    pub details: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub layout: Layout,
+    pub action: String,
+    pub subject: String,
+    pub actions: Vec<&'static str>,
+    pub rows: Vec<AuditView>,
+}
+
+pub struct JobView {
+    pub id: i32,
+    pub kind: String,
+    pub status: String,
+    pub attempts: String,
+    pub run_at: String,
+    pub last_error: String,
+}
+
+pub struct EmailView {
+    pub id: i32,
+    pub to: String,
+    pub subject: String,
+    pub kind: String,
+    pub status: String,
+    pub created: String,
+    pub job_id: Option<i32>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/outbox.html")]
+pub struct OutboxPage {
+    pub layout: Layout,
+    pub status: String,
+    pub jobs: Vec<JobView>,
+    pub emails: Vec<EmailView>,
+}
