@@ -30,15 +30,14 @@ impl From<AccountError> for AppError {
 
 /// Where a user lands after signing in when no page sent them.
 pub fn home_for(user: &CurrentUser) -> &'static str {
-    match user.role {
-        Role::Company => "/developers",
-        Role::Developer | Role::Admin => "/account",
-    }
+    home_for_role(user.role.as_str())
 }
 
 fn home_for_role(role: &str) -> &'static str {
     match role {
         "company" => "/developers",
+        "developer" => "/me/profile",
+        "admin" => "/admin",
         _ => "/account",
     }
 }
@@ -253,7 +252,7 @@ pub async fn apply(ctx: PageContext, form: web::Form<ApplyForm>) -> Result<HttpR
                 "Welcome to Ladder! We sent a link to {} — confirm your address, then complete your profile for vetting.",
                 account.email
             )));
-            Ok(see_other("/account"))
+            Ok(see_other("/me/profile"))
         }
         Err(AccountError::EmailTaken) => {
             let mut errors = FieldErrors::default();

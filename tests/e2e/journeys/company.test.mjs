@@ -34,7 +34,12 @@ j.step('the account page says the email is not confirmed yet', async () => {
 });
 
 j.step('the confirmation link from the development mailbox confirms the email', async () => {
-  const page = await followEmailLink(j, { to: company.email, ...VERIFY, label: 'after confirming the email' });
+  const page = await followEmailLink(j, {
+    to: company.email,
+    ...VERIFY,
+    label: 'after confirming the email',
+    key: true, // screenshots of the mailbox and the message
+  });
   expectPath(page, '/account');
   await expectText(page.locator('#flashes'), /confirmed/i);
   await expectAccountConfirmed(page, true);

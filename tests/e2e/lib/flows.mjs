@@ -1,5 +1,7 @@
 // What users do, as a user would find it: by role, label and DESIGN §7's data- attributes.
 // Each helper takes the journey `j` and leaves j.page on the resulting (gated) page.
+// The public forms get their screenshots in journeys/public.test.mjs, so the helpers here
+// screenshot only what differs per journey (account pages; the mailbox when asked).
 import assert from 'node:assert/strict';
 import { expectText } from './expect.mjs';
 
@@ -13,9 +15,9 @@ const COMPANY_HOME_STATUS = CATALOG_LANDED ? 200 : [200, 404];
 
 // ---- accounts ---------------------------------------------------------------------------
 
-/** Company sign-up at /signup. `key` marks the form for screenshots. */
+/** Company sign-up at /signup; then signed in (see CATALOG_LANDED for where it lands). */
 export async function signUpCompany(j, { company, name, email, password, timeZone = 'Europe/Berlin' }) {
-  const page = await j.visit('/signup', 'company sign-up form', { key: true });
+  const page = await j.visit('/signup', 'company sign-up form');
   await page.getByLabel('Company name', exact).fill(company);
   await page.getByLabel('Your name', exact).fill(name);
   await page.getByLabel('Work email', exact).fill(email);
@@ -24,13 +26,12 @@ export async function signUpCompany(j, { company, name, email, password, timeZon
   await j.click(page.getByRole('button', { name: 'Create company account' }), 'after company sign-up', {
     status: COMPANY_HOME_STATUS,
   });
-  await expectSignedIn(j.page);
-  return j.page;
+  return expectCompanySignedIn(j, 'account page after sign-up');
 }
 
 /** Developer application at /apply; lands on /account. */
 export async function applyAsDeveloper(j, { name, email, password, country = 'PL', timeZone = 'Europe/Warsaw' }) {
-  const page = await j.visit('/apply', 'developer application form', { key: true });
+  const page = await j.visit('/apply', 'developer application form');
   await page.getByLabel('Full name', exact).fill(name);
   await page.getByLabel('Email', exact).fill(email);
   await page.getByLabel('Password', exact).fill(password);
@@ -43,7 +44,7 @@ export async function applyAsDeveloper(j, { name, email, password, country = 'PL
 
 /** Sign-in at /login; `company: true` accepts the catalog's status (see CATALOG_LANDED). */
 export async function signIn(j, { email, password, company = false }, label = 'after sign-in') {
-  await j.visit('/login', 'sign-in form', { key: true });
+  await j.visit('/login', 'sign-in form');
   return fillSignIn(j, { email, password, company }, label);
 }
 
@@ -56,6 +57,7 @@ export async function fillSignIn(j, { email, password, company = false }, label 
   await j.click(page.getByRole('main').getByRole('button', { name: 'Sign in' }), label, {
     status: company ? COMPANY_HOME_STATUS : 200,
   });
+  if (company) return expectCompanySignedIn(j, 'account page after sign-in');
   await expectSignedIn(j.page);
   return j.page;
 }
@@ -77,6 +79,17 @@ export async function signOut(j) {
   const page = j.page;
   await j.click(page.getByRole('banner').getByRole('button', { name: 'Sign out' }), 'after sign-out');
   await expectSignedOut(j.page);
+  return j.page;
+}
+
+// Until the catalog exists a company lands on the 404 page, which renders signed out; then
+// the account page proves the session.
+async function expectCompanySignedIn(j, label) {
+  if (!CATALOG_LANDED && new URL(j.page.url()).pathname === '/developers') {
+    const heading = await j.page.getByRole('heading', { level: 1 }).innerText();
+    if (/couldn.t find/i.test(heading)) await j.visit('/account', label);
+  }
+  await expectSignedIn(j.page);
   return j.page;
 }
 
@@ -110,7 +123,7 @@ export async function expectAccountConfirmed(page, confirmed = true) {
 }
 
 export async function requestPasswordReset(j, email) {
-  const page = await j.visit('/password/forgot', 'forgot-password form', { key: true });
+  const page = await j.visit('/password/forgot', 'forgot-password form');
   await page.getByLabel('Email', exact).fill(email);
   await j.click(page.getByRole('button', { name: 'Send reset link' }), 'reset link sent');
   await j.page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
@@ -130,7 +143,7 @@ export async function chooseNewPassword(j, password) {
  * arrives, opens it and returns the href of its first link matching `link`.
  * The background worker delivers within about a second.
  */
-export async function linkFromMailbox(j, { to, subject, link, timeoutMs = 15_000 }) {
+export async function linkFromMailbox(j, { to, subject, link, key = false, timeoutMs = 15_000 }) {
   const page = j.page;
   const deadline = Date.now() + timeoutMs;
   let message;
@@ -141,8 +154,8 @@ export async function linkFromMailbox(j, { to, subject, link, timeoutMs = 15_000
     if (Date.now() > deadline) assert.fail(`no email to ${to} matching ${subject} within ${timeoutMs} ms`);
     await page.waitForTimeout(300);
   }
-  await j.check('development mailbox', { key: true });
-  await j.click(message, 'email in the development mailbox', { key: true });
+  await j.check('development mailbox', { key });
+  await j.click(message, 'email in the development mailbox', { key });
   const links = j.page.getByRole('region', { name: 'Links in this message' }).getByRole('link');
   const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   const href = hrefs.find((h) => link.test(h));
@@ -151,8 +164,8 @@ export async function linkFromMailbox(j, { to, subject, link, timeoutMs = 15_000
 }
 
 /** The same, then follows the link as a user clicks it. */
-export async function followEmailLink(j, { to, subject, link, label }) {
-  const href = await linkFromMailbox(j, { to, subject, link });
+export async function followEmailLink(j, { to, subject, link, label, key = false }) {
+  const href = await linkFromMailbox(j, { to, subject, link, key });
   const anchor = j.page
     .getByRole('region', { name: 'Links in this message' })
     .getByRole('link', { name: href, exact: true });

@@ -25,6 +25,7 @@ import { BASE_URL, ALLOWED_HOST, OUT_DIR, VNU_JAR } from './env.mjs';
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
+const STEP_TIMEOUT_MS = 180_000;
 
 /**
  * Declares a journey for this test file: `const j = journey('company')`, then `j.step(…)`
@@ -240,8 +241,26 @@ class Journey {
     try {
       const loaded = await page.evaluate(() => typeof window.axe === 'object');
       if (!loaded) await page.evaluate(AXE_SOURCE);
-      violations = await page.evaluate(async () => {
-        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      const run = page.evaluate(async (noTimers) => {
+        // In a context with JavaScript disabled, evaluate still runs and promises settle,
+        // but timers never fire, and axe yields with setTimeout: run those as microtasks.
+        const saved = [window.setTimeout, window.requestAnimationFrame];
+        if (noTimers) {
+          window.setTimeout = (fn, _ms, ...args) => {
+            Promise.resolve().then(() => fn(...args));
+            return 0;
+          };
+          window.requestAnimationFrame = (fn) => {
+            Promise.resolve().then(() => fn(performance.now()));
+            return 0;
+          };
+        }
+        let r;
+        try {
+          r = await window.axe.run(document, { resultTypes: ['violations'] });
+        } finally {
+          [window.setTimeout, window.requestAnimationFrame] = saved;
+        }
         return r.violations.map((v) => ({
           id: v.id,
           impact: v.impact,
@@ -253,7 +272,16 @@ class Journey {
             summary: (n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 400),
           })),
         }));
+      }, !this.javaScriptEnabled);
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('axe.run did not finish in 30 s')), 30_000);
       });
+      try {
+        violations = await Promise.race([run, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (err) {
       this.fail('axe', label, page.url(), `could not run axe-core: ${err.message}`);
       return;
@@ -271,7 +299,7 @@ class Journey {
 
   /** A step of the journey; skipped when an earlier step failed. */
   step(title, fn) {
-    test(title, async (t) => {
+    test(`${this.name}: ${title}`, { timeout: STEP_TIMEOUT_MS }, async (t) => {
       if (this.broken) {
         t.skip(`an earlier step failed: ${this.broken}`);
         return;
@@ -300,7 +328,7 @@ class Journey {
   /** Registers the gate tests; call once, after the last step. */
   finish() {
     const gate = (title, gateName) =>
-      test(title, async () => {
+      test(`${this.name}: ${title}`, { timeout: STEP_TIMEOUT_MS }, async () => {
         if (gateName === 'console') {
           for (const p of [this.page, this.mobilePage].filter(Boolean)) {
             await this.drainErrors(p, '(after the last check)', 200);
@@ -314,7 +342,7 @@ class Journey {
     gate('gate: no console errors and no page errors', 'console');
     gate('gate: no request leaves 127.0.0.1', 'network');
     gate('gate: nothing scrolls sideways at 375 px', 'layout-375');
-    test('gate: the Nu HTML checker finds no errors', async () => {
+    test(`${this.name}: gate: the Nu HTML checker finds no errors`, { timeout: STEP_TIMEOUT_MS }, async () => {
       const found = await this.validateHtml();
       assert.ok(found.length === 0, `${found.length} HTML error(s):\n${format(found)}`);
     });
@@ -341,7 +369,9 @@ class Journey {
       files.set(path.resolve(file), doc);
     }
     if (files.size > 0) {
-      const run = spawnSync('java', ['-jar', VNU_JAR, '--format', 'json', '--errors-only', ...files.keys()], {
+      // C1-only JIT and the serial collector roughly halve the JVM's start-up for one batch.
+      const java = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', VNU_JAR];
+      const run = spawnSync('java', [...java, '--format', 'json', '--errors-only', ...files.keys()], {
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       });
