@@ -11,7 +11,7 @@ use crate::auth::current_user::AdminUser;
 use crate::db::DbError;
 use crate::domain::Level;
 use crate::domain::profile::paragraphs;
-use crate::models::{self, audit, developer, developer_skill, experience, user, vetting_review};
+use crate::models::{self, audit};
 use crate::services::admin as admin_service;
 use crate::services::outbox::{self, RetryOutcome};
 use crate::services::vetting::{self, Decision, StageReview, VettingError};
@@ -76,18 +76,12 @@ pub async fn queue(
         .chars()
         .take(100)
         .collect::<String>();
-    let (status, stage_filter) = if stage == "submitted" {
-        ("submitted", None)
-    } else {
-        ("in_review", Some(stage.clone()))
-    };
-    let search = q.clone();
+    let (stage_key, search) = (stage.clone(), q.clone());
     let rows = ctx
         .state
         .db
         .run(move |conn| {
-            developer::queue(conn, status, stage_filter.as_deref(), Some(&search), 200)
-                .map_err(AppError::from)
+            admin_service::vetting_queue(conn, &stage_key, &search).map_err(AppError::from)
         })
         .await?;
     let now = models::now();
@@ -122,28 +116,20 @@ async fn review_page(
     id: i32,
     errors: FieldErrors,
 ) -> Result<ReviewPage, AppError> {
-    let (d, account, skills, roles, reviews, history, reviewers) = ctx
+    let detail = ctx
         .state
         .db
-        .run(move |conn| -> Result<_, DbError> {
-            let d = developer::find(conn, id)?;
-            let account = user::find(conn, d.user_id)?;
-            let skills = developer_skill::named_for_developer(conn, id)?;
-            let roles = experience::for_developer(conn, id)?;
-            let reviews = vetting_review::for_developer(conn, id)?;
-            let history = audit::for_subject(conn, "developer", id)?;
-            let mut reviewers = Vec::new();
-            for r in &reviews {
-                if let Some(rid) = r.reviewer_id {
-                    reviewers.push((
-                        rid,
-                        user::find(conn, rid).map(|u| u.name).unwrap_or_default(),
-                    ));
-                }
-            }
-            Ok((d, account, skills, roles, reviews, history, reviewers))
-        })
+        .run(move |conn| admin_service::developer_detail(conn, id).map_err(AppError::from))
         .await?;
+    let admin_service::DeveloperDetail {
+        developer: d,
+        account,
+        skills,
+        experiences: roles,
+        reviews,
+        reviewers,
+        history,
+    } = detail;
     let current = match d.status.as_str() {
         "submitted" => Some("screening"),
         "in_review" => d.vetting_stage.as_deref(),
@@ -499,8 +485,7 @@ pub async fn developers(
         .state
         .db
         .run(move |conn| {
-            developer::search_admin(conn, s.as_deref(), l.as_deref(), Some(&t), 100, 0)
-                .map_err(AppError::from)
+            admin_service::developers(conn, s.as_deref(), l.as_deref(), &t).map_err(AppError::from)
         })
         .await?;
     Ok(DevelopersPage {
@@ -539,9 +524,7 @@ pub async fn companies(
     let rows = ctx
         .state
         .db
-        .run(move |conn| {
-            models::company::list_with_members(conn, Some(&text), 200).map_err(AppError::from)
-        })
+        .run(move |conn| admin_service::companies(conn, &text).map_err(AppError::from))
         .await?;
     Ok(CompaniesPage {
         layout: ctx.layout("Companies", "admin"),
@@ -704,7 +687,7 @@ pub async fn audit_log(
     let rows = ctx
         .state
         .db
-        .run(move |conn| audit::list(conn, &filter, 200, 0).map_err(AppError::from))
+        .run(move |conn| admin_service::audit_entries(conn, &filter).map_err(AppError::from))
         .await?;
     Ok(AuditPage {
         layout: ctx.layout("Audit log", "admin"),

@@ -5,8 +5,6 @@ use actix_web::HttpResponse;
 use super::forms::see_other;
 use super::{AppError, PageContext};
 use crate::auth::current_user::DeveloperUser;
-use crate::db::DbError;
-use crate::models::{developer, vetting_review};
 use crate::services::vetting::{self, VettingError};
 use crate::views::Flash;
 use crate::views::admin::ApplicationPage;
@@ -40,15 +38,15 @@ async fn page(
     email_verified: bool,
     error: Option<String>,
 ) -> Result<ApplicationPage, AppError> {
-    let (d, reviews, checklist) = ctx
+    let vetting::Application {
+        developer: d,
+        reviews,
+        checklist,
+    } = ctx
         .state
         .db
-        .run(move |conn| -> Result<_, DbError> {
-            Ok((
-                developer::find(conn, developer_id)?,
-                vetting_review::for_developer(conn, developer_id)?,
-                vetting::checklist(conn, developer_id, email_verified)?,
-            ))
+        .run(move |conn| {
+            vetting::application(conn, developer_id, email_verified).map_err(AppError::from)
         })
         .await?;
     let now = crate::models::now();

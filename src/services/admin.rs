@@ -3,7 +3,10 @@
 use chrono::Duration;
 
 use crate::db::{DbConn, DbError, write_transaction};
-use crate::models::{self, audit, company, company_member, developer, email, job, user};
+use crate::models::{
+    self, audit, company, company_member, developer, developer_skill, email, experience, job, user,
+    vetting_review,
+};
 
 #[derive(Debug, Default)]
 pub struct Dashboard {
@@ -143,4 +146,82 @@ pub fn set_user_disabled(
 
 pub fn recent_emails(conn: &mut DbConn, limit: i64) -> Result<Vec<email::EmailRow>, DbError> {
     Ok(email::recent(conn, limit)?)
+}
+
+/// Everything the review page shows about one applicant.
+pub struct DeveloperDetail {
+    pub developer: developer::DeveloperRow,
+    pub account: user::UserRow,
+    /// (slug, name, years)
+    pub skills: Vec<(String, String, i32)>,
+    pub experiences: Vec<experience::ExperienceRow>,
+    pub reviews: Vec<vetting_review::VettingReviewRow>,
+    /// (reviewer id, name)
+    pub reviewers: Vec<(i32, String)>,
+    pub history: Vec<audit::AuditRow>,
+}
+
+pub fn developer_detail(conn: &mut DbConn, id: i32) -> Result<DeveloperDetail, DbError> {
+    let developer = developer::find(conn, id)?;
+    let account = user::find(conn, developer.user_id)?;
+    let reviews = vetting_review::for_developer(conn, id)?;
+    let mut reviewers = Vec::new();
+    for rid in reviews.iter().filter_map(|r| r.reviewer_id) {
+        if !reviewers.iter().any(|(i, _)| *i == rid) {
+            reviewers.push((rid, user::find(conn, rid)?.name));
+        }
+    }
+    Ok(DeveloperDetail {
+        skills: developer_skill::named_for_developer(conn, id)?,
+        experiences: experience::for_developer(conn, id)?,
+        history: audit::for_subject(conn, "developer", id)?,
+        developer,
+        account,
+        reviews,
+        reviewers,
+    })
+}
+
+/// The vetting queue for one stage (`submitted` = waiting for screening), oldest first.
+pub fn vetting_queue(
+    conn: &mut DbConn,
+    stage: &str,
+    search: &str,
+) -> Result<Vec<developer::DeveloperRow>, DbError> {
+    let (status, stage) = if stage == "submitted" {
+        ("submitted", None)
+    } else {
+        ("in_review", Some(stage))
+    };
+    Ok(developer::queue(conn, status, stage, Some(search), 200)?)
+}
+
+pub fn developers(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    level: Option<&str>,
+    text: &str,
+) -> Result<Vec<developer::DeveloperRow>, DbError> {
+    Ok(developer::search_admin(
+        conn,
+        status,
+        level,
+        Some(text),
+        100,
+        0,
+    )?)
+}
+
+pub fn companies(
+    conn: &mut DbConn,
+    text: &str,
+) -> Result<Vec<(company::CompanyRow, i64)>, DbError> {
+    Ok(company::list_with_members(conn, Some(text), 200)?)
+}
+
+pub fn audit_entries(
+    conn: &mut DbConn,
+    filter: &audit::AuditFilter,
+) -> Result<Vec<(audit::AuditRow, Option<String>)>, DbError> {
+    Ok(audit::list(conn, filter, 200, 0)?)
 }

@@ -626,7 +626,7 @@ fn generate_developer(
     let email = if index == 0 {
         DEMO_DEVELOPER_EMAIL.to_owned()
     } else {
-        format!("{}.{}@devs.example", slug.replace('-', "."), "ladder")
+        format!("{}@devs.example", slug.replace('-', "."))
     };
 
     GeneratedDeveloper {

@@ -34,6 +34,25 @@ fn not_allowed(message: impl Into<String>) -> VettingError {
     VettingError::NotAllowed(message.into())
 }
 
+/// What `/me/application` shows.
+pub struct Application {
+    pub developer: developer::DeveloperRow,
+    pub reviews: Vec<vetting_review::VettingReviewRow>,
+    pub checklist: Vec<ChecklistItem>,
+}
+
+pub fn application(
+    conn: &mut DbConn,
+    developer_id: i32,
+    email_verified: bool,
+) -> Result<Application, DbError> {
+    Ok(Application {
+        developer: developer::find(conn, developer_id)?,
+        reviews: vetting_review::for_developer(conn, developer_id)?,
+        checklist: checklist(conn, developer_id, email_verified)?,
+    })
+}
+
 /// One line of the application checklist.
 #[derive(Debug, Clone)]
 pub struct ChecklistItem {
