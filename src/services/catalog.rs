@@ -39,8 +39,9 @@ pub const MAX_SKILLS: usize = 10;
 pub const AVAILABILITY_DAYS: i64 = 30;
 /// How often one request checks whether the listed profiles changed.
 pub const CHECK_INTERVAL: StdDuration = StdDuration::from_secs(2);
-/// A snapshot is rebuilt at least this often (availability ages out with the clock).
-pub const MAX_SNAPSHOT_AGE: StdDuration = StdDuration::from_secs(60);
+/// A snapshot is rebuilt at least this often (availability ages out with the clock; the
+/// 30-day rule is applied per request, so this only bounds drift of the sort orders).
+pub const MAX_SNAPSHOT_AGE: StdDuration = StdDuration::from_secs(600);
 pub const YEARS_BUCKETS: [u8; 4] = [2, 5, 8, 12];
 pub const OVERLAP_BUCKETS: [u8; 4] = [2, 4, 6, 8];
 const MAX_FTS_HITS: i64 = 20_000;
@@ -389,9 +390,9 @@ struct Snapshot {
     position_of: HashMap<i32, u32>,
     skills: Vec<SkillInfo>,
     skill_index: HashMap<String, u16>,
-    skills_by_popularity: Vec<SkillInfo>,
+    skills_by_popularity: Arc<Vec<SkillInfo>>,
     zones: Vec<Tz>,
-    zone_names: Vec<String>,
+    zone_names: Arc<Vec<String>>,
     tiers: Vec<Tier>,
     /// Entry positions in each sort's order (by `Sort::index`).
     orders: [Vec<u32>; 4],
@@ -480,12 +481,14 @@ type ListedRow = (
 );
 
 fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot> {
+    let started = Instant::now();
     let fingerprint = fingerprint(conn)?;
+    let t_fp = started.elapsed();
     let tiers = pricing::tiers(conn).map_err(|e| match e {
         pricing::PricingError::Query(q) => q,
         other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
     })?;
-    // One day of slack: requests apply the exact cutoff, and snapshots live a minute.
+    // One day of slack: requests apply the exact cutoff, and snapshots live ten minutes.
     let load_cutoff = cutoff(now) - Duration::days(1);
     let listed = developers::table
         .filter(developers::status.eq("approved"))
@@ -519,6 +522,7 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
             developer_skills::years,
         ))
         .load(conn)?;
+    let t_load = started.elapsed();
 
     let skills: Vec<SkillInfo> = skill_rows
         .into_iter()
@@ -649,7 +653,8 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
         }
         order_rank[sort.index()] = rank;
     }
-    let zone_names = zones.iter().map(|z| z.name().to_owned()).collect();
+    let zone_names: Arc<Vec<String>> =
+        Arc::new(zones.iter().map(|z| z.name().to_owned()).collect());
     // The filter lists skills by how many listed developers have them.
     let mut popularity = vec![0usize; skills.len()];
     for e in &entries {
@@ -663,8 +668,15 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
         );
         pb.cmp(&pa).then(a.name.cmp(&b.name))
     });
+    tracing::info!(
+        developers = entries.len(),
+        fingerprint_ms = t_fp.as_millis() as u64,
+        load_ms = t_load.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "catalog snapshot built"
+    );
     Ok(Snapshot {
-        skills_by_popularity: by_popularity,
+        skills_by_popularity: Arc::new(by_popularity),
         entries,
         position_of,
         skills,
@@ -864,21 +876,22 @@ pub struct CatalogPage {
     pub total: usize,
     pub page: u32,
     pub pages: u32,
-    pub cards: Vec<Card>,
-    pub facets: Facets,
-    /// Skill slugs in the query that no skill has (ignored).
+    pub cards: Arc<Vec<Card>>,
+    pub facets: Arc<Facets>,
+    /// Skill slugs in the query that no skill has.
     pub unknown_skills: Vec<String>,
-    pub all_skills: Vec<SkillInfo>,
+    /// Every skill, most common first.
+    pub all_skills: Arc<Vec<SkillInfo>>,
     /// The zones listed developers work in: choices for the overlap filter.
-    pub zone_options: Vec<String>,
+    pub zone_options: Arc<Vec<String>>,
 }
 
 struct Computed {
     total: usize,
     page: u32,
     pages: u32,
-    cards: Vec<Card>,
-    facets: Facets,
+    cards: Arc<Vec<Card>>,
+    facets: Arc<Facets>,
     unknown_skills: Vec<String>,
 }
 
@@ -927,8 +940,8 @@ pub fn search(
         cards: computed.cards.clone(),
         facets: computed.facets.clone(),
         unknown_skills: computed.unknown_skills.clone(),
-        all_skills: snap.skills_by_popularity.clone(),
-        zone_options: snap.zone_names.clone(),
+        all_skills: Arc::clone(&snap.skills_by_popularity),
+        zone_options: Arc::clone(&snap.zone_names),
     })
 }
 
@@ -1149,8 +1162,8 @@ fn compute(
         total,
         page,
         pages,
-        cards,
-        facets,
+        cards: Arc::new(cards),
+        facets: Arc::new(facets),
         unknown_skills,
     })
 }

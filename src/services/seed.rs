@@ -461,9 +461,14 @@ fn seed_developers(
         use diesel::connection::SimpleConnection;
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users));
-             SELECT setval(pg_get_serial_sequence('developers', 'id'), (SELECT MAX(id) FROM developers));
-             ANALYZE developers; ANALYZE developer_skills; ANALYZE vetting_reviews;",
+             SELECT setval(pg_get_serial_sequence('developers', 'id'), (SELECT MAX(id) FROM developers));",
         )?;
+        // The search-index refresh rewrote every new row: vacuum now so the catalog's
+        // index-only scans and the planner see a settled table, not autovacuum mid-traffic.
+        // (One statement per call: several in one string would form a transaction block.)
+        for table in ["developers", "developer_skills", "vetting_reviews"] {
+            conn.batch_execute(&format!("VACUUM ANALYZE {table}"))?;
+        }
     }
     Ok((added, credential))
 }

@@ -178,17 +178,17 @@ impl CatalogView {
             })
             .collect();
         let skills = {
+            let counts: std::collections::HashMap<&str, usize> = page
+                .facets
+                .skills
+                .iter()
+                .map(|fs| (fs.slug.as_str(), fs.count))
+                .collect();
             let mut list: Vec<Choice> = page
                 .all_skills
                 .iter()
                 .map(|s| {
-                    let count = page
-                        .facets
-                        .skills
-                        .iter()
-                        .find(|fs| fs.slug == s.slug)
-                        .map(|fs| fs.count)
-                        .unwrap_or(0);
+                    let count = counts.get(s.slug.as_str()).copied().unwrap_or(0);
                     Choice {
                         value: s.slug.clone(),
                         label: s.name.clone(),
@@ -259,7 +259,7 @@ impl CatalogView {
                     }),
             );
         }
-        let mut zone_list: Vec<String> = page.zone_options.clone();
+        let mut zone_list: Vec<String> = page.zone_options.as_ref().clone();
         if let Some(z) = &zone_name
             && !zone_list.contains(z)
         {

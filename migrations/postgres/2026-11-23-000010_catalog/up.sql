@@ -17,9 +17,9 @@ CREATE INDEX vetting_reviews_reviewer_idx ON vetting_reviews (reviewer_id);
 
 -- The listable set: approved, confirmed within 30 days, published. The catalog snapshot
 -- reads exactly these rows; this index makes that a range scan that never visits the
--- table for rows it rejects. (Not a partial index: the schema parity check compares
+-- table for rows it rejects, and answers the change check (count, max(updated_at)) alone. (Not a partial index: the schema parity check compares
 -- index columns, and PostgreSQL reports a partial index's predicate as one.)
-CREATE INDEX developers_listed_idx ON developers (status, availability_confirmed_at, published_at);
+CREATE INDEX developers_listed_idx ON developers (status, availability_confirmed_at, published_at, updated_at);
 
 -- Full-text search over name (A), headline (A), skills (B) and bio (C).
 -- Kept current by services::search_index (explicit refresh after inserts and skill
