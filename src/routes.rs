@@ -80,6 +80,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/outbox", web::get().to(admin::outbox_page))
                 .route("/jobs/{id}/retry", web::post().to(admin::retry_job)),
         )
+        .route("/metrics", web::get().to(health::metrics))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route(

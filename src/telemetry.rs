@@ -54,6 +54,7 @@ pub async fn trace_request<B: MessageBody>(
     match result {
         Ok(mut res) => {
             let status = res.status().as_u16();
+            metrics::observe(status, latency_ms);
             span.in_scope(|| {
                 if status >= 500 {
                     tracing::error!(status, latency_ms, "request finished");
@@ -70,5 +71,70 @@ pub async fn trace_request<B: MessageBody>(
             span.in_scope(|| tracing::error!(error = %e, latency_ms, "request failed"));
             Err(e)
         }
+    }
+}
+
+/// Process-wide request counters for `/metrics` (Prometheus text format).
+pub mod metrics {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Upper bounds of the latency histogram, in milliseconds.
+    pub const BUCKETS_MS: [f64; 10] = [
+        2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0,
+    ];
+
+    static BY_CLASS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+    static BUCKETS: [AtomicU64; 10] = [const { AtomicU64::new(0) }; 10];
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    static SUM_MICROS: AtomicU64 = AtomicU64::new(0);
+
+    pub fn observe(status: u16, latency_ms: f64) {
+        let class = (usize::from(status / 100)).clamp(1, 5) - 1;
+        BY_CLASS[class].fetch_add(1, Ordering::Relaxed);
+        COUNT.fetch_add(1, Ordering::Relaxed);
+        SUM_MICROS.fetch_add((latency_ms * 1000.0) as u64, Ordering::Relaxed);
+        for (bound, bucket) in BUCKETS_MS.iter().zip(&BUCKETS) {
+            if latency_ms <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The counters in Prometheus exposition format.
+    pub fn render(extra: &[(&str, &str, &str, i64)]) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP ladder_http_requests_total HTTP responses by status class.\n# TYPE ladder_http_requests_total counter\n");
+        for (i, counter) in BY_CLASS.iter().enumerate() {
+            out.push_str(&format!(
+                "ladder_http_requests_total{{class=\"{}xx\"}} {}\n",
+                i + 1,
+                counter.load(Ordering::Relaxed)
+            ));
+        }
+        out.push_str("# HELP ladder_http_request_duration_seconds Time to respond.\n# TYPE ladder_http_request_duration_seconds histogram\n");
+        for (bound, bucket) in BUCKETS_MS.iter().zip(&BUCKETS) {
+            out.push_str(&format!(
+                "ladder_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n",
+                bound / 1000.0,
+                bucket.load(Ordering::Relaxed)
+            ));
+        }
+        let count = COUNT.load(Ordering::Relaxed);
+        out.push_str(&format!(
+            "ladder_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n"
+        ));
+        out.push_str(&format!(
+            "ladder_http_request_duration_seconds_sum {}\n",
+            SUM_MICROS.load(Ordering::Relaxed) as f64 / 1e6
+        ));
+        out.push_str(&format!(
+            "ladder_http_request_duration_seconds_count {count}\n"
+        ));
+        for (name, help, labels, value) in extra {
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name}{labels} {value}\n"
+            ));
+        }
+        out
     }
 }

@@ -19,3 +19,45 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }
     }
 }
+
+/// Prometheus metrics: request counts and latency, and the job queue. Scrapers on loopback
+/// or a private network may read them, as may admins; anyone else gets a 404.
+pub async fn metrics(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, super::AppError> {
+    let internal = req.peer_addr().is_some_and(|a| match a.ip() {
+        std::net::IpAddr::V4(ip) => ip.is_loopback() || ip.is_private(),
+        std::net::IpAddr::V6(ip) => ip.is_loopback(),
+    });
+    let admin = crate::auth::current_user::current_user(&req)
+        .await
+        .map_err(|e| super::AppError::Internal(anyhow::anyhow!("{e}")))?
+        .is_some_and(|u| u.is_admin());
+    if !internal && !admin {
+        return Err(super::AppError::NotFound);
+    }
+    let counts = state
+        .db
+        .run(|conn| crate::services::outbox::job_counts(conn).map_err(crate::db::DbError::from))
+        .await
+        .map_err(super::AppError::from)?;
+    let gauges: Vec<(&str, &str, String, i64)> = counts
+        .iter()
+        .map(|(status, n)| {
+            (
+                "ladder_jobs",
+                "Background jobs by status.",
+                format!("{{status=\"{status}\"}}"),
+                *n,
+            )
+        })
+        .collect();
+    let extra: Vec<(&str, &str, &str, i64)> = gauges
+        .iter()
+        .map(|(n, h, l, v)| (*n, *h, l.as_str(), *v))
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::telemetry::metrics::render(&extra)))
+}

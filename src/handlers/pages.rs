@@ -1,9 +1,9 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 
-use super::error::error_page;
 use super::{AppError, PageContext};
 use crate::services::pricing::{self, TRIAL_DAYS};
+use crate::views::errors::ErrorPage;
 use crate::views::pages::{LandingPage, PlanTier, PricingPage};
 
 async fn plan_tiers(ctx: &PageContext) -> Result<Vec<PlanTier>, AppError> {
@@ -42,7 +42,8 @@ pub async fn pricing(ctx: PageContext) -> Result<PricingPage, AppError> {
     })
 }
 
-/// Anything no route matched.
-pub async fn not_found() -> HttpResponse {
-    error_page(StatusCode::NOT_FOUND, None)
+/// Anything no route matched: the 404 page, with the visitor's own header.
+pub async fn not_found(ctx: PageContext) -> Result<HttpResponse, AppError> {
+    let page = ErrorPage::for_status(ctx.layout("Page not found", ""), 404, None);
+    super::forms::render_with_status(&page, StatusCode::NOT_FOUND)
 }

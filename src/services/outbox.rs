@@ -65,6 +65,14 @@ pub fn retry_job(
     })
 }
 
+/// (status, count) of jobs, for `/metrics`.
+pub fn job_counts(conn: &mut DbConn) -> diesel::QueryResult<Vec<(&'static str, i64)>> {
+    ["queued", "running", "done", "dead"]
+        .into_iter()
+        .map(|s| job::count_by_status(conn, s).map(|n| (s, n)))
+        .collect()
+}
+
 /// The links in a text body, in order (the mailbox shows them as buttons).
 pub fn links_in(text: &str) -> Vec<String> {
     text.split_whitespace()

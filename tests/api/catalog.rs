@@ -444,8 +444,8 @@ async fn htmx_gets_the_fragment_and_browsers_the_page() {
     let page = s.app.get_html("/developers?level=L2").await.1;
     assert!(page.contains("<html"));
     assert!(page.contains("for=\"level-l2\"><input type=\"checkbox\" id=\"level-l2\""));
-    assert!(page.contains("hx-get=\"/developers\""));
-    assert!(page.contains("hx-push-url=\"true\""));
+    assert!(page.contains("data-hx-get=\"/developers\""));
+    assert!(page.contains("data-hx-push-url=\"true\""));
     let fragment = s
         .app
         .client
@@ -459,7 +459,7 @@ async fn htmx_gets_the_fragment_and_browsers_the_page() {
     assert!(!fragment.contains("<html"));
     assert!(!fragment.contains("<form"));
     assert_eq!(slugs_in(&fragment), slugs_in(&page));
-    assert!(fragment.contains("hx-swap-oob=\"true\""));
+    assert!(fragment.contains("data-hx-swap-oob=\"true\""));
 }
 
 #[tokio::test]

@@ -61,3 +61,31 @@ async fn an_unreachable_postgres_reports_its_own_error() {
     );
     assert!(!error.to_lowercase().contains("sqlite"), "{error}");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_jobs_for_internal_scrapers() {
+    let app = spawn_app().await;
+    app.get("/healthz").await;
+    app.get("/no-such-page").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status().as_u16(), 200, "loopback may scrape");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    let value = |line: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(line))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    // Counters are process-wide (tests share the process): at least ours are there.
+    assert!(value("ladder_http_requests_total{class=\"2xx\"}") >= 1);
+    assert!(value("ladder_http_requests_total{class=\"4xx\"}") >= 1);
+    assert!(text.contains("ladder_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    assert!(text.contains("ladder_jobs{status=\"dead\"} 0"));
+}

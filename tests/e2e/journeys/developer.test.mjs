@@ -16,8 +16,9 @@ const developer = {
 };
 
 j.step('a developer applies', async () => {
-  const page = await applyAsDeveloper(j, developer);
-  expectPath(page, '/account');
+  // Lands on the developer's home (/account, or /me/profile once profiles exist).
+  await applyAsDeveloper(j, developer);
+  const page = await openAccount(j, 'account page, unconfirmed', { key: false });
   await expectAccountConfirmed(page, false);
 });
 

@@ -7,10 +7,10 @@ import { expectText } from './expect.mjs';
 
 const exact = { exact: true };
 
-// Where a company lands after signing up or in: the catalog, /developers. Until the catalog
-// lands that is still the 404 page, so a 404 there is accepted. Set CATALOG_LANDED to true
-// when it exists (then only 200 passes) and assert on the catalog in the company journey.
-export const CATALOG_LANDED = false;
+// Where a company lands after signing up or in: the catalog, /developers. While the catalog
+// did not exist that was the 404 page (rendered signed out), so CATALOG_LANDED = false
+// accepted a 404 there and proved the session on /account instead. The catalog exists now.
+export const CATALOG_LANDED = true;
 const COMPANY_HOME_STATUS = CATALOG_LANDED ? 200 : [200, 404];
 
 // ---- accounts ---------------------------------------------------------------------------
