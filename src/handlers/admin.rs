@@ -581,6 +581,15 @@ pub async fn company(
     })
 }
 
+/// `/…/disable` or `/…/enable`; anything else is not a route.
+fn disable_or_enable(action: &str) -> Result<bool, AppError> {
+    match action {
+        "disable" => Ok(true),
+        "enable" => Ok(false),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ReasonForm {
     pub reason: Option<String>,
@@ -594,11 +603,7 @@ pub async fn set_company_disabled(
     form: web::Form<ReasonForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
-    let disabled = match action.as_str() {
-        "disable" => true,
-        "enable" => false,
-        _ => return Err(AppError::NotFound),
-    };
+    let disabled = disable_or_enable(&action)?;
     let reason = form.reason.clone().unwrap_or_default();
     let admin_id = admin.0.id;
     ctx.state
@@ -623,11 +628,7 @@ pub async fn set_user_disabled(
     form: web::Form<ReasonForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
-    let disabled = match action.as_str() {
-        "disable" => true,
-        "enable" => false,
-        _ => return Err(AppError::NotFound),
-    };
+    let disabled = disable_or_enable(&action)?;
     let form = form.into_inner();
     let reason = form.reason.unwrap_or_default();
     let admin_id = admin.0.id;

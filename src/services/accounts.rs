@@ -207,6 +207,24 @@ pub struct CompanySignUp {
     pub time_zone: TimeZone,
 }
 
+/// A new account awaiting email verification; one email holds one account.
+fn insert_unverified_user(
+    conn: &mut DbConn,
+    email: &Email,
+    name: &str,
+    password_hash: String,
+    role: Role,
+    now: NaiveDateTime,
+) -> Result<user::UserRow, AccountError> {
+    if user::find_by_email(conn, email.as_str())?.is_some() {
+        return Err(AccountError::EmailTaken);
+    }
+    Ok(user::insert(
+        conn,
+        &new_user(email, name, password_hash, role, None, now),
+    )?)
+}
+
 /// Creates the company, its owner and a verification email; returns the owner.
 pub fn sign_up_company(
     conn: &mut DbConn,
@@ -215,14 +233,9 @@ pub fn sign_up_company(
 ) -> Result<user::UserRow, AccountError> {
     let hash = input.password.hash();
     write_transaction(conn, |conn| {
-        if user::find_by_email(conn, input.email.as_str())?.is_some() {
-            return Err(AccountError::EmailTaken);
-        }
         let now = models::now();
-        let owner = user::insert(
-            conn,
-            &new_user(&input.email, &input.name, hash, Role::Company, None, now),
-        )?;
+        let owner =
+            insert_unverified_user(conn, &input.email, &input.name, hash, Role::Company, now)?;
         let base = Slug::slugify(&input.company_name);
         let slug = unique_slug(conn, &base, company::slug_taken)?;
         let row = company::insert(
@@ -276,14 +289,9 @@ pub fn sign_up_developer(
 ) -> Result<user::UserRow, AccountError> {
     let hash = input.password.hash();
     write_transaction(conn, |conn| {
-        if user::find_by_email(conn, input.email.as_str())?.is_some() {
-            return Err(AccountError::EmailTaken);
-        }
         let now = models::now();
-        let account = user::insert(
-            conn,
-            &new_user(&input.email, &input.name, hash, Role::Developer, None, now),
-        )?;
+        let account =
+            insert_unverified_user(conn, &input.email, &input.name, hash, Role::Developer, now)?;
         let (first_name, last_name) = split_name(&input.name);
         let slug = unique_slug(conn, &Slug::slugify(&input.name), developer::slug_taken)?;
         let profile = developer::insert(

@@ -1,10 +1,21 @@
-// Developer: apply → confirm the email from the development mailbox → account page.
-// Later (issue 9): fill the profile with an avatar → submit → follow the status.
+// Developer: apply → confirm the email from the development mailbox → account page →
+// fill the profile (three skills, a role) → upload a photo → submit for vetting → the
+// status follows on the profile and application pages.
 import assert from 'node:assert/strict';
 import { journey } from '../lib/journey.mjs';
-import { PASSWORD, uniqueEmail } from '../lib/env.mjs';
+import { PASSWORD, uniqueEmail, AVATAR } from '../lib/env.mjs';
 import { expectPath, expectText } from '../lib/expect.mjs';
-import { applyAsDeveloper, openAccount, expectAccountConfirmed, followEmailLink, VERIFY } from '../lib/flows.mjs';
+import {
+  applyAsDeveloper,
+  openAccount,
+  expectAccountConfirmed,
+  followEmailLink,
+  fillProfile,
+  uploadAvatar,
+  submitApplication,
+  sampleProfile,
+  VERIFY,
+} from '../lib/flows.mjs';
 
 const j = journey('developer');
 const developer = {
@@ -14,6 +25,7 @@ const developer = {
   country: 'PL',
   timeZone: 'Europe/Warsaw',
 };
+const profile = sampleProfile();
 
 j.step('a developer applies', async () => {
   // Lands on the developer's home (/account, or /me/profile once profiles exist).
@@ -35,11 +47,42 @@ j.step('the account page shows a confirmed developer', async () => {
   assert.match(lead, /^Developer\b/);
 });
 
-// ==== LATER (issue 9), as the features land — add steps here, signed in as `developer`: ====
-//   /me/profile: headline, bio, skills with years, experience, avatar upload (setInputFiles
-//   on the labelled file input; keep a small PNG under tests/e2e/fixtures/) → submit for
-//   vetting → /me/application shows the status; the admin journey then reviews this
-//   applicant (export the email through a file under target/e2e/ or create a fresh one).
-// ===========================================================================================
+j.step('fills the profile: headline, bio, experience, availability, three skills and a role', async () => {
+  const page = await j.visit('/me/profile', 'profile form, empty', { key: true });
+  await expectText(page.getByRole('main').locator('.page-header .lead'), /^Draft\b/);
+  await fillProfile(j, profile);
+});
+
+j.step('the saved profile shows what was entered', async () => {
+  const page = await j.visit('/me/profile', 'profile form, filled', { key: true });
+  assert.equal(await page.getByLabel('Headline', { exact: true }).inputValue(), profile.headline);
+  assert.equal(await page.getByLabel('Available from', { exact: true }).inputValue(), profile.availableFrom);
+  for (let i = 0; i < profile.skills.length; i += 1) {
+    const select = page.getByLabel(`Skill ${i + 1}`, { exact: true });
+    const chosen = await select.evaluate((el) => el.selectedOptions[0]?.textContent.trim());
+    assert.equal(chosen, profile.skills[i][0]);
+  }
+  const role = page.getByRole('group', { name: 'Role 1', exact: true });
+  assert.equal(await role.getByLabel('From (YYYY-MM)', { exact: true }).inputValue(), profile.experience.from);
+});
+
+j.step('uploads a photo', async () => {
+  await uploadAvatar(j, AVATAR);
+});
+
+j.step('the application checklist is complete and the application is submitted', async () => {
+  await submitApplication(j, { key: true });
+});
+
+j.step('the profile page follows the status', async () => {
+  const page = await j.visit('/me/profile', 'profile after submitting');
+  await expectText(page.getByRole('main').locator('.page-header .lead'), /^Submitted\b/);
+  const app = await j.visit('/me/application', 'application status after submitting');
+  await app.getByRole('heading', { level: 2, name: 'Progress' }).waitFor();
+  assert.equal(await app.getByRole('button', { name: 'Submit for vetting' }).count(), 0, 'still offers to submit');
+});
+
+// The admin journey reviews and approves an applicant it creates through these same pages
+// (lib/flows.mjs createApplicant), so the journeys stay independent.
 
 j.finish();

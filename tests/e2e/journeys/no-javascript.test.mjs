@@ -1,8 +1,18 @@
-// With JavaScript disabled the site still works: landing, pricing, sign up, sign in.
-// Later (issue 9): browse, filter and shortlist without JavaScript too.
+// With JavaScript disabled the site still works: landing, pricing, sign up, sign in, and
+// the catalog: browse, filter (a plain GET form), open a profile. Later (issue 9): shortlist.
 import { journey } from '../lib/journey.mjs';
 import { PASSWORD, uniqueEmail } from '../lib/env.mjs';
-import { signUpCompany, signOut, signIn, openAccount } from '../lib/flows.mjs';
+import assert from 'node:assert/strict';
+import { expectPath } from '../lib/expect.mjs';
+import {
+  signUpCompany,
+  signOut,
+  signIn,
+  openAccount,
+  catalogCards,
+  levelFilter,
+  skillFilter,
+} from '../lib/flows.mjs';
 
 const j = journey('no javascript', { javaScriptEnabled: false });
 const company = {
@@ -32,7 +42,32 @@ j.step('signs out and in again', async () => {
   await signIn(j, { ...company, company: true });
 });
 
-// ==== LATER (issue 9): browse /developers, filter (a plain GET form), shortlist (a POST
-// form) — all without JavaScript. ===========================================================
+j.step('browses the catalog, filters to L2 and PostgreSQL with the submit button, opens a profile', async () => {
+  let page = await j.visit('/developers', 'catalog (no JS)', { key: true });
+  await levelFilter(page, 'L2').check();
+  const skill = skillFilter(page, 'PostgreSQL');
+  const slug = await skill.getAttribute('value');
+  await skill.check();
+  const filters = page.getByRole('search', { name: 'Filter developers' });
+  page = await j.click(filters.getByRole('button', { name: 'Show developers' }), 'catalog, L2 and PostgreSQL (no JS)', {
+    key: true,
+  });
+  const url = new URL(page.url());
+  assert.equal(url.pathname, '/developers');
+  assert.deepEqual(url.searchParams.getAll('level'), ['L2']);
+  assert.deepEqual(url.searchParams.getAll('skill'), [slug]);
+  assert.ok(await levelFilter(page, 'L2').isChecked(), 'the L2 filter is not kept checked');
+  assert.ok(await skillFilter(page, 'PostgreSQL').isChecked(), 'the skill filter is not kept checked');
+  const cards = await catalogCards(page);
+  assert.ok(cards.length > 0, 'no L2 developer with PostgreSQL');
+  for (const c of cards) assert.equal(c.level, 'L2', `card ${c.slug} (${c.name}) is ${c.level}`);
+  const first = cards[0];
+  const card = page.locator(`[data-developer="${first.slug}"][data-level="L2"]`);
+  page = await j.click(card.getByRole('link', { name: first.name, exact: true }), 'developer profile (no JS)', { key: true });
+  expectPath(page, `/developers/${first.slug}`);
+  await page.locator(`[data-developer="${first.slug}"][data-level="L2"]`).waitFor();
+});
+
+// ==== LATER (issue 9): shortlist (a POST form) without JavaScript. ==========================
 
 j.finish();

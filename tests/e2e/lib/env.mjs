@@ -25,3 +25,6 @@ export function uniqueEmail(who) {
 }
 
 export const PASSWORD = 'correct horse battery staple';
+
+/** A 64×64 PNG for avatar uploads. */
+export const AVATAR = path.join(E2E_DIR, 'fixtures/avatar-64.png');

@@ -3,7 +3,7 @@
 // The public forms get their screenshots in journeys/public.test.mjs, so the helpers here
 // screenshot only what differs per journey (account pages; the mailbox when asked).
 import assert from 'node:assert/strict';
-import { expectText } from './expect.mjs';
+import { expectText, expectPath } from './expect.mjs';
 
 const exact = { exact: true };
 
@@ -175,3 +175,191 @@ export async function followEmailLink(j, { to, subject, link, label, key = false
 
 export const VERIFY = { subject: /confirm your email/i, link: /\/verify-email\// };
 export const RESET = { subject: /reset your ladder password/i, link: /\/password\/reset\// };
+
+// ---- the developer's profile and application ----------------------------------------------
+
+/** A complete profile, enough for every item of the vetting checklist. */
+export function sampleProfile(overrides = {}) {
+  return {
+    headline: 'Backend engineer: Rust, PostgreSQL and payment systems',
+    bio:
+      'I build and run backend services for payments and logistics. For the last four years I ' +
+      'have owned a Rust settlement service handling about two million transactions a day, ' +
+      'moved its storage from MySQL to PostgreSQL without downtime, and on-boarded five engineers.' +
+      '\n\nI like small pull requests, written design notes and boring, observable deployments.',
+    years: '7',
+    availableFrom: '2027-01-04',
+    commitment: 'Full-time (160 h/month)',
+    skills: [
+      ['Rust', '5'],
+      ['PostgreSQL', '6'],
+      ['Docker', '4'],
+    ],
+    experience: {
+      company: 'Paylane',
+      title: 'Senior backend engineer',
+      from: '2021-02',
+      summary: 'Owned the settlement service (Rust, PostgreSQL, Kafka); cut the nightly batch from 3 h to 20 min.',
+    },
+    ...overrides,
+  };
+}
+
+/** The skill row `i` (0-based) of the profile form: its "Skill n" select and "Years" input. */
+function skillRow(page, i) {
+  return page.locator('#skills .row-group').nth(i);
+}
+
+/**
+ * Fills /me/profile and saves it. Skill rows beyond the first are added with "Add a skill"
+ * (an htmx swap of #skills with JavaScript, a full reload without it).
+ */
+export async function fillProfile(j, profile) {
+  let page = j.page;
+  if (new URL(page.url()).pathname !== '/me/profile') page = await j.visit('/me/profile', 'profile form');
+  await page.getByRole('heading', { level: 1, name: 'Your profile' }).waitFor();
+  const form = () => j.page.locator('#profile-form');
+  // The "Add a skill" round trip re-renders the form from what was posted, so fill the
+  // rows first and the rest afterwards (nothing is lost either way, but this is what a
+  // person does: list the skills, then write).
+  for (let i = 0; i < profile.skills.length; i += 1) {
+    const [skill, years] = profile.skills[i];
+    if ((await skillRow(j.page, i).count()) === 0) {
+      const add = form().getByRole('button', { name: 'Add a skill' });
+      if (j.javaScriptEnabled) {
+        await add.click();
+      } else {
+        await j.click(add, `profile form, skill row ${i + 1} added`);
+      }
+      await j.page.getByLabel(`Skill ${i + 1}`, exact).waitFor();
+    }
+    const row = skillRow(j.page, i);
+    await row.getByLabel(`Skill ${i + 1}`, exact).selectOption({ label: skill });
+    await row.getByLabel('Years', exact).fill(years);
+  }
+  page = j.page;
+  await page.getByLabel('Headline', exact).fill(profile.headline);
+  await page.getByLabel('Bio', exact).fill(profile.bio);
+  await page.getByLabel('Years of professional experience', exact).fill(profile.years);
+  await page.getByLabel('Available from', exact).fill(profile.availableFrom);
+  await page.getByRole('radio', { name: profile.commitment, exact: true }).check();
+  const e = profile.experience;
+  const role = page.getByRole('group', { name: 'Role 1', exact: true });
+  await role.getByLabel('Company', exact).fill(e.company);
+  await role.getByLabel('Title', exact).fill(e.title);
+  await role.getByLabel('From (YYYY-MM)', exact).fill(e.from);
+  await role.getByLabel('What you did', exact).fill(e.summary);
+  await j.click(page.getByRole('button', { name: 'Save profile' }), 'profile saved');
+  expectPath(j.page, '/me/profile');
+  await expectText(j.page.locator('#flashes'), /your profile is saved/i);
+  return j.page;
+}
+
+/** Uploads `file` with "Upload a photo" on /me/profile; the new photo shows. */
+export async function uploadAvatar(j, file) {
+  const page = j.page;
+  await page.getByLabel('Upload a photo', exact).setInputFiles(file);
+  await j.click(page.getByRole('button', { name: 'Upload photo' }), 'photo uploaded');
+  await expectText(j.page.locator('#flashes'), /your photo is updated/i);
+  const img = j.page.getByRole('img', { name: 'Your current photo' });
+  await img.waitFor();
+  const loaded = await img.evaluate((el) => el.complete && el.naturalWidth > 0);
+  assert.ok(loaded, 'the uploaded photo did not load');
+  return j.page;
+}
+
+/** /me/application: every checklist item done → "Submit for vetting" → submitted. */
+export async function submitApplication(j, { key = false } = {}) {
+  const page = await j.visit('/me/application', 'application checklist', { key });
+  const items = page.getByRole('region', { name: 'What vetting needs' }).getByRole('listitem');
+  const texts = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  assert.ok(texts.length >= 5, `expected the vetting checklist, got ${JSON.stringify(texts)}`);
+  const todo = texts.filter((t) => !t.startsWith('Done:'));
+  assert.deepEqual(todo, [], `checklist items not done: ${todo.join('; ')}`);
+  await j.click(page.getByRole('button', { name: 'Submit for vetting' }), 'application submitted', { key });
+  expectPath(j.page, '/me/application');
+  await expectText(j.page.locator('#flashes'), /application is submitted/i);
+  await expectText(j.page.getByRole('main').locator('.page-header .lead'), /^Submitted\b/);
+  return j.page;
+}
+
+/**
+ * A developer applies, confirms the email, fills the profile, uploads a photo and submits
+ * the application: an applicant in the vetting queue. Leaves the developer signed in.
+ */
+export async function createApplicant(j, developer, { profile = sampleProfile(), avatar } = {}) {
+  await applyAsDeveloper(j, developer);
+  await followEmailLink(j, { to: developer.email, ...VERIFY, label: 'after confirming the email' });
+  await fillProfile(j, profile);
+  if (avatar) await uploadAvatar(j, avatar);
+  await submitApplication(j);
+  return j.page;
+}
+
+// ---- admin: vetting -------------------------------------------------------------------------
+
+export const STAGES = ['Screening', 'Technical assessment', 'Live interview'];
+
+/** On the applicant's review page: records `stage` as passed with a score and summaries. */
+export async function recordStage(j, stage, { score = '4', summary, notes }) {
+  const section = j.page.getByRole('region', { name: stage, exact: true });
+  await section.getByLabel('Score (1–5)', exact).selectOption(score);
+  await section.getByLabel('Summary companies will see', exact).fill(summary);
+  await section.getByLabel('Private notes', exact).fill(notes);
+  await section.getByRole('radio', { name: 'Passed: move to the next stage' }).check();
+  await j.click(section.getByRole('button', { name: `Record ${stage.toLowerCase()}` }), `${stage} recorded`);
+  await expectText(j.page.locator('#flashes'), /stage recorded/i);
+  const done = j.page.getByRole('region', { name: stage, exact: true });
+  await expectText(done, new RegExp(`passed[\\s\\S]*Score ${score}/5`));
+  return j.page;
+}
+
+/** On the review page, after the three stages: approve at `level`, published now. */
+export async function approve(j, level) {
+  const decision = j.page.getByRole('region', { name: 'Decision', exact: true });
+  await decision.getByLabel('Level', exact).selectOption(level);
+  const publish = decision.getByRole('checkbox', { name: 'Publish in the catalog now' });
+  if (!(await publish.isChecked())) await publish.check();
+  await j.click(decision.getByRole('button', { name: 'Approve' }), `approved as ${level}`);
+  await expectText(j.page.locator('#flashes'), /decision recorded/i);
+  return j.page;
+}
+
+// ---- the catalog ------------------------------------------------------------------------
+
+/** Every card the results show: [{ slug, level, name }]. */
+export async function catalogCards(page) {
+  return page.locator('#results [data-developer]').evaluateAll((cards) =>
+    cards.map((c) => ({
+      slug: c.getAttribute('data-developer'),
+      level: c.getAttribute('data-level'),
+      name: c.querySelector('h2')?.textContent.trim() ?? '',
+    })),
+  );
+}
+
+/** The level checkbox ("L2 · Mid-level" plus its facet count). */
+export function levelFilter(page, level) {
+  return page.getByRole('search', { name: 'Filter developers' }).getByRole('checkbox', { name: new RegExp(`^${level}\\b`) });
+}
+
+/** A skill checkbox by the skill's name (plus its facet count). */
+export function skillFilter(page, skill) {
+  const escaped = skill.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByRole('search', { name: 'Filter developers' }).getByRole('checkbox', { name: new RegExp(`^${escaped}( \\d+)?$`) });
+}
+
+/** Waits until htmx has no request in flight and the swapped results have settled. */
+export async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping'));
+}
+
+/**
+ * Checks a filter checkbox in the catalog. With JavaScript the results update in place
+ * (htmx) and the URL follows; waits for both. Without, call j.click on "Show developers".
+ */
+export async function checkFilter(page, checkbox, param, value) {
+  await checkbox.check();
+  await page.waitForURL((u) => u.searchParams.getAll(param).includes(value));
+  await settled(page);
+}
