@@ -36,3 +36,32 @@ pub fn find_by_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Option<Compa
         .first(conn)
         .optional()
 }
+
+/// Members of a company with their names and addresses, owner first.
+pub fn for_company(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> QueryResult<Vec<(CompanyMemberRow, String, String)>> {
+    use crate::schema::users;
+    company_members::table
+        .inner_join(users::table)
+        .filter(company_members::company_id.eq(company_id))
+        .order((company_members::role.desc(), company_members::id.asc()))
+        .select((company_members::all_columns, users::name, users::email))
+        .load(conn)
+}
+
+pub fn find_in_company(
+    conn: &mut DbConn,
+    company_id: i32,
+    id: i32,
+) -> QueryResult<CompanyMemberRow> {
+    company_members::table
+        .filter(company_members::id.eq(id))
+        .filter(company_members::company_id.eq(company_id))
+        .first(conn)
+}
+
+pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
+    diesel::delete(company_members::table.find(id)).execute(conn)
+}
