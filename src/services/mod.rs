@@ -1,6 +1,7 @@
 //! Use cases that span tables, mail and billing.
 
 pub mod accounts;
+pub mod calendar;
 pub mod catalog;
 pub mod outbox;
 pub mod pricing;
