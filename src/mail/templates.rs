@@ -145,3 +145,47 @@ impl PasswordReset {
         )
     }
 }
+
+/// A short notice with an optional call to action: teammate invitations and every
+/// interview message (proposed, scheduled, declined, cancelled) share this shape.
+pub struct Notice {
+    pub kind: &'static str,
+    pub subject: String,
+    pub name: String,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub details: Vec<String>,
+    pub action: Option<(String, String)>,
+    pub footer: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notice.html")]
+pub struct NoticeHtml<'a> {
+    pub m: &'a Notice,
+    pub base_url: &'a str,
+    pub preheader: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notice.txt")]
+pub struct NoticeText<'a> {
+    pub m: &'a Notice,
+    pub base_url: &'a str,
+}
+
+impl Notice {
+    pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
+        render(
+            self.kind,
+            to,
+            self.subject.clone(),
+            &NoticeHtml {
+                m: self,
+                base_url,
+                preheader: &self.heading,
+            },
+            &NoticeText { m: self, base_url },
+        )
+    }
+}

@@ -3,8 +3,11 @@
 pub mod accounts;
 pub mod calendar;
 pub mod catalog;
+pub mod interviews;
 pub mod outbox;
 pub mod pricing;
 pub mod profiles;
 pub mod search_index;
 pub mod seed;
+pub mod shortlists;
+pub mod team;
