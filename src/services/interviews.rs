@@ -145,6 +145,10 @@ pub fn for_developer(
         .collect()
 }
 
+pub fn developer_zone(conn: &mut DbConn, developer_id: i32) -> Result<Tz, InterviewError> {
+    Ok(zone_of(&developer::find(conn, developer_id)?.time_zone))
+}
+
 pub fn company_interview(
     conn: &mut DbConn,
     company_id: i32,

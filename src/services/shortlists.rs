@@ -213,12 +213,17 @@ pub fn set_membership(
     }
 }
 
+/// The company's lists, and for each developer slug the ids of the lists they are on.
+pub type Memberships = (Vec<shortlist::ShortlistRow>, HashMap<String, Vec<i32>>);
+/// A list and, per entry, the catalog profile (`None` when no longer listed).
+pub type Comparison = (ShortlistDetail, Vec<(EntryDetail, Option<Profile>)>);
+
 /// For each developer slug, the company's lists with whether the developer is on each.
 pub fn memberships(
     conn: &mut DbConn,
     company_id: i32,
     slugs: &[String],
-) -> Result<(Vec<shortlist::ShortlistRow>, HashMap<String, Vec<i32>>), ShortlistError> {
+) -> Result<Memberships, ShortlistError> {
     let lists = shortlist::for_company(conn, company_id)?;
     let mut on: HashMap<String, Vec<i32>> = HashMap::new();
     if !lists.is_empty() && !slugs.is_empty() {
@@ -317,7 +322,7 @@ pub fn compare(
     id: i32,
     zone: Option<Tz>,
     now: NaiveDateTime,
-) -> Result<(ShortlistDetail, Vec<(EntryDetail, Option<Profile>)>), ShortlistError> {
+) -> Result<Comparison, ShortlistError> {
     let detail = show(conn, company_id, id, now)?;
     let viewer = Viewer {
         zone,
