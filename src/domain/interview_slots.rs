@@ -10,7 +10,7 @@ pub const MAX_SLOTS: usize = 3;
 pub const MIN_DURATION: i32 = 15;
 pub const MAX_DURATION: i32 = 120;
 /// Proposals further out than this are almost always typos (a wrong year).
-pub const MAX_DAYS_AHEAD: i64 = 180;
+pub const MAX_DAYS_AHEAD: i64 = 365;
 /// The choices offered in the form.
 pub const DURATIONS: [i32; 6] = [15, 30, 45, 60, 90, 120];
 
