@@ -136,7 +136,10 @@ async fn notes_rename_delete_and_compare_side_by_side() {
     assert_eq!(r.status().as_u16(), 303);
     let (status, html) = company.get_html(&format!("/shortlists/{id}")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("Strong on &#60;async&#62;, ask about Kafka"), "{html}");
+    assert!(
+        html.contains("Strong on &#60;async&#62;, ask about Kafka"),
+        "{html}"
+    );
 
     let (status, html) = company.get_html(&format!("/shortlists/{id}/compare")).await;
     assert_eq!(status, 200);
