@@ -339,7 +339,7 @@ pub async fn create(
         })
         .await?;
     ctx.flash(Flash::success(format!(
-        "Interview request sent to {name}. We'll email you when they answer."
+        "Interview request sent to {name}; we'll email you when they answer."
     )));
     Ok(see_other(&format!("/interviews/{id}")))
 }
