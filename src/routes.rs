@@ -2,7 +2,9 @@
 
 use actix_web::web;
 
-use crate::handlers::{accounts, admin, application, dev_mailbox, health, pages, profile};
+use crate::handlers::{
+    accounts, admin, application, dev_mailbox, health, interviews, pages, profile, shortlists, team,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
@@ -99,6 +101,71 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/robots.txt",
             web::get().to(crate::handlers::catalog::robots),
         )
+        // Shortlists and interviews (issue 7).
+        .route("/shortlists", web::get().to(shortlists::index))
+        .route("/shortlists", web::post().to(shortlists::create))
+        .route(
+            "/shortlists/entries",
+            web::post().to(shortlists::set_entry_default),
+        )
+        .route("/shortlists/{id}", web::get().to(shortlists::show))
+        .route(
+            "/shortlists/{id}/compare",
+            web::get().to(shortlists::compare),
+        )
+        .route(
+            "/shortlists/{id}/rename",
+            web::post().to(shortlists::rename),
+        )
+        .route(
+            "/shortlists/{id}/delete",
+            web::post().to(shortlists::delete),
+        )
+        .route(
+            "/shortlists/{id}/entries",
+            web::post().to(shortlists::set_entry),
+        )
+        .route(
+            "/shortlists/{id}/entries/{entry}/note",
+            web::post().to(shortlists::save_note),
+        )
+        .route(
+            "/shortlists/{id}/entries/{entry}/remove",
+            web::post().to(shortlists::remove_entry),
+        )
+        .route("/company/team", web::get().to(team::show))
+        .route("/company/team/invitations", web::post().to(team::invite))
+        .route(
+            "/company/team/members/{id}/remove",
+            web::post().to(team::remove_member),
+        )
+        .route("/invitations/{token}", web::get().to(team::invitation))
+        .route("/invitations/{token}", web::post().to(team::accept))
+        .route("/interviews", web::get().to(interviews::index))
+        .route("/interviews", web::post().to(interviews::create))
+        .route("/interviews/new", web::get().to(interviews::new_form))
+        .route("/interviews/{id}", web::get().to(interviews::show))
+        .route(
+            "/interviews/{id}/reschedule",
+            web::get().to(interviews::reschedule_form),
+        )
+        .route(
+            "/interviews/{id}/reschedule",
+            web::post().to(interviews::reschedule),
+        )
+        .route(
+            "/interviews/{id}/cancel",
+            web::post().to(interviews::cancel),
+        )
+        .route(
+            "/interviews/{id}/accept",
+            web::post().to(interviews::accept),
+        )
+        .route(
+            "/interviews/{id}/decline",
+            web::post().to(interviews::decline),
+        )
+        .route("/me/interviews", web::get().to(interviews::mine))
         .service(
             web::scope("/dev/mailbox")
                 .route("", web::get().to(dev_mailbox::index))

@@ -204,6 +204,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shortlists (id) {
+        id -> Integer,
+        company_id -> Integer,
+        name -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shortlist_entries (id) {
+        id -> Integer,
+        shortlist_id -> Integer,
+        developer_id -> Integer,
+        note -> Text,
+        added_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_invitations (id) {
+        id -> Integer,
+        company_id -> Integer,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Integer>,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interviews (id) {
+        id -> Integer,
+        company_id -> Integer,
+        developer_id -> Integer,
+        organizer_id -> Nullable<Integer>,
+        uid -> Text,
+        status -> Text,
+        sequence -> Integer,
+        duration_minutes -> Integer,
+        time_zone -> Text,
+        meeting_url -> Nullable<Text>,
+        message -> Text,
+        starts_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        invite_sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interview_slots (id) {
+        id -> Integer,
+        interview_id -> Integer,
+        starts_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(company_members -> companies (company_id));
 diesel::joinable!(company_members -> users (user_id));
@@ -215,6 +282,14 @@ diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(emails -> jobs (job_id));
 diesel::joinable!(experiences -> developers (developer_id));
 diesel::joinable!(vetting_reviews -> developers (developer_id));
+
+diesel::joinable!(shortlists -> companies (company_id));
+diesel::joinable!(shortlist_entries -> shortlists (shortlist_id));
+diesel::joinable!(shortlist_entries -> developers (developer_id));
+diesel::joinable!(company_invitations -> companies (company_id));
+diesel::joinable!(interviews -> companies (company_id));
+diesel::joinable!(interviews -> developers (developer_id));
+diesel::joinable!(interview_slots -> interviews (interview_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
@@ -231,4 +306,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     skills,
     users,
     vetting_reviews,
+    shortlists,
+    shortlist_entries,
+    company_invitations,
+    interviews,
+    interview_slots,
 );

@@ -2,6 +2,7 @@
 
 pub mod country;
 mod email;
+pub mod interview_slots;
 mod level;
 mod money;
 pub mod overlap;

@@ -58,7 +58,17 @@ pub async fn index(ctx: PageContext, req: HttpRequest) -> Result<HttpResponse, A
             page.unknown_skills.join("”, “")
         )));
     }
-    let view = CatalogView::from_page(&page, ctx.is_htmx);
+    let mut view = CatalogView::from_page(&page, ctx.is_htmx);
+    let here = match req.query_string() {
+        "" => "/developers".to_owned(),
+        q => format!("/developers?{q}"),
+    };
+    let slugs = view.cards.iter().map(|c| c.slug.clone()).collect();
+    if let Some(toggles) = super::shortlists::toggles_for(&ctx, slugs, &here).await? {
+        for (card, toggle) in view.cards.iter_mut().zip(toggles) {
+            card.shortlist = Some(toggle);
+        }
+    }
     if ctx.is_htmx {
         return render(&DevelopersResults { v: view });
     }
@@ -113,7 +123,15 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
         "part_time" => "part-time only",
         _ => "full-time or part-time",
     };
-    let ctas = cta_reasons(ctx.user.as_ref());
+    let shortlist = super::shortlists::toggles_for(
+        &ctx,
+        vec![d.slug.clone()],
+        &format!("/developers/{}", d.slug),
+    )
+    .await?
+    .and_then(|mut v| v.pop())
+    .filter(|_| profile.listed);
+    let ctas = cta_reasons(ctx.user.as_ref(), &d.slug, profile.listed);
     let level_text = profile
         .level
         .map(|l| format!("{} {}", l.as_str(), l.title().to_lowercase()))
@@ -195,6 +213,7 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
         overlap: profile.overlap_minutes.map(|m| overlap_text(m, &zone_name)),
         years: d.years_experience,
         ctas,
+        shortlist,
         unlisted_notice: (!profile.listed).then(|| {
             "This profile is not listed in the catalog (not approved, paused, or availability not confirmed in the last 30 days). Only you and admins can see it.".to_owned()
         }),
@@ -202,16 +221,23 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
     render(&page)
 }
 
-/// The calls to action stay disabled until shortlists, interviews and trials ship; each says why.
-fn cta_reasons(user: Option<&CurrentUser>) -> Vec<Cta> {
+/// The calls to action: Shortlist (rendered as buttons when usable) and Request interview
+/// work for verified company members; trial booking stays disabled until billing ships.
+/// Each disabled one says why.
+fn cta_reasons(user: Option<&CurrentUser>, slug: &str, listed: bool) -> Vec<Cta> {
     let labels = ["Shortlist", "Request interview", "Start free trial"];
+    let can_hire = user.is_some_and(|u| u.company.is_some() && u.email_verified) && listed;
     let reason = |i: usize| -> String {
         match user {
             None => "Available once you sign in as a company.".into(),
+            Some(u) if u.company.is_some() && !u.email_verified => match i {
+                2 => "Trial booking is coming soon.".into(),
+                _ => "Verify your email address first; we sent you a link.".into(),
+            },
             Some(u) if u.company.is_some() => match i {
-                0 => "Shortlists are coming soon.".into(),
-                1 => "Interview requests are coming soon.".into(),
-                _ => "Trial booking is coming soon.".into(),
+                2 => "Trial booking is coming soon.".into(),
+                _ if !listed => "This profile isn't listed in the catalog.".into(),
+                _ => String::new(),
             },
             Some(u) if u.is_admin() => "Admins can't hire; use a company account.".into(),
             Some(_) => "Only company accounts can hire developers.".into(),
@@ -220,9 +246,12 @@ fn cta_reasons(user: Option<&CurrentUser>) -> Vec<Cta> {
     labels
         .iter()
         .enumerate()
+        // A usable Shortlist CTA is replaced by the shortlist buttons themselves.
+        .filter(|(i, _)| !(can_hire && *i == 0))
         .map(|(i, l)| Cta {
             label: (*l).into(),
             reason: reason(i),
+            href: (can_hire && i == 1).then(|| format!("/interviews/new?developer={slug}")),
         })
         .collect()
 }

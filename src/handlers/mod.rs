@@ -9,8 +9,11 @@ pub mod dev_mailbox;
 pub mod error;
 pub mod forms;
 pub mod health;
+pub mod interviews;
 pub mod pages;
 pub mod profile;
+pub mod shortlists;
+pub mod team;
 
 pub use context::PageContext;
 pub use error::AppError;

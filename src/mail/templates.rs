@@ -146,16 +146,17 @@ impl PasswordReset {
     }
 }
 
-/// A plain notification: a greeting, a heading, a few paragraphs and one button.
-/// Used for vetting updates and availability reminders.
+/// A short notice with an optional call to action: vetting updates, availability
+/// reminders, teammate invitations and every interview message share this shape.
 pub struct Notice {
     pub kind: &'static str,
     pub subject: String,
     pub name: String,
     pub heading: String,
     pub paragraphs: Vec<String>,
-    /// (button label, absolute link)
+    pub details: Vec<String>,
     pub action: Option<(String, String)>,
+    pub footer: Option<String>,
 }
 
 #[derive(Template)]

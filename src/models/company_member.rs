@@ -50,3 +50,29 @@ pub fn members_of(
         .select((company_members::all_columns, users::all_columns))
         .load(conn)
 }
+
+/// Members of a company with their names and addresses, owner first.
+pub fn for_company(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> QueryResult<Vec<(CompanyMemberRow, String, String)>> {
+    Ok(members_of(conn, company_id)?
+        .into_iter()
+        .map(|(member, user)| (member, user.name, user.email))
+        .collect())
+}
+
+pub fn find_in_company(
+    conn: &mut DbConn,
+    company_id: i32,
+    id: i32,
+) -> QueryResult<CompanyMemberRow> {
+    company_members::table
+        .filter(company_members::id.eq(id))
+        .filter(company_members::company_id.eq(company_id))
+        .first(conn)
+}
+
+pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
+    diesel::delete(company_members::table.find(id)).execute(conn)
+}

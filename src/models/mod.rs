@@ -2,14 +2,19 @@
 
 pub mod audit;
 pub mod company;
+pub mod company_invitation;
 pub mod company_member;
 pub mod developer;
 pub mod developer_skill;
 pub mod email;
 pub mod email_token;
 pub mod experience;
+pub mod interview;
+pub mod interview_slot;
 pub mod job;
 pub mod plan;
+pub mod shortlist;
+pub mod shortlist_entry;
 pub mod skill;
 pub mod user;
 pub mod vetting_review;

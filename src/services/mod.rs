@@ -2,10 +2,14 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod calendar;
 pub mod catalog;
+pub mod interviews;
 pub mod outbox;
 pub mod pricing;
 pub mod profiles;
 pub mod search_index;
 pub mod seed;
+pub mod shortlists;
+pub mod team;
 pub mod vetting;

@@ -177,7 +177,9 @@ pub fn submit(
                     "Thanks for applying. A reviewer will look at your profile within a few working days.".into(),
                     "Vetting has three stages: a screening of your profile, a technical assessment and a live interview with a senior engineer. We'll email you after each one.".into(),
                 ],
+                details: Vec::new(),
                 action: Some(("Follow your application".into(), outbox.url("/me/application"))),
+                footer: None,
             },
         )?;
         Ok(())
@@ -298,10 +300,12 @@ pub fn review_stage(
                     name: String::new(),
                     heading: format!("You passed the {}", stage_title(stage)),
                     paragraphs: vec![next_line],
+                    details: Vec::new(),
                     action: Some((
                         "Follow your application".into(),
                         outbox.url("/me/application"),
                     )),
+                    footer: None,
                 },
             )?;
         } else {
@@ -364,7 +368,9 @@ fn reject_in_tx(
                     (now + Duration::days(REAPPLY_AFTER_DAYS)).format("%-d %B %Y")
                 ),
             ],
+            details: Vec::new(),
             action: Some(("See your application".into(), outbox.url("/me/application"))),
+            footer: None,
         },
     )?;
     Ok(())
@@ -443,7 +449,9 @@ pub fn decide(
                             },
                             "Keep it current: confirm your availability at least every 30 days, or the profile leaves the catalog until you do.".into(),
                         ],
+                        details: Vec::new(),
                         action: Some(("See your profile".into(), outbox.url("/me/profile"))),
+                        footer: None,
                     },
                 )
             }
@@ -563,7 +571,9 @@ pub fn send_availability_reminders(
                         ),
                         "It takes one click.".into(),
                     ],
+                    details: Vec::new(),
                     action: Some(("Confirm availability".into(), outbox.url("/me/profile"))),
+                    footer: None,
                 },
             )
         })?;

@@ -30,6 +30,8 @@ pub struct CardView {
     pub availability: String,
     pub available_now: bool,
     pub years: i32,
+    /// Add/remove buttons, for verified company members.
+    pub shortlist: Option<crate::views::hiring::ShortlistToggle>,
 }
 
 pub struct PageLink {
@@ -99,6 +101,8 @@ pub struct SkillView {
 pub struct Cta {
     pub label: String,
     pub reason: String,
+    /// Set when the action is available: a link instead of a disabled button.
+    pub href: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -125,6 +129,7 @@ pub struct DeveloperShowPage {
     pub overlap: Option<String>,
     pub years: i32,
     pub ctas: Vec<Cta>,
+    pub shortlist: Option<crate::views::hiring::ShortlistToggle>,
     pub unlisted_notice: Option<String>,
 }
 
@@ -300,6 +305,7 @@ impl CatalogView {
                 availability: availability_text(c.available_now, c.available_from),
                 available_now: c.available_now,
                 years: c.years,
+                shortlist: None,
             })
             .collect();
         let mut notices = Vec::new();

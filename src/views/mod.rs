@@ -6,6 +6,7 @@ pub mod assets;
 pub mod catalog;
 pub mod dev;
 pub mod errors;
+pub mod hiring;
 pub mod layout;
 pub mod pages;
 pub mod profile;

@@ -328,6 +328,17 @@ async fn role_matrix_over_every_route() {
         ("/account", [303, 200, 200, 200, 200]),
         ("/verify-email/resend", [303, 200, 200, 200, 200]),
         ("/dev/mailbox", [200; 5]),
+        ("/shortlists", [303, 200, 200, 403, 403]),
+        ("/interviews", [303, 200, 200, 403, 403]),
+        ("/company/team", [303, 200, 200, 403, 403]),
+        ("/me/interviews", [303, 403, 403, 200, 403]),
+        ("/shortlists/1", [303, 404, 404, 403, 403]),
+        ("/shortlists/1/compare", [303, 404, 404, 403, 403]),
+        ("/interviews/1", [303, 404, 404, 403, 403]),
+        (
+            "/interviews/new?developer=nobody",
+            [303, 404, 404, 403, 403],
+        ),
     ];
     let who = [&anonymous, &company, &other_company, &developer, &admin];
     let names = [

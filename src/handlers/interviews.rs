@@ -1,0 +1,594 @@
+//! Company side: `/interviews`, `/interviews/new`, `/interviews/{id}` with cancel and
+//! reschedule. Developer side: `/me/interviews`, accept and decline.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Duration;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use super::forms::{FieldErrors, render_with_status, see_other};
+use super::shortlists::VerifiedMember;
+use super::{AppError, PageContext};
+use crate::auth::current_user::DeveloperUser;
+use crate::domain::interview_slots::{self, DURATIONS, MAX_SLOTS, SlotProposal};
+use crate::services::interviews::{
+    self, InterviewDetail, InterviewError, MAX_MESSAGE_CHARS, MAX_REASON_CHARS, Proposal,
+    format_slot,
+};
+use crate::views::Flash;
+use crate::views::hiring::{
+    InterviewFormPage, InterviewFormValues, InterviewItem, InterviewPage, InterviewsPage,
+    MyInterviewsPage, SlotField, StatusGroup, status_label,
+};
+
+impl From<InterviewError> for AppError {
+    fn from(e: InterviewError) -> Self {
+        match e {
+            InterviewError::NotFound => AppError::NotFound,
+            InterviewError::Db(db) => AppError::from(db),
+            InterviewError::Template(t) => AppError::Internal(t.into()),
+            InterviewError::StateChanged(m) => AppError::BadRequest(m),
+        }
+    }
+}
+
+fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
+    let (label, css) = status_label(&d.row.status);
+    let minutes = d.row.duration_minutes;
+    InterviewItem {
+        id: d.row.id,
+        status: d.row.status.clone(),
+        status_label: label.into(),
+        status_css: css.into(),
+        developer_name: d.developer_name.clone(),
+        developer_slug: d.developer_slug.clone(),
+        company_name: d.company_name.clone(),
+        scheduled: d
+            .row
+            .starts_at
+            .filter(|_| d.row.status != "proposed")
+            .map(|t| format_slot(t, zone, minutes)),
+        slots: d
+            .slots
+            .iter()
+            .map(|s| (s.id, format_slot(s.starts_at, zone, minutes)))
+            .collect(),
+        duration: minutes,
+        meeting_url: d.row.meeting_url.clone(),
+        message: d.row.message.clone(),
+        reason: d
+            .row
+            .decline_reason
+            .clone()
+            .or_else(|| d.row.cancel_reason.clone())
+            .filter(|_| matches!(d.row.status.as_str(), "declined" | "cancelled")),
+        organizer: d.organizer.name.clone(),
+        updated: d.row.updated_at.format("%-d %b %Y").to_string(),
+    }
+}
+
+pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpResponse, AppError> {
+    let company_id = member.company.company_id;
+    let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let all = ctx
+        .state
+        .db
+        .run(move |conn| interviews::for_company(conn, company_id).map_err(AppError::from))
+        .await?;
+    let groups = [
+        ("scheduled", "Scheduled"),
+        ("proposed", "Awaiting the developer"),
+        ("declined", "Declined"),
+        ("cancelled", "Cancelled"),
+    ]
+    .into_iter()
+    .map(|(status, title)| StatusGroup {
+        title: title.into(),
+        items: all
+            .iter()
+            .filter(|d| d.row.status == status)
+            .map(|d| item(d, zone))
+            .collect(),
+    })
+    .collect();
+    render_with_status(
+        &InterviewsPage {
+            layout: ctx.layout("Interviews", "interviews"),
+            empty: all.is_empty(),
+            groups,
+        },
+        StatusCode::OK,
+    )
+}
+
+pub async fn show(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let (company_id, id) = (member.company.company_id, path.into_inner());
+    let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let d = ctx
+        .state
+        .db
+        .run(move |conn| {
+            interviews::company_interview(conn, company_id, id).map_err(AppError::from)
+        })
+        .await?;
+    render_with_status(
+        &InterviewPage {
+            layout: ctx.layout(
+                &format!("Interview with {}", d.developer_name),
+                "interviews",
+            ),
+            can_change: matches!(d.row.status.as_str(), "proposed" | "scheduled"),
+            i: item(&d, zone),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    pub developer: String,
+}
+
+struct FormTarget {
+    heading: String,
+    action: String,
+    slug: String,
+    name: String,
+    zone: String,
+}
+
+fn form_page(
+    ctx: &PageContext,
+    target: FormTarget,
+    form: InterviewFormValues,
+    errors: FieldErrors,
+    company_zone: Tz,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let min_local = interview_slots::in_zone(company_zone, crate::models::now())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let mut values = form.slots.clone();
+    values.resize(MAX_SLOTS.max(values.len()), String::new());
+    let slot_fields = values
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| SlotField {
+            number: i + 1,
+            error: errors.get(&format!("slot_{i}")).map(str::to_owned),
+            value,
+        })
+        .collect();
+    render_with_status(
+        &InterviewFormPage {
+            layout: ctx.layout(&target.heading, "interviews"),
+            heading: target.heading,
+            action: target.action,
+            developer_slug: target.slug,
+            developer_name: target.name,
+            developer_zone: target.zone.replace('_', " "),
+            form,
+            slot_fields,
+            errors,
+            time_zones: crate::domain::time_zone::choices(),
+            durations: DURATIONS.to_vec(),
+            min_local,
+        },
+        status,
+    )
+}
+
+pub async fn new_form(
+    ctx: PageContext,
+    member: VerifiedMember,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = query.into_inner().developer;
+    let (dev, name) = ctx
+        .state
+        .db
+        .run(move |conn| interviews::developer_for_proposal(conn, &slug).map_err(AppError::from))
+        .await?;
+    let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    form_page(
+        &ctx,
+        FormTarget {
+            heading: format!("Request an interview with {name}"),
+            action: "/interviews".into(),
+            slug: dev.slug,
+            name,
+            zone: dev.time_zone,
+        },
+        InterviewFormValues {
+            time_zone: member.company.time_zone.clone(),
+            duration: "45".into(),
+            ..Default::default()
+        },
+        FieldErrors::default(),
+        zone,
+        StatusCode::OK,
+    )
+}
+
+/// The form as posted: `slot` repeats, so it is read as pairs.
+fn read_form(pairs: Vec<(String, String)>) -> (String, InterviewFormValues) {
+    let mut developer = String::new();
+    let mut v = InterviewFormValues::default();
+    for (k, value) in pairs {
+        match k.as_str() {
+            "developer" => developer = value.trim().to_owned(),
+            "time_zone" => v.time_zone = value,
+            "slot" => v.slots.push(value),
+            "duration" => v.duration = value,
+            "meeting_url" => v.meeting_url = value.trim().to_owned(),
+            "link_later" => v.link_later = !value.is_empty(),
+            "message" => v.message = value.trim().replace("\r\n", "\n"),
+            _ => {}
+        }
+    }
+    (developer, v)
+}
+
+fn parse_meeting_url(v: &InterviewFormValues) -> Result<Option<String>, String> {
+    if v.link_later && v.meeting_url.is_empty() {
+        return Ok(None);
+    }
+    if v.meeting_url.is_empty() {
+        return Err("Enter the meeting link, or tick “Link to follow”.".into());
+    }
+    match url::Url::parse(&v.meeting_url) {
+        Ok(u)
+            if matches!(u.scheme(), "https" | "http")
+                && u.host_str().is_some()
+                && v.meeting_url.len() <= 500 =>
+        {
+            Ok(Some(u.to_string()))
+        }
+        _ => Err("Enter a full web address starting with https://".into()),
+    }
+}
+
+/// Parses the whole form; field errors keyed like the form (`slot_0`, …).
+fn parse_proposal(v: &InterviewFormValues) -> Result<Proposal, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let slots = match SlotProposal::parse(&v.time_zone, &v.slots, &v.duration, crate::models::now())
+    {
+        Ok(p) => Some(p),
+        Err(e) => {
+            if let Some(m) = e.time_zone {
+                errors.add("time_zone", m);
+            }
+            if let Some(m) = e.duration {
+                errors.add("duration", m);
+            }
+            if let Some(m) = e.slots {
+                errors.add("slots", m);
+            }
+            for (i, m) in e.slot {
+                errors.add(&format!("slot_{i}"), m);
+            }
+            None
+        }
+    };
+    let meeting_url = errors.check("meeting_url", parse_meeting_url(v));
+    if v.message.chars().count() > MAX_MESSAGE_CHARS {
+        errors.add(
+            "message",
+            format!("Keep the message under {MAX_MESSAGE_CHARS} characters."),
+        );
+    }
+    match (slots, meeting_url, errors.is_empty()) {
+        (Some(slots), Some(meeting_url), true) => Ok(Proposal {
+            slots,
+            meeting_url,
+            message: v.message.clone(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub async fn create(
+    ctx: PageContext,
+    member: VerifiedMember,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, values) = read_form(form.into_inner());
+    let (dev, name) = {
+        let slug = slug.clone();
+        ctx.state
+            .db
+            .run(move |conn| {
+                interviews::developer_for_proposal(conn, &slug).map_err(AppError::from)
+            })
+            .await?
+    };
+    let company_zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let proposal = match parse_proposal(&values) {
+        Ok(p) => p,
+        Err(errors) => {
+            return form_page(
+                &ctx,
+                FormTarget {
+                    heading: format!("Request an interview with {name}"),
+                    action: "/interviews".into(),
+                    slug: dev.slug,
+                    name,
+                    zone: dev.time_zone,
+                },
+                values,
+                errors,
+                company_zone,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let outbox = ctx.state.outbox.clone();
+    let (company_id, user_id) = (member.company.company_id, member.user.id);
+    let id = ctx
+        .state
+        .db
+        .run(move |conn| {
+            interviews::propose(conn, &outbox, company_id, user_id, &slug, &proposal)
+                .map_err(AppError::from)
+        })
+        .await?;
+    ctx.flash(Flash::success(format!(
+        "Interview request sent to {name}; we'll email you when they answer."
+    )));
+    Ok(see_other(&format!("/interviews/{id}")))
+}
+
+pub async fn reschedule_form(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let (company_id, id) = (member.company.company_id, path.into_inner());
+    let d = ctx
+        .state
+        .db
+        .run(move |conn| {
+            interviews::company_interview(conn, company_id, id).map_err(AppError::from)
+        })
+        .await?;
+    if !matches!(d.row.status.as_str(), "proposed" | "scheduled") {
+        return Err(AppError::BadRequest(format!(
+            "This interview was {} and can't be rescheduled.",
+            d.row.status
+        )));
+    }
+    let zone: Tz = d.row.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    form_page(
+        &ctx,
+        FormTarget {
+            heading: format!("Reschedule the interview with {}", d.developer_name),
+            action: format!("/interviews/{id}/reschedule"),
+            slug: d.developer_slug.clone(),
+            name: d.developer_name.clone(),
+            zone: d.developer_zone.name().into(),
+        },
+        InterviewFormValues {
+            time_zone: d.row.time_zone.clone(),
+            slots: Vec::new(),
+            duration: d.row.duration_minutes.to_string(),
+            link_later: d.row.meeting_url.is_none(),
+            meeting_url: d.row.meeting_url.clone().unwrap_or_default(),
+            message: d.row.message.clone(),
+        },
+        FieldErrors::default(),
+        zone,
+        StatusCode::OK,
+    )
+}
+
+pub async fn reschedule(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let (company_id, id) = (member.company.company_id, path.into_inner());
+    let d = ctx
+        .state
+        .db
+        .run(move |conn| {
+            interviews::company_interview(conn, company_id, id).map_err(AppError::from)
+        })
+        .await?;
+    let (_, values) = read_form(form.into_inner());
+    let proposal = match parse_proposal(&values) {
+        Ok(p) => p,
+        Err(errors) => {
+            let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
+            return form_page(
+                &ctx,
+                FormTarget {
+                    heading: format!("Reschedule the interview with {}", d.developer_name),
+                    action: format!("/interviews/{id}/reschedule"),
+                    slug: d.developer_slug.clone(),
+                    name: d.developer_name.clone(),
+                    zone: d.developer_zone.name().into(),
+                },
+                values,
+                errors,
+                zone,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let outbox = ctx.state.outbox.clone();
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(interviews::reschedule(
+                conn, &outbox, company_id, id, &proposal,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(()) => ctx.flash(Flash::success(format!(
+            "New times sent to {}.",
+            d.developer_name
+        ))),
+        Err(InterviewError::StateChanged(m)) => ctx.flash(Flash::error(m)),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/interviews/{id}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn parse_reason(raw: &str, required: bool) -> Result<String, AppError> {
+    let reason = raw.trim().replace("\r\n", "\n");
+    if required && reason.is_empty() {
+        return Err(AppError::BadRequest(
+            "Please give a short reason so the company knows what to propose instead.".into(),
+        ));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "Keep the reason under {MAX_REASON_CHARS} characters."
+        )));
+    }
+    Ok(reason)
+}
+
+pub async fn cancel(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+    form: web::Form<ReasonForm>,
+) -> Result<HttpResponse, AppError> {
+    let (company_id, id) = (member.company.company_id, path.into_inner());
+    let reason = parse_reason(&form.reason, false)?;
+    let outbox = ctx.state.outbox.clone();
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(interviews::cancel(conn, &outbox, company_id, id, &reason))
+        })
+        .await?;
+    match result {
+        Ok(()) => ctx.flash(Flash::success(
+            "Interview cancelled; both calendars are updated.",
+        )),
+        Err(InterviewError::StateChanged(m)) => ctx.flash(Flash::info(m)),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/interviews/{id}")))
+}
+
+pub async fn mine(ctx: PageContext, dev: DeveloperUser) -> Result<HttpResponse, AppError> {
+    let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
+    let (zone, all) = ctx
+        .state
+        .db
+        .run(move |conn| {
+            let zone = interviews::developer_zone(conn, developer_id)?;
+            Ok::<_, AppError>((zone, interviews::for_developer(conn, developer_id)?))
+        })
+        .await?;
+    let now = crate::models::now();
+    let items = all
+        .iter()
+        .map(|d| {
+            let mut i = item(d, d.developer_zone);
+            // Slots that have passed can't be picked any more.
+            let future: Vec<i32> = d
+                .slots
+                .iter()
+                .filter(|s| s.starts_at > now + Duration::minutes(1))
+                .map(|s| s.id)
+                .collect();
+            i.slots.retain(|(id, _)| future.contains(id));
+            i
+        })
+        .collect();
+    render_with_status(
+        &MyInterviewsPage {
+            layout: ctx.layout("Interview requests", "interviews"),
+            zone: zone.name().replace('_', " "),
+            items,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AcceptForm {
+    pub slot: Option<String>,
+}
+
+pub async fn accept(
+    ctx: PageContext,
+    dev: DeveloperUser,
+    path: web::Path<i32>,
+    form: web::Form<AcceptForm>,
+) -> Result<HttpResponse, AppError> {
+    let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
+    let id = path.into_inner();
+    let slot_id: i32 = form
+        .slot
+        .as_deref()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| AppError::BadRequest("Choose one of the proposed times.".into()))?;
+    let outbox = ctx.state.outbox.clone();
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(interviews::accept(conn, &outbox, developer_id, id, slot_id))
+        })
+        .await?;
+    match result {
+        Ok(()) => ctx.flash(Flash::success(
+            "Interview scheduled. The calendar invitation is on its way to your inbox.",
+        )),
+        Err(InterviewError::StateChanged(m)) => ctx.flash(Flash::info(m)),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other("/me/interviews"))
+}
+
+pub async fn decline(
+    ctx: PageContext,
+    dev: DeveloperUser,
+    path: web::Path<i32>,
+    form: web::Form<ReasonForm>,
+) -> Result<HttpResponse, AppError> {
+    let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
+    let id = path.into_inner();
+    let reason = parse_reason(&form.reason, true)?;
+    let outbox = ctx.state.outbox.clone();
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(interviews::decline(
+                conn,
+                &outbox,
+                developer_id,
+                id,
+                &reason,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(()) => ctx.flash(Flash::success("Declined. The company has been told why.")),
+        Err(InterviewError::StateChanged(m)) => ctx.flash(Flash::info(m)),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other("/me/interviews"))
+}

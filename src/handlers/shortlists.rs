@@ -1,0 +1,559 @@
+//! `/shortlists`, `/shortlists/{id}`, `/shortlists/{id}/compare` and their POSTs; the
+//! one-click add/remove buttons on catalog cards and profiles.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::forms::{FieldErrors, render_with_status, safe_next, see_other};
+use super::{AppError, PageContext};
+use crate::auth::current_user::{AuthError, CompanyMember, CurrentUser, Membership};
+use crate::domain::Level;
+use crate::services::shortlists::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, ShortlistError};
+use crate::views::Flash;
+use crate::views::catalog::{availability_text, overlap_text, stage_label};
+use crate::views::hiring::{
+    CompareColumn, ComparePage, EntryView, ListSummary, ShortlistPage, ShortlistToggle,
+    ShortlistToggleFragment, ShortlistsPage, ToggleList,
+};
+
+impl From<ShortlistError> for AppError {
+    fn from(e: ShortlistError) -> Self {
+        match e {
+            ShortlistError::NotFound => AppError::NotFound,
+            ShortlistError::Db(db) => AppError::from(db),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// A company member whose address is verified: shortlisting and booking need one
+/// (others get the 403 page that says why; anonymous visitors are sent to sign in).
+pub struct VerifiedMember {
+    pub user: CurrentUser,
+    pub company: Membership,
+}
+
+impl FromRequest for VerifiedMember {
+    type Error = AuthError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AuthError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = CompanyMember::from_request(req, payload);
+        Box::pin(async move {
+            let CompanyMember(user) = member.await?;
+            user.require_verified()?;
+            let company = user.company.clone().ok_or(AuthError::Forbidden)?;
+            Ok(VerifiedMember { user, company })
+        })
+    }
+}
+
+fn when(at: chrono::NaiveDateTime) -> String {
+    at.format("%-d %b %Y").to_string()
+}
+
+fn ok_html(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
+    render_with_status(page, StatusCode::OK)
+}
+
+/// Shortlist buttons for these developers, for a verified company member; `None` for
+/// everybody else (the catalog and profile then show no buttons).
+pub async fn toggles_for(
+    ctx: &PageContext,
+    slugs: Vec<String>,
+    next: &str,
+) -> Result<Option<Vec<ShortlistToggle>>, AppError> {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(None);
+    };
+    let Some(company) = user.company.as_ref().filter(|_| user.email_verified) else {
+        return Ok(None);
+    };
+    let company_id = company.company_id;
+    let csrf_token = ctx.layout("", "").csrf_token;
+    let (lists, on) = {
+        let slugs = slugs.clone();
+        ctx.state
+            .db
+            .run(move |conn| {
+                shortlists::memberships(conn, company_id, &slugs).map_err(AppError::from)
+            })
+            .await?
+    };
+    Ok(Some(
+        slugs
+            .into_iter()
+            .map(|slug| ShortlistToggle {
+                lists: lists
+                    .iter()
+                    .map(|l| ToggleList {
+                        id: l.id,
+                        name: l.name.clone(),
+                        on: on.get(&slug).is_some_and(|ids| ids.contains(&l.id)),
+                    })
+                    .collect(),
+                slug,
+                csrf_token: csrf_token.clone(),
+                next: next.to_owned(),
+            })
+            .collect(),
+    ))
+}
+
+pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    index_page(
+        &ctx,
+        company.company_id,
+        String::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn index_page(
+    ctx: &PageContext,
+    company_id: i32,
+    name: String,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lists = ctx
+        .state
+        .db
+        .run(move |conn| shortlists::lists(conn, company_id).map_err(AppError::from))
+        .await?;
+    let page = ShortlistsPage {
+        layout: ctx.layout("Shortlists", "shortlists"),
+        lists: lists
+            .into_iter()
+            .map(|l| ListSummary {
+                id: l.id,
+                name: l.name,
+                entries: l.entries,
+                updated: when(l.updated_at),
+            })
+            .collect(),
+        name,
+        errors,
+    };
+    render_with_status(&page, status)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    pub name: String,
+}
+
+fn parse_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "Give the list a name of up to {MAX_NAME_CHARS} characters, such as the role."
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("Remove the invisible control characters from the name.".into());
+    }
+    Ok(name.to_owned())
+}
+
+pub async fn create(
+    ctx: PageContext,
+    member: VerifiedMember,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let company_id = company.company_id;
+    let raw = form.into_inner().name;
+    let mut errors = FieldErrors::default();
+    let Some(name) = errors.check("name", parse_name(&raw)) else {
+        return index_page(
+            &ctx,
+            company_id,
+            raw,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let user_id = member.user.id;
+    let result = {
+        let name = name.clone();
+        ctx.state
+            .db
+            .run(move |conn| {
+                Ok::<_, AppError>(shortlists::create(conn, company_id, user_id, &name))
+            })
+            .await?
+    };
+    match result {
+        Ok(row) => {
+            ctx.flash(Flash::success(format!("Created “{}”.", row.name)));
+            Ok(see_other(&format!("/shortlists/{}", row.id)))
+        }
+        Err(e @ (ShortlistError::NameTaken(_) | ShortlistError::TooMany)) => {
+            errors.add("name", e.to_string());
+            index_page(
+                &ctx,
+                company_id,
+                name,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn show_page(
+    ctx: &PageContext,
+    company_id: i32,
+    id: i32,
+    rename_value: Option<String>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let now = crate::models::now();
+    let detail = ctx
+        .state
+        .db
+        .run(move |conn| shortlists::show(conn, company_id, id, now).map_err(AppError::from))
+        .await?;
+    let page = ShortlistPage {
+        layout: ctx.layout(&detail.list.name, "shortlists"),
+        id,
+        rename_value: rename_value.unwrap_or_else(|| detail.list.name.clone()),
+        name: detail.list.name,
+        entries: detail
+            .entries
+            .into_iter()
+            .map(|e| {
+                let level = e.level.clone().unwrap_or_default();
+                EntryView {
+                    id: e.id,
+                    level_css: level.parse::<Level>().map(Level::css).unwrap_or("").into(),
+                    level,
+                    slug: e.slug,
+                    name: e.display_name,
+                    headline: e.headline,
+                    listed: e.listed,
+                    note: e.note,
+                    added: when(e.added_at),
+                }
+            })
+            .collect(),
+        errors,
+    };
+    render_with_status(&page, status)
+}
+
+pub async fn show(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    show_page(
+        &ctx,
+        company.company_id,
+        path.into_inner(),
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn rename(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let (company_id, id) = (company.company_id, path.into_inner());
+    let raw = form.into_inner().name;
+    let mut errors = FieldErrors::default();
+    let Some(name) = errors.check("name", parse_name(&raw)) else {
+        return show_page(
+            &ctx,
+            company_id,
+            id,
+            Some(raw),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let result = {
+        let name = name.clone();
+        ctx.state
+            .db
+            .run(move |conn| Ok::<_, AppError>(shortlists::rename(conn, company_id, id, &name)))
+            .await?
+    };
+    match result {
+        Ok(()) => {
+            ctx.flash(Flash::success(format!("Renamed to “{name}”.")));
+            Ok(see_other(&format!("/shortlists/{id}")))
+        }
+        Err(e @ ShortlistError::NameTaken(_)) => {
+            errors.add("name", e.to_string());
+            show_page(
+                &ctx,
+                company_id,
+                id,
+                Some(name),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let (company_id, id) = (company.company_id, path.into_inner());
+    let name = ctx
+        .state
+        .db
+        .run(move |conn| shortlists::delete(conn, company_id, id).map_err(AppError::from))
+        .await?;
+    ctx.flash(Flash::success(format!("Deleted “{name}”.")));
+    Ok(see_other("/shortlists"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ToggleForm {
+    #[serde(default)]
+    pub developer: String,
+    #[serde(default)]
+    pub on: String,
+    pub next: Option<String>,
+}
+
+async fn toggle(
+    ctx: PageContext,
+    member: VerifiedMember,
+    shortlist_id: Option<i32>,
+    form: ToggleForm,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let on = match form.on.as_str() {
+        "1" | "" => true,
+        "0" => false,
+        _ => return Err(AppError::BadRequest("Unknown shortlist action.".into())),
+    };
+    let slug = form.developer.trim().to_owned();
+    if crate::domain::Slug::parse(&slug).is_err() {
+        return Err(AppError::NotFound);
+    }
+    let (company_id, user_id) = (company.company_id, member.user.id);
+    {
+        let slug = slug.clone();
+        ctx.state
+            .db
+            .run(move |conn| {
+                shortlists::set_membership(conn, company_id, user_id, shortlist_id, &slug, on)
+                    .map_err(AppError::from)
+            })
+            .await?;
+    }
+    let next = safe_next(form.next.as_deref(), &format!("/developers/{slug}"));
+    if ctx.is_htmx {
+        let toggle = toggles_for(&ctx, vec![slug], &next)
+            .await?
+            .and_then(|mut v| v.pop())
+            .ok_or(AppError::Forbidden)?;
+        return ok_html(&ShortlistToggleFragment { t: toggle });
+    }
+    ctx.flash(Flash::success(if on {
+        "Added to the shortlist."
+    } else {
+        "Removed from the shortlist."
+    }));
+    Ok(see_other(&next))
+}
+
+/// `POST /shortlists/{id}/entries`: add (`on=1`) or remove (`on=0`) a developer.
+pub async fn set_entry(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+    form: web::Form<ToggleForm>,
+) -> Result<HttpResponse, AppError> {
+    toggle(ctx, member, Some(path.into_inner()), form.into_inner()).await
+}
+
+/// `POST /shortlists/entries`: the company's first list (created when it has none).
+pub async fn set_entry_default(
+    ctx: PageContext,
+    member: VerifiedMember,
+    form: web::Form<ToggleForm>,
+) -> Result<HttpResponse, AppError> {
+    toggle(ctx, member, None, form.into_inner()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn save_note(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<(i32, i32)>,
+    form: web::Form<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let (id, entry_id) = path.into_inner();
+    let note = form.into_inner().note.trim().replace("\r\n", "\n");
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "Notes can be up to {MAX_NOTE_CHARS} characters."
+        )));
+    }
+    let company_id = company.company_id;
+    ctx.state
+        .db
+        .run(move |conn| {
+            shortlists::set_note(conn, company_id, id, entry_id, &note).map_err(AppError::from)
+        })
+        .await?;
+    ctx.flash(Flash::success("Note saved."));
+    Ok(see_other(&format!("/shortlists/{id}")))
+}
+
+pub async fn remove_entry(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<(i32, i32)>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let (id, entry_id) = path.into_inner();
+    let company_id = company.company_id;
+    ctx.state
+        .db
+        .run(move |conn| {
+            shortlists::remove_entry(conn, company_id, id, entry_id).map_err(AppError::from)
+        })
+        .await?;
+    ctx.flash(Flash::success("Removed from the list."));
+    Ok(see_other(&format!("/shortlists/{id}")))
+}
+
+pub async fn compare(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let company = member.company.clone();
+    let (company_id, id) = (company.company_id, path.into_inner());
+    let zone: Option<chrono_tz::Tz> = company.time_zone.parse().ok();
+    let now = crate::models::now();
+    let (detail, columns) = ctx
+        .state
+        .db
+        .run(move |conn| {
+            shortlists::compare(conn, company_id, id, zone, now).map_err(AppError::from)
+        })
+        .await?;
+    let zone_name = zone.map(|z| z.name().replace('_', " ")).unwrap_or_default();
+    let columns = columns
+        .into_iter()
+        .map(|(entry, profile)| match profile {
+            Some(p) => {
+                let d = &p.developer;
+                let scores: Vec<i32> = p.reviews.iter().filter_map(|r| r.score).collect();
+                CompareColumn {
+                    slug: d.slug.clone(),
+                    name: p.display_name.clone(),
+                    listed: p.listed,
+                    level: p.level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+                    level_css: p.level.map(Level::css).unwrap_or("").into(),
+                    full_time: p
+                        .tier
+                        .as_ref()
+                        .filter(|_| d.commitment != "part_time")
+                        .map(|t| t.full_time.display()),
+                    part_time: p
+                        .tier
+                        .as_ref()
+                        .filter(|_| d.commitment != "full_time")
+                        .map(|t| t.part_time.display()),
+                    skills: p.skills.iter().map(|s| (s.name.clone(), s.years)).collect(),
+                    years: d.years_experience,
+                    experience: p
+                        .experiences
+                        .iter()
+                        .take(3)
+                        .map(|e| format!("{} · {}", e.title, e.company_name))
+                        .collect(),
+                    overlap: p
+                        .overlap_minutes
+                        .map(|m| overlap_text(m, &zone_name))
+                        .unwrap_or_default(),
+                    time_zone: d.time_zone.replace('_', " "),
+                    availability: availability_text(p.available_now, d.available_from),
+                    available_now: p.available_now,
+                    vetting: p
+                        .reviews
+                        .iter()
+                        .map(|r| (stage_label(&r.stage), r.score.unwrap_or(0)))
+                        .collect(),
+                    average_score: if scores.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "{:.1}",
+                            f64::from(scores.iter().sum::<i32>()) / scores.len() as f64
+                        )
+                    },
+                    note: entry.note,
+                }
+            }
+            None => CompareColumn {
+                slug: entry.slug,
+                name: entry.display_name,
+                listed: false,
+                level: String::new(),
+                level_css: String::new(),
+                full_time: None,
+                part_time: None,
+                skills: Vec::new(),
+                years: 0,
+                experience: Vec::new(),
+                overlap: String::new(),
+                time_zone: String::new(),
+                availability: "No longer listed".into(),
+                available_now: false,
+                vetting: Vec::new(),
+                average_score: String::new(),
+                note: entry.note,
+            },
+        })
+        .collect();
+    ok_html(&ComparePage {
+        layout: ctx.layout(&format!("Compare · {}", detail.list.name), "shortlists"),
+        id,
+        name: detail.list.name,
+        zone: zone_name,
+        columns,
+    })
+}

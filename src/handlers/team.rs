@@ -1,0 +1,273 @@
+//! `/company/team` (members, invitations, removal) and `/invitations/{token}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::forms::{FieldErrors, no_control_chars, render_with_status, see_other};
+use super::shortlists::VerifiedMember;
+use super::{AppError, PageContext};
+use crate::auth::password::NewPassword;
+use crate::auth::session;
+use crate::domain::{Email, Role};
+use crate::services::team::{self, TeamError};
+use crate::views::Flash;
+use crate::views::accounts::NoticePage;
+use crate::views::hiring::{InvitationPage, MemberView, TeamPage};
+
+impl From<TeamError> for AppError {
+    fn from(e: TeamError) -> Self {
+        match e {
+            TeamError::NotFound => AppError::NotFound,
+            TeamError::NotOwner => AppError::Forbidden,
+            TeamError::Db(db) => AppError::from(db),
+            TeamError::Template(t) => AppError::Internal(t.into()),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+async fn team_page(
+    ctx: &PageContext,
+    member: &VerifiedMember,
+    email: String,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let company_id = member.company.company_id;
+    let t = ctx
+        .state
+        .db
+        .run(move |conn| team::team(conn, company_id).map_err(AppError::from))
+        .await?;
+    let me = member.user.id;
+    let page = TeamPage {
+        layout: ctx.layout("Team", "team"),
+        company_name: member.company.company_name.clone(),
+        is_owner: member.company.is_owner,
+        members: t
+            .members
+            .into_iter()
+            .map(|m| MemberView {
+                id: m.id,
+                is_me: m.user_id == me,
+                name: m.name,
+                email: m.email,
+                is_owner: m.is_owner,
+                joined: m.joined.format("%-d %b %Y").to_string(),
+            })
+            .collect(),
+        invitations: t
+            .invitations
+            .into_iter()
+            .map(|i| (i.email, i.expires_at.format("%-d %b %Y").to_string()))
+            .collect(),
+        email,
+        errors,
+    };
+    render_with_status(&page, status)
+}
+
+pub async fn show(ctx: PageContext, member: VerifiedMember) -> Result<HttpResponse, AppError> {
+    team_page(
+        &ctx,
+        &member,
+        String::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+pub async fn invite(
+    ctx: PageContext,
+    member: VerifiedMember,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    if !member.company.is_owner {
+        return Err(AppError::Forbidden);
+    }
+    let raw = form.into_inner().email.trim().to_owned();
+    let mut errors = FieldErrors::default();
+    let Some(email) = errors.check("email", Email::parse(&raw)) else {
+        return team_page(&ctx, &member, raw, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let outbox = ctx.state.outbox.clone();
+    let (company_id, user_id) = (member.company.company_id, member.user.id);
+    let result = {
+        let email = email.clone();
+        ctx.state
+            .db
+            .run(move |conn| {
+                Ok::<_, AppError>(team::invite(conn, &outbox, company_id, user_id, &email))
+            })
+            .await?
+    };
+    match result {
+        Ok(()) => {
+            ctx.flash(Flash::success(format!("Invitation sent to {email}.")));
+            Ok(see_other("/company/team"))
+        }
+        Err(e @ (TeamError::AlreadyMember(_) | TeamError::OtherAccount(_))) => {
+            errors.add("email", e.to_string());
+            team_page(&ctx, &member, raw, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove_member(
+    ctx: PageContext,
+    member: VerifiedMember,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    if !member.company.is_owner {
+        return Err(AppError::Forbidden);
+    }
+    let (company_id, user_id, member_id) =
+        (member.company.company_id, member.user.id, path.into_inner());
+    let name = ctx
+        .state
+        .db
+        .run(move |conn| {
+            team::remove_member(conn, company_id, user_id, member_id).map_err(AppError::from)
+        })
+        .await?;
+    ctx.flash(Flash::success(format!(
+        "{name} no longer has access to your company."
+    )));
+    Ok(see_other("/company/team"))
+}
+
+fn invalid_link(ctx: &PageContext, e: &TeamError) -> Result<HttpResponse, AppError> {
+    render_with_status(
+        &NoticePage {
+            layout: ctx.layout("Invitation", ""),
+            heading: "This invitation can't be used".into(),
+            message: e.to_string(),
+            actions: vec![("Go to Ladder".into(), "/".into())],
+        },
+        StatusCode::GONE,
+    )
+}
+
+async fn invitation_page(
+    ctx: &PageContext,
+    token: String,
+    name: String,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let info = {
+        let token = token.clone();
+        ctx.state
+            .db
+            .run(move |conn| Ok::<_, AppError>(team::invitation(conn, &token)))
+            .await?
+    };
+    let info = match info {
+        Ok(info) => info,
+        Err(e @ (TeamError::TokenInvalid | TeamError::TokenExpired)) => {
+            return invalid_link(ctx, &e);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mode = match &ctx.user {
+        Some(u) if u.role == Role::Company && u.company.is_none() => "join",
+        Some(_) => "other",
+        None if info.has_account => "signin",
+        None => "signup",
+    };
+    render_with_status(
+        &InvitationPage {
+            layout: ctx.layout(&format!("Join {}", info.company_name), ""),
+            token,
+            company_name: info.company_name,
+            email: info.email,
+            mode,
+            name,
+            errors,
+        },
+        status,
+    )
+}
+
+pub async fn invitation(
+    ctx: PageContext,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    invitation_page(
+        &ctx,
+        path.into_inner(),
+        String::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+pub async fn accept(
+    ctx: PageContext,
+    path: web::Path<String>,
+    form: web::Form<AcceptForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    if let Some(user) = ctx.user.clone() {
+        let raw = token.clone();
+        let result = ctx
+            .state
+            .db
+            .run(move |conn| Ok::<_, AppError>(team::accept_as(conn, &raw, user.id)))
+            .await?;
+        return match result {
+            Ok(()) => {
+                ctx.flash(Flash::success("Welcome to the team."));
+                Ok(see_other("/shortlists"))
+            }
+            Err(e @ (TeamError::TokenInvalid | TeamError::TokenExpired)) => invalid_link(&ctx, &e),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let form = form.into_inner();
+    let name = form.name.trim().to_owned();
+    let mut errors = FieldErrors::default();
+    if name.is_empty() || name.chars().count() > 100 || no_control_chars(&name).is_err() {
+        errors.add("name", "Enter your name (up to 100 characters).");
+    }
+    let password = errors.check("password", NewPassword::parse(&form.password));
+    let (Some(password), true) = (password, errors.is_empty()) else {
+        return invitation_page(&ctx, token, name, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let raw = token.clone();
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(team::accept_with_new_account(conn, &raw, &name, &password))
+        })
+        .await?;
+    match result {
+        Ok(account) => {
+            session::sign_in(&ctx.session, account.id, account.session_version);
+            ctx.flash(Flash::success("Welcome to the team."));
+            Ok(see_other("/shortlists"))
+        }
+        Err(e @ (TeamError::TokenInvalid | TeamError::TokenExpired)) => invalid_link(&ctx, &e),
+        Err(TeamError::SignInFirst) => Ok(see_other(&format!("/login?next=/invitations/{token}"))),
+        Err(e) => Err(e.into()),
+    }
+}
