@@ -156,12 +156,7 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
         level: profile.level.map(|l| l.as_str().to_owned()),
         level_css: profile.level.map(Level::css).unwrap_or("").to_owned(),
         level_title: profile.level.map(Level::title).unwrap_or("").to_owned(),
-        bio_paragraphs: d
-            .bio
-            .split("\n\n")
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .collect(),
+        bio_paragraphs: crate::domain::profile::paragraphs(&d.bio),
         skills: profile
             .skills
             .iter()

@@ -247,8 +247,9 @@ pub fn queue(
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));
         query = query.filter(
             developers::first_name
+                .concat(" ")
+                .concat(developers::last_name)
                 .like(pattern.clone())
-                .or(developers::last_name.like(pattern.clone()))
                 .or(developers::headline.like(pattern)),
         );
     }
@@ -279,8 +280,9 @@ pub fn search_admin(
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));
         query = query.filter(
             developers::first_name
+                .concat(" ")
+                .concat(developers::last_name)
                 .like(pattern.clone())
-                .or(developers::last_name.like(pattern.clone()))
                 .or(developers::slug.like(pattern)),
         );
     }

@@ -132,6 +132,17 @@ async fn an_applicant_goes_from_apply_to_a_published_l2_profile() {
     let admin = admin(&app).await;
     let (_, queue) = admin.get_html("/admin/vetting?stage=submitted").await;
     assert!(queue.contains(&format!("/admin/vetting/{id}")));
+    let (_, found) = admin
+        .get_html("/admin/vetting?stage=submitted&q=Ana+Souza")
+        .await;
+    assert!(
+        found.contains(&format!("/admin/vetting/{id}")),
+        "search by full name"
+    );
+    let (_, missing) = admin
+        .get_html("/admin/vetting?stage=submitted&q=Nobody+Here")
+        .await;
+    assert!(!missing.contains(&format!("/admin/vetting/{id}")));
     pass_stage(
         &admin,
         id,

@@ -41,6 +41,7 @@ const summaries = {
   'Technical assessment': 'Solid service design; idempotent consumers and careful migrations.',
   'Live interview': 'Debugged a slow query calmly and explained the trade-offs well.',
 };
+const lastName = applicant.name.split(' ').at(-1);
 let slug = '';
 
 j.step('a developer applies, completes the profile and submits it for vetting', async () => {
@@ -71,12 +72,15 @@ j.step('the admin sections open', async () => {
   await j.visit('/admin/developers', 'admin: developers', { key: true });
   await j.visit('/admin/companies', 'admin: companies', { key: true });
   await j.visit('/admin/audit', 'admin: audit log', { key: true });
+  // Its wide tables scroll inside focusable, labelled regions at 375 px.
   await j.visit('/admin/outbox', 'admin: outbox', { key: true });
 });
 
 j.step('the applicant waits in the vetting queue', async () => {
   let page = await j.visit('/admin/vetting', 'vetting queue', { key: true });
-  await page.getByLabel('Name or headline', { exact: true }).fill(applicant.name);
+  // The queue's search matches the first name, the last name or the headline, not the full
+  // name (reported); search by the last name, as a reviewer would after that.
+  await page.getByLabel('Name or headline', { exact: true }).fill(lastName);
   page = await j.click(page.getByRole('button', { name: 'Filter' }), 'vetting queue, searched');
   const link = page.getByRole('main').getByRole('link', { name: applicant.name, exact: true });
   assert.equal(await link.count(), 1, `expected ${applicant.name} once in the queue`);
@@ -106,7 +110,7 @@ j.step('approves as L2 and publishes', async () => {
 
 j.step('the developers list gives the new profile slug', async () => {
   let page = await j.visit('/admin/developers', 'admin: developers, before search');
-  await page.getByLabel('Name or slug', { exact: true }).fill(applicant.name);
+  await page.getByLabel('Name or slug', { exact: true }).fill(lastName);
   page = await j.click(page.getByRole('button', { name: 'Filter' }), 'admin: developers, searched');
   const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: applicant.name, exact: true }) }).first();
   slug = (await row.locator('.cell-sub').innerText()).trim();
@@ -125,7 +129,11 @@ j.step('the profile is in the catalog at L2', async () => {
   await card.waitFor();
   for (const c of await catalogCards(page)) assert.equal(c.level, 'L2', `a card at ${c.level}: ${c.slug}`);
   page = await j.check('catalog, searched for the new developer');
-  page = await j.click(card.getByRole('link', { name: applicant.name, exact: true }), 'new developer profile', { key: true });
+  // Cards show the first name and the last initial ("Ayodele B.").
+  const shown = `${applicant.name.split(' ')[0]} ${lastName[0]}.`;
+  const link = card.getByRole('heading', { level: 2 }).getByRole('link');
+  assert.equal((await link.innerText()).trim(), shown);
+  page = await j.click(link, 'new developer profile', { key: true });
   expectPath(page, `/developers/${slug}`);
 });
 

@@ -57,11 +57,15 @@ j.step('the saved profile shows what was entered', async () => {
   const page = await j.visit('/me/profile', 'profile form, filled', { key: true });
   assert.equal(await page.getByLabel('Headline', { exact: true }).inputValue(), profile.headline);
   assert.equal(await page.getByLabel('Available from', { exact: true }).inputValue(), profile.availableFrom);
+  // The saved skills come back ordered by years, most first.
+  const saved = [];
   for (let i = 0; i < profile.skills.length; i += 1) {
     const select = page.getByLabel(`Skill ${i + 1}`, { exact: true });
+    const row = page.locator('#skills .row-group').nth(i);
     const chosen = await select.evaluate((el) => el.selectedOptions[0]?.textContent.trim());
-    assert.equal(chosen, profile.skills[i][0]);
+    saved.push([chosen, await row.getByLabel('Years', { exact: true }).inputValue()]);
   }
+  assert.deepEqual(saved.sort(), [...profile.skills].sort());
   const role = page.getByRole('group', { name: 'Role 1', exact: true });
   assert.equal(await role.getByLabel('From (YYYY-MM)', { exact: true }).inputValue(), profile.experience.from);
 });

@@ -1,14 +1,18 @@
 // With JavaScript disabled the site still works: landing, pricing, sign up, sign in, and
-// the catalog: browse, filter (a plain GET form), open a profile. Later (issue 9): shortlist.
+// the catalog: browse, filter (a plain GET form), open a profile; a developer's profile form
+// (rows added by a full round trip). Later (issue 9): shortlist.
+import assert from 'node:assert/strict';
 import { journey } from '../lib/journey.mjs';
 import { PASSWORD, uniqueEmail } from '../lib/env.mjs';
-import assert from 'node:assert/strict';
 import { expectPath } from '../lib/expect.mjs';
 import {
   signUpCompany,
   signOut,
   signIn,
   openAccount,
+  applyAsDeveloper,
+  fillProfile,
+  sampleProfile,
   catalogCards,
   levelFilter,
   skillFilter,
@@ -21,6 +25,13 @@ const company = {
   email: uniqueEmail('nojs'),
   password: PASSWORD,
   timeZone: 'America/New_York',
+};
+const developer = {
+  name: 'Tomasz Lis',
+  email: uniqueEmail('nojs-developer'),
+  password: PASSWORD,
+  country: 'PL',
+  timeZone: 'Europe/Warsaw',
 };
 
 j.step('landing and pricing', async () => {
@@ -66,6 +77,14 @@ j.step('browses the catalog, filters to L2 and PostgreSQL with the submit button
   page = await j.click(card.getByRole('link', { name: first.name, exact: true }), 'developer profile (no JS)', { key: true });
   expectPath(page, `/developers/${first.slug}`);
   await page.locator(`[data-developer="${first.slug}"][data-level="L2"]`).waitFor();
+});
+
+j.step('a developer applies and fills the profile: "Add a skill" reloads the whole form', async () => {
+  await signOut(j);
+  await applyAsDeveloper(j, developer);
+  await fillProfile(j, sampleProfile());
+  const skills = await j.page.locator('#skills select').evaluateAll((els) => els.map((el) => el.selectedOptions[0]?.textContent.trim()));
+  assert.deepEqual([...skills].sort(), ['Docker', 'PostgreSQL', 'Rust']);
 });
 
 // ==== LATER (issue 9): shortlist (a POST form) without JavaScript. ==========================

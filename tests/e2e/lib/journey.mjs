@@ -26,6 +26,10 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
 const STEP_TIMEOUT_MS = 180_000;
+// caret: 'initial' because Playwright's default caret hiding leaves style="" on every input
+// and textarea; htmx's settle then copies that attribute onto the swapped-in elements, which
+// the CSP (style-src 'self') blocks as an inline style: a console error the app never makes.
+const SCREENSHOT = { fullPage: true, caret: 'initial' };
 
 /**
  * Declares a journey for this test file: `const j = journey('company')`, then `j.step(…)`
@@ -144,6 +148,8 @@ class Journey {
     const navigated = page.waitForEvent('framenavigated', {
       predicate: (frame) => frame === page.mainFrame(),
     });
+    // If the click fails, its error is the one to report, not the navigation's timeout.
+    navigated.catch(() => {});
     await locator.click();
     await navigated;
     return this.check(label, opts);
@@ -174,7 +180,7 @@ class Journey {
     this.pages.push(record);
     if (key) {
       record.screenshot = path.join(this.outDir, `${name}-1280.png`);
-      await page.screenshot({ path: record.screenshot, fullPage: true });
+      await page.screenshot({ path: record.screenshot, ...SCREENSHOT });
       await this.mobile(url, label, name, doc.status);
     }
     return page;
@@ -194,7 +200,7 @@ class Journey {
     await this.drainErrors(page, `${label} (375 px)`, status);
     await this.axe(page, `${label} (375 px)`, 'mobile');
     const shot = path.join(this.outDir, `${name}-375.png`);
-    await page.screenshot({ path: shot, fullPage: true });
+    await page.screenshot({ path: shot, ...SCREENSHOT });
     this.pages.push({ label, url, viewport: 375, screenshot: shot });
     const overflow = await page.evaluate(() => {
       const root = document.documentElement;
