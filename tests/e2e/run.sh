@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 E2E=$ROOT/tests/e2e
 
-BIN=${LADDER_E2E_BIN:-$ROOT/target/release/ladder}
+BIN=${LADDER_E2E_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/ladder}
 if [ -z "${LADDER_E2E_BIN:-}" ]; then
   echo "# building the release binary"
   cargo build --release --quiet
