@@ -22,6 +22,11 @@ fn when(t: chrono::NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The search box's text, at most 100 characters.
+fn search_text(q: &Option<String>) -> String {
+    q.as_deref().unwrap_or_default().chars().take(100).collect()
+}
+
 fn blank_to_none(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|v| v.trim().to_owned())
@@ -69,13 +74,7 @@ pub async fn queue(
         .clone()
         .filter(|s| QUEUE_STAGES.iter().any(|(k, _)| k == s))
         .unwrap_or_else(|| "submitted".into());
-    let q = query
-        .q
-        .clone()
-        .unwrap_or_default()
-        .chars()
-        .take(100)
-        .collect::<String>();
+    let q = search_text(&query.q);
     let (stage_key, search) = (stage.clone(), q.clone());
     let rows = ctx
         .state
@@ -467,13 +466,7 @@ pub async fn developers(
     _admin: AdminUser,
     query: web::Query<ListQuery>,
 ) -> Result<DevelopersPage, AppError> {
-    let q = query
-        .q
-        .clone()
-        .unwrap_or_default()
-        .chars()
-        .take(100)
-        .collect::<String>();
+    let q = search_text(&query.q);
     let status = query.status.clone().filter(|s| {
         crate::domain::DeveloperStatus::ALL
             .iter()
@@ -513,13 +506,7 @@ pub async fn companies(
     _admin: AdminUser,
     query: web::Query<ListQuery>,
 ) -> Result<CompaniesPage, AppError> {
-    let q = query
-        .q
-        .clone()
-        .unwrap_or_default()
-        .chars()
-        .take(100)
-        .collect::<String>();
+    let q = search_text(&query.q);
     let text = q.clone();
     let rows = ctx
         .state
