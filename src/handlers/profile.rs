@@ -128,9 +128,9 @@ async fn page(
         availability_confirmed: d
             .availability_confirmed_at
             .map(|t| t.format("%-d %B %Y").to_string()),
-        availability_due: d
-            .availability_confirmed_at
-            .is_none_or(|t| now - t > chrono::Duration::days(25)),
+        availability_due: d.availability_confirmed_at.is_none_or(|t| {
+            now - t > chrono::Duration::days(crate::services::vetting::REMIND_AFTER_DAYS)
+        }),
     })
 }
 

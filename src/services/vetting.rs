@@ -12,6 +12,9 @@ use crate::models::{self, audit, developer, developer_skill, experience, user, v
 use crate::services::search_index;
 
 pub const REAPPLY_AFTER_DAYS: i64 = 90;
+/// Days after an availability confirmation when the reminder goes out (the catalog drops
+/// the profile at `catalog::AVAILABILITY_DAYS`).
+pub const REMIND_AFTER_DAYS: i64 = 25;
 pub const STAGES: [&str; 3] = ["screening", "technical", "interview"];
 
 #[derive(Debug, thiserror::Error)]
@@ -548,12 +551,13 @@ pub fn send_availability_reminders(
     outbox: &Outbox,
 ) -> Result<usize, VettingError> {
     let now = models::now();
-    let due = developer::due_for_reminder(conn, now - Duration::days(25))?;
+    let due = developer::due_for_reminder(conn, now - Duration::days(REMIND_AFTER_DAYS))?;
     let mut sent = 0;
     for d in due {
         write_transaction(conn, |conn| {
             developer::mark_reminded(conn, d.id, now)?;
-            let deadline = d.availability_confirmed_at.unwrap_or(now) + Duration::days(30);
+            let deadline = d.availability_confirmed_at.unwrap_or(now)
+                + Duration::days(crate::services::catalog::AVAILABILITY_DAYS);
             notify(
                 conn,
                 outbox,
