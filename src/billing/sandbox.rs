@@ -1,0 +1,1 @@
+//! The embedded sandbox (no Stripe key). Being written on main.

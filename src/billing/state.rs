@@ -1,0 +1,1 @@
+//! The engagement state machine. Being written on main.
