@@ -347,11 +347,12 @@ fn seed_and_report(db: &Db, developers: usize, progress: bool) -> anyhow::Result
         },
     )?;
     println!(
-        "Seeded in {:.1}s: {} skills, {} companies, {} developers added.",
+        "Seeded in {:.1}s: {} skills, {} companies, {} developers, {} engagements added.",
         started.elapsed().as_secs_f64(),
         report.skills_added,
         report.companies_added,
-        report.developers_added
+        report.developers_added,
+        report.engagements_added
     );
     print_credentials(&report.credentials);
     Ok(())

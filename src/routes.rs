@@ -3,7 +3,8 @@
 use actix_web::web;
 
 use crate::handlers::{
-    accounts, admin, application, dev_mailbox, health, interviews, pages, profile, shortlists, team,
+    accounts, admin, application, billing, dev_mailbox, health, interviews, pages, profile,
+    shortlists, team,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -77,6 +78,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/users/{id}/{action}",
                     web::post().to(admin::set_user_disabled),
+                )
+                .route("/engagements", web::get().to(billing::admin_engagements))
+                .route("/engagements/{id}", web::get().to(billing::admin_engagement))
+                .route(
+                    "/engagements/{id}/sandbox/{action}",
+                    web::post().to(billing::admin_sandbox_action),
                 )
                 .route("/audit", web::get().to(admin::audit_log))
                 .route("/outbox", web::get().to(admin::outbox_page))
@@ -166,6 +173,46 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(interviews::decline),
         )
         .route("/me/interviews", web::get().to(interviews::mine))
+        // Trials and billing (issue 8).
+        .route("/engagements", web::get().to(billing::index))
+        .route("/engagements", web::post().to(billing::create))
+        .route("/engagements/new", web::get().to(billing::new_form))
+        .route("/engagements/{id}", web::get().to(billing::show))
+        .route(
+            "/engagements/{id}/checkout",
+            web::post().to(billing::checkout),
+        )
+        .route(
+            "/engagements/{id}/checkout-status",
+            web::get().to(billing::checkout_status),
+        )
+        .route("/engagements/{id}/cancel", web::post().to(billing::cancel))
+        .route("/billing", web::get().to(billing::billing_page))
+        .route("/billing/portal", web::post().to(billing::portal))
+        .route(
+            "/billing/checkout/success",
+            web::get().to(billing::checkout_success),
+        )
+        .route(
+            "/billing/sandbox/checkout/{session}",
+            web::get().to(billing::sandbox_checkout_form),
+        )
+        .route(
+            "/billing/sandbox/checkout/{session}",
+            web::post().to(billing::sandbox_checkout_pay),
+        )
+        .route(
+            "/billing/sandbox/portal",
+            web::get().to(billing::sandbox_portal),
+        )
+        .route(
+            "/billing/sandbox/portal",
+            web::post().to(billing::sandbox_portal_update),
+        )
+        .route("/webhooks/stripe", web::post().to(billing::stripe_webhook))
+        .route("/me/engagements", web::get().to(billing::my_engagements))
+        .route("/me/hours", web::get().to(billing::my_hours))
+        .route("/me/hours", web::post().to(billing::log_hours))
         .service(
             web::scope("/dev/mailbox")
                 .route("", web::get().to(dev_mailbox::index))

@@ -24,6 +24,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        stripe_customer_id -> Nullable<Text>,
     }
 }
 
@@ -291,6 +292,115 @@ diesel::joinable!(interviews -> companies (company_id));
 diesel::joinable!(interviews -> developers (developer_id));
 diesel::joinable!(interview_slots -> interviews (interview_id));
 
+diesel::table! {
+    engagements (id) {
+        id -> Integer,
+        company_id -> Integer,
+        developer_id -> Integer,
+        booked_by -> Nullable<Integer>,
+        level -> Text,
+        commitment -> Text,
+        price_cents -> BigInt,
+        currency -> Text,
+        hours_per_month -> Integer,
+        stripe_lookup_key -> Text,
+        starts_on -> Date,
+        three_month_commitment -> Bool,
+        status -> Text,
+        idempotency_key -> Text,
+        checkout_session_id -> Nullable<Text>,
+        checkout_url -> Nullable<Text>,
+        stripe_subscription_id -> Nullable<Text>,
+        trial_ends_at -> Nullable<Timestamp>,
+        current_period_end -> Nullable<Timestamp>,
+        cancel_at_period_end -> Bool,
+        state_version -> BigInt,
+        first_paid_at -> Nullable<Timestamp>,
+        cancel_requested_at -> Nullable<Timestamp>,
+        canceled_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+        replaces_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Integer,
+        engagement_id -> Integer,
+        company_id -> Integer,
+        stripe_invoice_id -> Text,
+        number -> Nullable<Text>,
+        status -> Text,
+        amount_due_cents -> BigInt,
+        amount_paid_cents -> BigInt,
+        currency -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        hosted_invoice_url -> Nullable<Text>,
+        attempt_count -> Integer,
+        payment_failed_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        stripe_created_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_events (id) {
+        id -> Integer,
+        event_id -> Text,
+        event_type -> Text,
+        source -> Text,
+        engagement_id -> Nullable<Integer>,
+        outcome -> Text,
+        event_created_at -> Timestamp,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hour_logs (id) {
+        id -> Integer,
+        engagement_id -> Integer,
+        week_start -> Date,
+        minutes -> Integer,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sandbox_subscriptions (id) {
+        id -> Integer,
+        subscription_id -> Text,
+        engagement_id -> Integer,
+        customer_id -> Text,
+        status -> Text,
+        card_last4 -> Text,
+        trial_end -> Timestamp,
+        current_period_start -> Timestamp,
+        current_period_end -> Timestamp,
+        cancel_at_period_end -> Bool,
+        fail_next_payment -> Bool,
+        canceled_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        invoice_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(engagements -> companies (company_id));
+diesel::joinable!(engagements -> developers (developer_id));
+diesel::joinable!(invoices -> engagements (engagement_id));
+diesel::joinable!(hour_logs -> engagements (engagement_id));
+diesel::joinable!(sandbox_subscriptions -> engagements (engagement_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     companies,
@@ -311,4 +421,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     company_invitations,
     interviews,
     interview_slots,
+    engagements,
+    invoices,
+    billing_events,
+    hour_logs,
+    sandbox_subscriptions,
 );

@@ -31,6 +31,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub outbox: Outbox,
     pub rate_limiter: RateLimiter,
+    /// Stripe, or the embedded sandbox when no Stripe key is set.
+    pub gateway: crate::billing::Gateway,
 }
 
 pub struct Application {
@@ -149,6 +151,7 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
     let state = web::Data::new(AppState {
         db,
         outbox: Outbox::from_settings(&settings),
+        gateway: crate::billing::Gateway::from_settings(&settings),
         settings: Arc::new(settings),
         rate_limiter: RateLimiter::default(),
     });

@@ -23,6 +23,8 @@ pub struct Membership {
     /// IANA zone of the company (catalog overlap, interview slots).
     pub time_zone: String,
     pub is_owner: bool,
+    /// An open invoice's payment failed, or a subscription is past due.
+    pub payment_failed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +53,7 @@ impl CurrentUser {
             is_developer: self.role == Role::Developer,
             is_admin: self.role == Role::Admin,
             email_verified: self.email_verified,
+            payment_failed: self.company.as_ref().is_some_and(|c| c.payment_failed),
         }
     }
 

@@ -141,3 +141,23 @@ pub fn from_unix(seconds: i64) -> NaiveDateTime {
         .unwrap_or_default()
         .naive_utc()
 }
+
+/// Who takes the money: Stripe when its settings are present, else the sandbox.
+#[derive(Clone)]
+pub enum Gateway {
+    Sandbox,
+    Stripe(stripe::StripeClient),
+}
+
+impl Gateway {
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        match &settings.stripe {
+            Some(stripe_settings) => Gateway::Stripe(stripe::StripeClient::new(stripe_settings)),
+            None => Gateway::Sandbox,
+        }
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        matches!(self, Gateway::Sandbox)
+    }
+}

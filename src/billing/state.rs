@@ -1,1 +1,317 @@
-//! The engagement state machine. Being written on main.
+//! The engagement state machine (DESIGN §3), as pure functions.
+//!
+//! `pending_checkout → trialing → active → (past_due ↔ active) → ending → ended`, plus
+//! `canceled` (during the trial, or before checkout completed).
+//!
+//! Stripe repeats events and delivers them in any order, so the state is never derived
+//! from arrival order. Every subscription state carries a *version*: the second its event
+//! was created at the source, then the rank of the state it implies (later in the
+//! lifecycle ranks higher, which orders the several events Stripe creates in the same
+//! second: the trial ending and the first invoice being paid, say). A state is applied
+//! only if its version is at least the stored one, and the two end states are final.
+//! Whatever order a lifecycle's events arrive in, the engagement ends in the state of the
+//! newest one.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+
+use super::{SubscriptionSnapshot, SubscriptionStatus};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EngagementStatus {
+    PendingCheckout,
+    Trialing,
+    Active,
+    PastDue,
+    Ending,
+    Ended,
+    Canceled,
+}
+
+impl EngagementStatus {
+    pub const ALL: [EngagementStatus; 7] = [
+        EngagementStatus::PendingCheckout,
+        EngagementStatus::Trialing,
+        EngagementStatus::Active,
+        EngagementStatus::PastDue,
+        EngagementStatus::Ending,
+        EngagementStatus::Ended,
+        EngagementStatus::Canceled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngagementStatus::PendingCheckout => "pending_checkout",
+            EngagementStatus::Trialing => "trialing",
+            EngagementStatus::Active => "active",
+            EngagementStatus::PastDue => "past_due",
+            EngagementStatus::Ending => "ending",
+            EngagementStatus::Ended => "ended",
+            EngagementStatus::Canceled => "canceled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EngagementStatus::PendingCheckout => "Awaiting checkout",
+            EngagementStatus::Trialing => "Free trial",
+            EngagementStatus::Active => "Active",
+            EngagementStatus::PastDue => "Payment failed",
+            EngagementStatus::Ending => "Ending",
+            EngagementStatus::Ended => "Ended",
+            EngagementStatus::Canceled => "Cancelled",
+        }
+    }
+
+    /// The badge modifier the templates use.
+    pub fn tone(self) -> &'static str {
+        match self {
+            EngagementStatus::PendingCheckout => "neutral",
+            EngagementStatus::Trialing => "info",
+            EngagementStatus::Active => "success",
+            EngagementStatus::PastDue => "danger",
+            EngagementStatus::Ending => "warning",
+            EngagementStatus::Ended | EngagementStatus::Canceled => "muted",
+        }
+    }
+
+    /// Final: nothing moves an ended or cancelled engagement again.
+    pub fn is_final(self) -> bool {
+        matches!(self, EngagementStatus::Ended | EngagementStatus::Canceled)
+    }
+
+    /// The developer is working for the company (or about to: the trial counts).
+    pub fn is_engaged(self) -> bool {
+        matches!(
+            self,
+            EngagementStatus::Trialing
+                | EngagementStatus::Active
+                | EngagementStatus::PastDue
+                | EngagementStatus::Ending
+        )
+    }
+
+    /// Holds the developer: a live engagement, or a booking waiting for checkout.
+    pub fn holds_developer(self) -> bool {
+        self.is_engaged() || self == EngagementStatus::PendingCheckout
+    }
+
+    /// Orders the states Stripe may report within one second.
+    pub fn rank(self) -> i64 {
+        match self {
+            EngagementStatus::PendingCheckout => 0,
+            EngagementStatus::Trialing => 1,
+            EngagementStatus::PastDue => 2,
+            EngagementStatus::Active => 3,
+            EngagementStatus::Ending => 4,
+            EngagementStatus::Ended | EngagementStatus::Canceled => 5,
+        }
+    }
+}
+
+impl fmt::Display for EngagementStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EngagementStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EngagementStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown engagement status {s:?}"))
+    }
+}
+
+/// A state's version: the source's event second, then the state's rank.
+pub fn version(created: NaiveDateTime, status: EngagementStatus) -> i64 {
+    created.and_utc().timestamp() * 8 + status.rank()
+}
+
+/// The engagement state a subscription implies, or `None` for states that don't move an
+/// engagement (`incomplete`: checkout hasn't finished; `paused`).
+pub fn implied_by(subscription: &SubscriptionSnapshot) -> Option<EngagementStatus> {
+    Some(match subscription.status {
+        SubscriptionStatus::Trialing => EngagementStatus::Trialing,
+        SubscriptionStatus::Active if subscription.cancel_at_period_end => {
+            EngagementStatus::Ending
+        }
+        SubscriptionStatus::Active => EngagementStatus::Active,
+        SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid => EngagementStatus::PastDue,
+        SubscriptionStatus::Canceled | SubscriptionStatus::IncompleteExpired => {
+            if ended_within_trial(subscription) {
+                EngagementStatus::Canceled
+            } else {
+                EngagementStatus::Ended
+            }
+        }
+        SubscriptionStatus::Incomplete | SubscriptionStatus::Paused => return None,
+    })
+}
+
+/// A subscription that stopped before its trial was over never charged anything: the
+/// engagement was cancelled, not ended.
+fn ended_within_trial(subscription: &SubscriptionSnapshot) -> bool {
+    let stopped = subscription.ended_at.or(subscription.canceled_at);
+    match (stopped, subscription.trial_end) {
+        (Some(stopped), Some(trial_end)) => stopped < trial_end,
+        // Never had a trial end (incomplete_expired): nothing was ever charged.
+        (_, None) => true,
+        (None, Some(_)) => false,
+    }
+}
+
+/// The stored state an event is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    pub status: EngagementStatus,
+    pub version: i64,
+}
+
+/// Whether a state with `version` replaces the stored one, and the status it leaves.
+///
+/// Equal versions apply (the same state reported by two events of one second, e.g. the
+/// checkout and the subscription it created), which only ever refreshes the same status.
+pub fn next(
+    stored: Stored,
+    proposed: EngagementStatus,
+    version: i64,
+) -> Option<(EngagementStatus, i64)> {
+    if stored.status.is_final() || version < stored.version {
+        return None;
+    }
+    if proposed == EngagementStatus::PendingCheckout {
+        return None;
+    }
+    Some((proposed, version))
+}
+
+/// Rank of an invoice status: an invoice never goes back from paid or void to open.
+pub fn invoice_rank(status: &str) -> i32 {
+    match status {
+        "draft" => 0,
+        "open" => 1,
+        "uncollectible" => 2,
+        "paid" | "void" => 3,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::billing::from_unix;
+
+    fn sub(status: SubscriptionStatus) -> SubscriptionSnapshot {
+        SubscriptionSnapshot {
+            id: "sub_1".into(),
+            customer_id: "cus_1".into(),
+            status,
+            engagement_id: Some(1),
+            trial_end: Some(from_unix(1_000_000)),
+            current_period_end: Some(from_unix(1_000_000)),
+            cancel_at_period_end: false,
+            canceled_at: None,
+            ended_at: None,
+        }
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for status in EngagementStatus::ALL {
+            assert_eq!(status.as_str().parse::<EngagementStatus>(), Ok(status));
+        }
+        assert!("paid".parse::<EngagementStatus>().is_err());
+    }
+
+    #[test]
+    fn subscription_states_map_to_engagement_states() {
+        assert_eq!(
+            implied_by(&sub(SubscriptionStatus::Trialing)),
+            Some(EngagementStatus::Trialing)
+        );
+        assert_eq!(
+            implied_by(&sub(SubscriptionStatus::Active)),
+            Some(EngagementStatus::Active)
+        );
+        let ending = SubscriptionSnapshot {
+            cancel_at_period_end: true,
+            ..sub(SubscriptionStatus::Active)
+        };
+        assert_eq!(implied_by(&ending), Some(EngagementStatus::Ending));
+        assert_eq!(
+            implied_by(&sub(SubscriptionStatus::Unpaid)),
+            Some(EngagementStatus::PastDue)
+        );
+        assert_eq!(implied_by(&sub(SubscriptionStatus::Incomplete)), None);
+    }
+
+    #[test]
+    fn a_subscription_stopped_in_its_trial_is_cancelled_and_later_ended() {
+        let in_trial = SubscriptionSnapshot {
+            ended_at: Some(from_unix(999_000)),
+            ..sub(SubscriptionStatus::Canceled)
+        };
+        assert_eq!(implied_by(&in_trial), Some(EngagementStatus::Canceled));
+        let after = SubscriptionSnapshot {
+            ended_at: Some(from_unix(2_000_000)),
+            ..sub(SubscriptionStatus::Canceled)
+        };
+        assert_eq!(implied_by(&after), Some(EngagementStatus::Ended));
+    }
+
+    #[test]
+    fn older_states_and_anything_after_the_end_are_ignored() {
+        let t = from_unix(5_000);
+        let active = Stored {
+            status: EngagementStatus::Active,
+            version: version(t, EngagementStatus::Active),
+        };
+        let earlier = from_unix(4_000);
+        assert_eq!(
+            next(
+                active,
+                EngagementStatus::Trialing,
+                version(earlier, EngagementStatus::Trialing)
+            ),
+            None
+        );
+        // Same second: the trial ending outranks the trial.
+        assert_eq!(
+            next(
+                active,
+                EngagementStatus::Trialing,
+                version(t, EngagementStatus::Trialing)
+            ),
+            None
+        );
+        let later = from_unix(6_000);
+        assert_eq!(
+            next(
+                active,
+                EngagementStatus::PastDue,
+                version(later, EngagementStatus::PastDue)
+            ),
+            Some((
+                EngagementStatus::PastDue,
+                version(later, EngagementStatus::PastDue)
+            ))
+        );
+        let ended = Stored {
+            status: EngagementStatus::Ended,
+            version: 0,
+        };
+        assert_eq!(
+            next(
+                ended,
+                EngagementStatus::Active,
+                version(later, EngagementStatus::Active)
+            ),
+            None
+        );
+    }
+}

@@ -1,7 +1,7 @@
 use std::fmt;
 
 /// An amount of US dollars in integer cents (DESIGN §1: money is integer cents everywhere).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money {
     cents: i64,
 }

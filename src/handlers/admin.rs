@@ -34,10 +34,16 @@ fn blank_to_none(s: &Option<String>) -> Option<String> {
 }
 
 pub async fn dashboard(ctx: PageContext, _admin: AdminUser) -> Result<DashboardPage, AppError> {
-    let d = ctx
+    let now = crate::models::now();
+    let (d, billing) = ctx
         .state
         .db
-        .run(|conn| admin_service::dashboard(conn).map_err(AppError::from))
+        .run(move |conn| -> Result<_, AppError> {
+            Ok((
+                admin_service::dashboard(conn)?,
+                crate::services::billing::metrics(conn, now)?,
+            ))
+        })
         .await?;
     Ok(DashboardPage {
         layout: ctx.layout("Admin", "admin"),
@@ -47,6 +53,7 @@ pub async fn dashboard(ctx: PageContext, _admin: AdminUser) -> Result<DashboardP
         published_per_level: d.published_per_level,
         dead_jobs: d.dead_jobs,
         queued_jobs: d.queued_jobs,
+        billing,
     })
 }
 

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod application;
+pub mod billing;
 pub mod catalog;
 pub mod context;
 pub mod dev_mailbox;

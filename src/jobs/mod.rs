@@ -25,6 +25,10 @@ pub enum Job {
     SendEmail { email_id: i32 },
     /// Once a day: availability reminders (day 25) to approved developers.
     AvailabilitySweep { day: String },
+    /// Cancel an engagement's subscription (at once in the trial, else at the period end).
+    CancelEngagement { engagement_id: i32 },
+    /// Hourly, sandbox billing only: trial reminders, trial ends and renewals fall due.
+    SandboxBillingSweep { hour: String },
 }
 
 impl Job {
@@ -32,6 +36,8 @@ impl Job {
         match self {
             Job::SendEmail { .. } => "send_email",
             Job::AvailabilitySweep { .. } => "availability_sweep",
+            Job::CancelEngagement { .. } => "cancel_engagement",
+            Job::SandboxBillingSweep { .. } => "sandbox_billing_sweep",
         }
     }
 
@@ -41,6 +47,9 @@ impl Job {
         match self {
             Job::SendEmail { .. } => 20,
             Job::AvailabilitySweep { .. } => 5,
+            // Stripe may be down for a while; keep trying for about a day.
+            Job::CancelEngagement { .. } => 25,
+            Job::SandboxBillingSweep { .. } => 3,
         }
     }
 

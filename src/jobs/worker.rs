@@ -125,18 +125,34 @@ impl Worker {
     /// Enqueues today's daily jobs; the dedupe key makes every worker's attempt after the
     /// first a no-op.
     pub async fn schedule_daily(&self) -> Result<(), DbError> {
+        let sandbox = self.ctx.settings.stripe.is_none();
         self.ctx
             .db
-            .run(|conn| {
-                let day = models::now().date().to_string();
+            .run(move |conn| {
+                let now = models::now();
+                let day = now.date().to_string();
                 let job = Job::AvailabilitySweep { day: day.clone() };
                 let options = super::Enqueue {
                     run_at: None,
                     dedupe_key: Some(format!("availability-sweep:{day}")),
                 };
-                crate::db::write_transaction(conn, |conn| super::enqueue_with(conn, &job, options))
-                    .map(|_| ())
-                    .map_err(DbError::from)
+                crate::db::write_transaction(conn, |conn| {
+                    super::enqueue_with(conn, &job, options)?;
+                    if sandbox {
+                        // The sandbox plays Stripe's clock: trials end and months renew.
+                        let hour = now.format("%Y-%m-%dT%H").to_string();
+                        super::enqueue_with(
+                            conn,
+                            &Job::SandboxBillingSweep { hour: hour.clone() },
+                            super::Enqueue {
+                                run_at: None,
+                                dedupe_key: Some(format!("sandbox-billing-sweep:{hour}")),
+                            },
+                        )?;
+                    }
+                    Ok::<(), diesel::result::Error>(())
+                })
+                .map_err(DbError::from)
             })
             .await
     }
@@ -239,6 +255,24 @@ impl Worker {
                     })
                     .await
                     .map(|sent| tracing::info!(sent, "availability reminders sent"))
+            }
+            Job::CancelEngagement { engagement_id } => {
+                let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
+                let gateway = crate::billing::Gateway::from_settings(&self.ctx.settings);
+                crate::services::billing::run_cancel(&self.ctx.db, &gateway, &outbox, engagement_id)
+                    .await
+                    .map_err(|e| JobError::Failed(e.to_string()))
+            }
+            Job::SandboxBillingSweep { .. } => {
+                let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
+                self.ctx
+                    .db
+                    .run(move |conn| {
+                        crate::services::billing::sandbox_sweep(conn, &outbox, models::now())
+                            .map_err(|e| JobError::Failed(e.to_string()))
+                    })
+                    .await
+                    .map(|moved| tracing::info!(moved, "sandbox billing clock moved"))
             }
         }
     }

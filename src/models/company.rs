@@ -16,6 +16,7 @@ pub struct CompanyRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub stripe_customer_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -90,4 +91,33 @@ pub fn set_disabled(
             companies::updated_at.eq(at),
         ))
         .execute(conn)
+}
+
+/// Stores the company's Stripe customer unless one is already stored; returns the one
+/// that is stored afterwards (two racing requests agree on the first).
+pub fn set_stripe_customer(conn: &mut DbConn, id: i32, customer_id: &str) -> QueryResult<String> {
+    diesel::update(
+        companies::table
+            .find(id)
+            .filter(companies::stripe_customer_id.is_null()),
+    )
+    .set(companies::stripe_customer_id.eq(customer_id))
+    .execute(conn)?;
+    companies::table
+        .find(id)
+        .select(companies::stripe_customer_id)
+        .first::<Option<String>>(conn)?
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn find_by_stripe_customer(conn: &mut DbConn, customer_id: &str) -> QueryResult<Option<CompanyRow>> {
+    companies::table
+        .filter(companies::stripe_customer_id.eq(customer_id))
+        .first(conn)
+        .optional()
+}
+
+/// Companies, oldest first.
+pub fn all_ordered(conn: &mut DbConn) -> QueryResult<Vec<CompanyRow>> {
+    companies::table.order(companies::id.asc()).load(conn)
 }

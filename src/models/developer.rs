@@ -337,3 +337,39 @@ pub fn mark_reminded(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResu
         .set(developers::availability_reminded_at.eq(Some(at)))
         .execute(conn)
 }
+
+/// Sets when the developer is available (`None`: not available); bumps `updated_at` so
+/// every catalog process notices.
+pub fn set_available_from(
+    conn: &mut DbConn,
+    id: i32,
+    from: Option<chrono::NaiveDate>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(developers::table.find(id))
+        .set((
+            developers::available_from.eq(from),
+            developers::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// The first `limit` approved, published developers by id (demo data picks from them).
+pub fn approved_sample(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<DeveloperRow>> {
+    developers::table
+        .filter(developers::status.eq("approved"))
+        .filter(developers::published_at.is_not_null())
+        .order(developers::id.asc())
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn find_by_user_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<DeveloperRow>> {
+    use crate::schema::users;
+    developers::table
+        .inner_join(users::table)
+        .filter(users::email.eq(email))
+        .select(developers::all_columns)
+        .first(conn)
+        .optional()
+}

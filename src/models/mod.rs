@@ -1,6 +1,7 @@
 //! One file per table: the row types and the queries on that table, returning `QueryResult`.
 
 pub mod audit;
+pub mod billing_event;
 pub mod company;
 pub mod company_invitation;
 pub mod company_member;
@@ -8,11 +9,15 @@ pub mod developer;
 pub mod developer_skill;
 pub mod email;
 pub mod email_token;
+pub mod engagement;
 pub mod experience;
+pub mod hour_log;
 pub mod interview;
 pub mod interview_slot;
+pub mod invoice;
 pub mod job;
 pub mod plan;
+pub mod sandbox_subscription;
 pub mod shortlist;
 pub mod shortlist_entry;
 pub mod skill;

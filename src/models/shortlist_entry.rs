@@ -101,3 +101,20 @@ pub fn set_note(conn: &mut DbConn, id: i32, note: &str, at: NaiveDateTime) -> Qu
 pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
     diesel::delete(shortlist_entries::table.find(id)).execute(conn)
 }
+
+/// Every developer on any of the company's shortlists, once each.
+pub fn developers_for_company(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> QueryResult<Vec<crate::models::developer::DeveloperRow>> {
+    let ids: Vec<i32> = shortlist_entries::table
+        .inner_join(shortlists::table)
+        .filter(shortlists::company_id.eq(company_id))
+        .select(shortlist_entries::developer_id)
+        .distinct()
+        .load(conn)?;
+    developers::table
+        .filter(developers::id.eq_any(ids))
+        .order(developers::first_name.asc())
+        .load(conn)
+}

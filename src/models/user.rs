@@ -182,3 +182,13 @@ pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<u
         ))
         .execute(conn)
 }
+
+/// Admins who can receive mail (not disabled, not deleted).
+pub fn admins(conn: &mut DbConn) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::disabled_at.is_null())
+        .filter(users::deleted_at.is_null())
+        .order(users::id.asc())
+        .load(conn)
+}

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod billing;
 pub mod calendar;
 pub mod catalog;
 pub mod interviews;
@@ -10,6 +11,7 @@ pub mod pricing;
 pub mod profiles;
 pub mod search_index;
 pub mod seed;
+pub mod seed_billing;
 pub mod shortlists;
 pub mod team;
 pub mod vetting;

@@ -161,6 +161,7 @@ pub struct SeedReport {
     pub skills_added: usize,
     pub companies_added: usize,
     pub developers_added: usize,
+    pub engagements_added: usize,
     /// Sign-in details of demo accounts created by this run (shown once, never stored).
     pub credentials: Vec<Credential>,
 }
@@ -199,6 +200,7 @@ pub fn seed(conn: &mut DbConn, options: &SeedOptions) -> Result<SeedReport, Seed
     let (added, credential) = seed_developers(conn, &data, options)?;
     report.developers_added = added;
     report.credentials.extend(credential);
+    report.engagements_added = super::seed_billing::seed_engagements(conn, now)?;
     Ok(report)
 }
 

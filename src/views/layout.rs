@@ -10,6 +10,8 @@ pub struct NavUser {
     pub is_developer: bool,
     pub is_admin: bool,
     pub email_verified: bool,
+    /// A company member whose company has a failed payment (the banner).
+    pub payment_failed: bool,
 }
 
 /// A one-time message shown on the next page (post/redirect/get).

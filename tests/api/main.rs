@@ -5,6 +5,7 @@ mod helpers;
 mod smtp_sink;
 
 mod accounts;
+mod billing;
 mod catalog;
 mod health;
 mod hiring;

@@ -1,0 +1,312 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::schema::{companies, developers, engagements};
+
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = engagements)]
+pub struct EngagementRow {
+    pub id: i32,
+    pub company_id: i32,
+    pub developer_id: i32,
+    pub booked_by: Option<i32>,
+    pub level: String,
+    pub commitment: String,
+    pub price_cents: i64,
+    pub currency: String,
+    pub hours_per_month: i32,
+    pub stripe_lookup_key: String,
+    pub starts_on: NaiveDate,
+    pub three_month_commitment: bool,
+    pub status: String,
+    pub idempotency_key: String,
+    pub checkout_session_id: Option<String>,
+    pub checkout_url: Option<String>,
+    pub stripe_subscription_id: Option<String>,
+    pub trial_ends_at: Option<NaiveDateTime>,
+    pub current_period_end: Option<NaiveDateTime>,
+    pub cancel_at_period_end: bool,
+    pub state_version: i64,
+    pub first_paid_at: Option<NaiveDateTime>,
+    pub cancel_requested_at: Option<NaiveDateTime>,
+    pub canceled_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub end_reason: Option<String>,
+    pub replaces_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = engagements)]
+pub struct NewEngagement {
+    pub company_id: i32,
+    pub developer_id: i32,
+    pub booked_by: Option<i32>,
+    pub level: String,
+    pub commitment: String,
+    pub price_cents: i64,
+    pub currency: String,
+    pub hours_per_month: i32,
+    pub stripe_lookup_key: String,
+    pub starts_on: NaiveDate,
+    pub three_month_commitment: bool,
+    pub status: String,
+    pub idempotency_key: String,
+    pub replaces_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The subscription-derived fields, written together when a newer state applies.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = engagements, treat_none_as_null = true)]
+pub struct StateChange {
+    pub status: String,
+    pub state_version: i64,
+    pub trial_ends_at: Option<NaiveDateTime>,
+    pub current_period_end: Option<NaiveDateTime>,
+    pub cancel_at_period_end: bool,
+    pub canceled_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewEngagement) -> QueryResult<EngagementRow> {
+    diesel::insert_into(engagements::table)
+        .values(new)
+        .returning(engagements::all_columns)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<EngagementRow> {
+    engagements::table.find(id).first(conn)
+}
+
+/// One company's engagement; another company's is `NotFound`.
+pub fn find_for_company(conn: &mut DbConn, company_id: i32, id: i32) -> QueryResult<EngagementRow> {
+    engagements::table
+        .find(id)
+        .filter(engagements::company_id.eq(company_id))
+        .first(conn)
+}
+
+pub fn find_for_developer(
+    conn: &mut DbConn,
+    developer_id: i32,
+    id: i32,
+) -> QueryResult<EngagementRow> {
+    engagements::table
+        .find(id)
+        .filter(engagements::developer_id.eq(developer_id))
+        .first(conn)
+}
+
+pub fn find_by_idempotency_key(
+    conn: &mut DbConn,
+    company_id: i32,
+    key: &str,
+) -> QueryResult<Option<EngagementRow>> {
+    engagements::table
+        .filter(engagements::company_id.eq(company_id))
+        .filter(engagements::idempotency_key.eq(key))
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_checkout_session(
+    conn: &mut DbConn,
+    session_id: &str,
+) -> QueryResult<Option<EngagementRow>> {
+    engagements::table
+        .filter(engagements::checkout_session_id.eq(session_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_subscription(
+    conn: &mut DbConn,
+    subscription_id: &str,
+) -> QueryResult<Option<EngagementRow>> {
+    engagements::table
+        .filter(engagements::stripe_subscription_id.eq(subscription_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn for_company(conn: &mut DbConn, company_id: i32) -> QueryResult<Vec<EngagementRow>> {
+    engagements::table
+        .filter(engagements::company_id.eq(company_id))
+        .order(engagements::id.desc())
+        .load(conn)
+}
+
+pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<EngagementRow>> {
+    engagements::table
+        .filter(engagements::developer_id.eq(developer_id))
+        .order(engagements::id.desc())
+        .load(conn)
+}
+
+/// Engagements that hold the developer (booked, trialing, active, past due, ending).
+pub fn holding_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<EngagementRow>> {
+    engagements::table
+        .filter(engagements::developer_id.eq(developer_id))
+        .filter(engagements::status.eq_any([
+            "pending_checkout",
+            "trialing",
+            "active",
+            "past_due",
+            "ending",
+        ]))
+        .load(conn)
+}
+
+/// Newest first, with the company's name and the developer's first and last name.
+pub fn list_all(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<(EngagementRow, String, String, String)>> {
+    let mut query = engagements::table
+        .inner_join(companies::table)
+        .inner_join(developers::table)
+        .select((
+            engagements::all_columns,
+            companies::name,
+            developers::first_name,
+            developers::last_name,
+        ))
+        .order(engagements::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(engagements::status.eq(status.to_owned()));
+    }
+    query.load(conn)
+}
+
+pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
+    engagements::table
+        .filter(engagements::status.eq(status))
+        .count()
+        .get_result(conn)
+}
+
+/// Monthly recurring revenue in cents: the price of every paying engagement.
+pub fn monthly_recurring_cents(conn: &mut DbConn) -> QueryResult<i64> {
+    let prices: Vec<i64> = engagements::table
+        .filter(engagements::status.eq_any(["active", "past_due", "ending"]))
+        .select(engagements::price_cents)
+        .load(conn)?;
+    Ok(prices.into_iter().sum())
+}
+
+/// (trials that converted to paid, trials that finished either way).
+pub fn trial_outcomes(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    let paid = engagements::table
+        .filter(engagements::first_paid_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let canceled_in_trial: i64 = engagements::table
+        .filter(engagements::status.eq("canceled"))
+        .filter(engagements::trial_ends_at.is_not_null())
+        .filter(engagements::first_paid_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((paid, paid + canceled_in_trial))
+}
+
+/// Trials whose end is before `before` (the dashboard's "ending soon").
+pub fn trials_ending_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<i64> {
+    engagements::table
+        .filter(engagements::status.eq("trialing"))
+        .filter(engagements::trial_ends_at.le(before))
+        .count()
+        .get_result(conn)
+}
+
+pub fn apply_state(conn: &mut DbConn, id: i32, change: &StateChange) -> QueryResult<usize> {
+    diesel::update(engagements::table.find(id))
+        .set(change)
+        .execute(conn)
+}
+
+/// Stores the checkout session unless one is already stored (two racing requests agree).
+pub fn set_checkout(
+    conn: &mut DbConn,
+    id: i32,
+    session_id: &str,
+    url: &str,
+) -> QueryResult<EngagementRow> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::checkout_session_id.is_null()),
+    )
+    .set((
+        engagements::checkout_session_id.eq(session_id),
+        engagements::checkout_url.eq(url),
+        engagements::updated_at.eq(crate::models::now()),
+    ))
+    .execute(conn)?;
+    find(conn, id)
+}
+
+pub fn set_subscription(
+    conn: &mut DbConn,
+    id: i32,
+    subscription_id: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::stripe_subscription_id.is_null()),
+    )
+    .set(engagements::stripe_subscription_id.eq(subscription_id))
+    .execute(conn)
+}
+
+pub fn set_first_paid(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::first_paid_at.is_null()),
+    )
+    .set(engagements::first_paid_at.eq(at))
+    .execute(conn)
+}
+
+/// Marks that the company asked to cancel; returns 0 if it already had.
+pub fn request_cancel(
+    conn: &mut DbConn,
+    id: i32,
+    reason: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::cancel_requested_at.is_null()),
+    )
+    .set((
+        engagements::cancel_requested_at.eq(at),
+        engagements::end_reason.eq(reason),
+        engagements::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// The engagement that replaces `id`, if one was booked.
+pub fn replacement_of(conn: &mut DbConn, id: i32) -> QueryResult<Option<EngagementRow>> {
+    engagements::table
+        .filter(engagements::replaces_id.eq(id))
+        .order(engagements::id.desc())
+        .first(conn)
+        .optional()
+}
+
+pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
+    engagements::table.count().get_result(conn)
+}
