@@ -429,3 +429,172 @@ async fn a_wrong_api_key_is_refused_and_never_echoed() {
     assert!(!error.to_string().contains("sk_test_wrong_key_9f8e7d"));
     assert!(!format!("{:?}", StripeClient::new(&settings)).contains("sk_test_wrong_key_9f8e7d"));
 }
+
+fn ladder(args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ladder"));
+    command.args(args).env_clear();
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command
+}
+
+#[test]
+fn sync_prices_without_stripe_settings_says_what_it_needs() {
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", data.path().join("ladder.db").display());
+    let output = ladder(
+        &["billing", "sync-prices"],
+        &[
+            ("DATABASE_URL", &url),
+            ("LADDER_DATA_DIR", &data.path().display().to_string()),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("STRIPE_SECRET_KEY") && stderr.contains("STRIPE_WEBHOOK_SECRET"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn sync_prices_from_the_command_line_creates_every_plan_once() {
+    let stub = StripeStub::start().await;
+    let (_database, url) = crate::helpers::TestDatabase::create();
+    let data = tempfile::tempdir().unwrap();
+    let run = {
+        let env: Vec<(String, String)> = vec![
+            ("DATABASE_URL".into(), url),
+            ("LADDER_DATA_DIR".into(), data.path().display().to_string()),
+            (
+                "STRIPE_SECRET_KEY".into(),
+                ladder::billing::webhook::fixtures::TEST_SECRET_KEY.into(),
+            ),
+            (
+                "STRIPE_WEBHOOK_SECRET".into(),
+                ladder::billing::webhook::fixtures::TEST_WEBHOOK_SECRET.into(),
+            ),
+            ("STRIPE_API_BASE".into(), stub.url.clone()),
+        ];
+        move || {
+            let env = env.clone();
+            tokio::task::spawn_blocking(move || {
+                let env: Vec<(&str, &str)> =
+                    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                ladder(&["billing", "sync-prices"], &env).output().unwrap()
+            })
+        }
+    };
+
+    let first = run().await.unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout.contains("6 created, 0 replaced, 0 unchanged."),
+        "{stdout}"
+    );
+    let products = stub.requests_to("POST", "/v1/products");
+    assert_eq!(products.len(), 6);
+    assert!(products.iter().any(|p| {
+        p.form_value("name") == Some("Ladder L2 developer — full-time (160 h/month)")
+            && p.form_value("id") == Some("ladder_l2_full_time")
+    }));
+    let l3 = stub.prices_with_lookup_key("ladder_l3_part_time");
+    assert_eq!(l3.len(), 1);
+    assert_eq!(l3[0]["unit_amount"], 200_000);
+
+    let second = run().await.unwrap();
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        stdout.contains("0 created, 0 replaced, 6 unchanged."),
+        "{stdout}"
+    );
+    assert_eq!(stub.requests_to("POST", "/v1/prices").len(), 6);
+}
+
+/// The events the stub hands out for a lifecycle are what the app's webhook will get:
+/// signed as Stripe signs, typed-parseable by async-stripe, mapped to our events.
+#[tokio::test]
+async fn the_stubs_lifecycle_events_verify_and_map() {
+    use ladder::billing::EventKind;
+    use ladder::billing::webhook::{self, fixtures::TEST_WEBHOOK_SECRET};
+
+    let stub = StripeStub::start().await;
+    stub.add_plan_prices();
+    let client = StripeClient::new(&stub.settings());
+    let customer = client
+        .create_customer(7, "Example Co", "hiring@example.com")
+        .await
+        .unwrap();
+    let mut request = checkout_request(42);
+    request.customer_id = customer.clone();
+    let session = client.create_checkout_session(&request).await.unwrap();
+    assert_eq!(stub.last_checkout_session_id(), Some(session.id.clone()));
+
+    let parse = |payload: &str| {
+        let signature = crate::stripe_stub::stripe_signature(payload);
+        assert!(
+            stripe_webhook::Webhook::construct_event_with_timestamp(
+                payload,
+                &signature,
+                TEST_WEBHOOK_SECRET,
+                now()
+            )
+            .is_ok(),
+            "async-stripe's typed read refused {payload}"
+        );
+        webhook::parse(payload, Some(&signature), TEST_WEBHOOK_SECRET, now()).unwrap()
+    };
+
+    let events: Vec<_> = stub
+        .complete_checkout(&session.id)
+        .iter()
+        .map(|p| parse(p))
+        .collect();
+    let EventKind::CheckoutCompleted(completed) = &events[0].kind else {
+        panic!("{:?}", events[0])
+    };
+    assert_eq!(completed.session_id, session.id);
+    assert_eq!(completed.engagement_id, Some(42));
+    assert_eq!(completed.customer_id.as_deref(), Some(customer.as_str()));
+    let subscription_id = completed.subscription_id.clone().unwrap();
+    let EventKind::Subscription(created) = &events[1].kind else {
+        panic!("{:?}", events[1])
+    };
+    assert_eq!(events[1].event_type, "customer.subscription.created");
+    assert_eq!(created.id, subscription_id);
+    assert_eq!(created.status, SubscriptionStatus::Trialing);
+    assert_eq!(created.engagement_id, Some(42));
+    assert_ne!(events[0].id, events[1].id);
+
+    let paid: Vec<_> = stub
+        .end_trial_paid(&subscription_id)
+        .iter()
+        .map(|p| parse(p))
+        .collect();
+    assert!(
+        matches!(&paid[0].kind, EventKind::Subscription(s) if s.status == SubscriptionStatus::Active)
+    );
+    let EventKind::InvoicePaid(invoice) = &paid[1].kind else {
+        panic!("{:?}", paid[1])
+    };
+    assert_eq!(
+        invoice.subscription_id.as_deref(),
+        Some(subscription_id.as_str())
+    );
+    assert_eq!(invoice.engagement_id, Some(42));
+    assert_eq!(invoice.amount_paid_cents, 220_000);
+
+    let snapshot = client.cancel_at_period_end(&subscription_id).await.unwrap();
+    assert!(snapshot.cancel_at_period_end);
+    let updated =
+        parse(&stub.subscription_event("customer.subscription.updated", &subscription_id));
+    assert!(matches!(updated.kind, EventKind::Subscription(s) if s.cancel_at_period_end));
+}
