@@ -2,8 +2,9 @@
 //! cancellations and `ladder billing sync-prices`. Every call has a timeout and runs
 //! outside any database transaction; callers store what comes back.
 //!
-//! Requests that create something carry an `Idempotency-Key`, so a retried booking or a
-//! double click gets Stripe's first answer back instead of a second object.
+//! Customers and Checkout Sessions carry an `Idempotency-Key`, so a retried booking or a
+//! double click gets Stripe's first answer back instead of a second object; products are
+//! created under a fixed id (the plan's lookup key) for the same reason.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -269,11 +270,9 @@ impl StripeClient {
                 "lookup_key".to_owned(),
                 plan.lookup_key.clone(),
             )]))
-            .customize()
-            .request_strategy(idempotent(&format!(
-                "ladder-price-{}-{}-{}",
-                plan.lookup_key, plan.unit_amount_cents, currency
-            ))?)
+            // No Idempotency-Key: a replayed answer could hand back an older price that
+            // has since lost the key (amount changed and changed back within 24 h); a
+            // duplicate from a retried run is harmless, the newest price holds the key.
             .send(self.client()?)
             .await
             .map_err(convert)?;
