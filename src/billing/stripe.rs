@@ -422,3 +422,44 @@ pub fn subscription_snapshot(subscription: &Subscription) -> SubscriptionSnapsho
 fn status(status: &StripeSubscriptionStatus) -> SubscriptionStatus {
     SubscriptionStatus::parse(status.as_str()).unwrap_or(SubscriptionStatus::Incomplete)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    #[tokio::test]
+    async fn unusable_settings_fail_each_call_without_echoing_the_key() {
+        let settings = StripeSettings {
+            secret_key: Secret::new("sk_test_bad\nkey"),
+            webhook_secret: Secret::new("whsec_test"),
+            api_base: None,
+        };
+        let client = StripeClient::new(&settings);
+        let error = client
+            .create_portal_session("cus_1", "http://127.0.0.1:8080/billing")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, StripeError::Api(_)), "{error}");
+        assert!(!error.to_string().contains("sk_test_bad"), "{error}");
+        assert!(!format!("{client:?}").contains("sk_test_bad"));
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable_and_refusals_are_api_errors() {
+        assert!(matches!(
+            convert(::stripe::StripeError::Timeout),
+            StripeError::Unavailable(_)
+        ));
+        assert!(matches!(
+            convert(::stripe::StripeError::ClientError(
+                "connection refused".into()
+            )),
+            StripeError::Unavailable(_)
+        ));
+        assert!(matches!(
+            convert(::stripe::StripeError::JSONDeserialize("x".into())),
+            StripeError::Api(_)
+        ));
+    }
+}

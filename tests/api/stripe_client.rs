@@ -143,6 +143,15 @@ async fn a_resubmitted_checkout_gets_the_same_session() {
         .unwrap();
     assert_eq!(first, second);
     assert_eq!(stub.checkout_session_ids().len(), 1);
+
+    // The same key for a different booking is Stripe's refusal, not a silent reuse.
+    let mut other = checkout_request(42);
+    other.cancel_url = "http://127.0.0.1:8080/somewhere-else".into();
+    let error = client.create_checkout_session(&other).await.unwrap_err();
+    assert!(
+        matches!(&error, StripeError::Api(m) if m.contains("same parameters")),
+        "{error}"
+    );
 }
 
 #[tokio::test]

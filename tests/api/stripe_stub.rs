@@ -120,6 +120,13 @@ impl StubMode {
     }
 }
 
+struct FirstAnswer {
+    path: String,
+    form: Vec<(String, String)>,
+    status: u16,
+    body: Value,
+}
+
 #[derive(Default)]
 struct Data {
     customers: HashMap<String, Value>,
@@ -130,8 +137,8 @@ struct Data {
     /// Checkout Session id → the price it was created with.
     session_prices: HashMap<String, String>,
     subscriptions: HashMap<String, SubscriptionFixture>,
-    /// `Idempotency-Key` → (status, body) of the first answer.
-    idempotent: HashMap<String, (u16, Value)>,
+    /// `Idempotency-Key` → the first request's path and form, and Stripe's answer to it.
+    idempotent: HashMap<String, FirstAnswer>,
 }
 
 struct State {
@@ -560,21 +567,36 @@ async fn handle(request: HttpRequest, body: web::Bytes, state: web::Data<State>)
         .idempotency_key()
         .filter(|_| recorded.method == "POST")
         .map(str::to_owned);
+    // Stripe replays the first answer to a repeated key, and refuses the key with other
+    // parameters.
     if let Some(key) = &key
-        && let Some((status, body)) = state.data.lock().unwrap().idempotent.get(key).cloned()
+        && let Some(first) = state.data.lock().unwrap().idempotent.get(key)
     {
-        return json_response(status, body);
+        if first.path != recorded.path || first.form != recorded.form {
+            return error(
+                400,
+                "idempotency_error",
+                None,
+                &format!(
+                    "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."
+                ),
+            );
+        }
+        return json_response(first.status, first.body.clone());
     }
     let (status, body) = route(&state, &recorded);
     if let Some(key) = key
         && status < 500
     {
-        state
-            .data
-            .lock()
-            .unwrap()
-            .idempotent
-            .insert(key, (status, body.clone()));
+        state.data.lock().unwrap().idempotent.insert(
+            key,
+            FirstAnswer {
+                path: recorded.path.clone(),
+                form: recorded.form.clone(),
+                status,
+                body: body.clone(),
+            },
+        );
     }
     json_response(status, body)
 }
