@@ -9,6 +9,10 @@
 //! retry it for days. So when — and only when — verification has passed but the typed
 //! read fails, the few fields we use are read leniently from the JSON. An unverified
 //! payload never reaches either reader.
+//!
+//! Stripe's endpoint should be created with API version `2026-09-30.endive` (the one
+//! async-stripe 1.0.0-rc.10 is generated from) so the typed read is the one that runs.
+//! The tolerance is symmetric: a timestamp more than 5 minutes in the future is stale too.
 
 pub mod fixtures;
 

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 pub const TEST_WEBHOOK_SECRET: &str = "whsec_ladder_test_0123456789abcdef";
 /// The API key tests configure (`STRIPE_SECRET_KEY`).
 pub const TEST_SECRET_KEY: &str = "sk_test_ladder_0123456789abcdef";
-pub const API_VERSION: &str = "2026-09-30.clover";
+pub const API_VERSION: &str = "2026-09-30.endive";
 
 /// `t=…,v1=…` over `payload` at `timestamp`, as Stripe signs webhook deliveries.
 pub fn sign(payload: &str, secret: &str, timestamp: i64) -> String {
