@@ -575,6 +575,15 @@ mod tests {
         let mut envelope = event_value("evt_old", "customer.subscription.updated", NOW - 5, object);
         envelope.as_object_mut().unwrap().remove("pending_webhooks");
         let payload = envelope.to_string();
+        assert!(matches!(
+            Webhook::construct_event_with_timestamp(
+                &payload,
+                &signed(&payload),
+                TEST_WEBHOOK_SECRET,
+                NOW
+            ),
+            Err(stripe_webhook::WebhookError::BadParse(_))
+        ));
         let parsed = parse_signed(&payload).unwrap();
         let EventKind::Subscription(s) = parsed.kind else {
             panic!("{:?}", parsed.kind)
