@@ -1,4 +1,4 @@
-//! The `ladder` command line: serve | worker | migrate | seed | jobs | mail | admin.
+//! The `ladder` command line: serve | worker | migrate | seed | jobs | mail | billing | admin.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+use crate::billing::stripe::{PlanPrice, StripeClient};
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::domain::Email;
@@ -71,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Stripe billing chores.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
     /// Administer accounts.
     Admin {
         #[command(subcommand)]
@@ -103,6 +109,16 @@ enum MailCommand {
         /// Where to send the test message.
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum BillingCommand {
+    /// Create the Stripe products and monthly prices for every plan, found by lookup key.
+    ///
+    /// Idempotent: a price that already matches is left alone; a plan whose amount changed
+    /// gets a new price that takes the lookup key over (running subscriptions keep theirs).
+    /// Needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (STRIPE_API_BASE optional).
+    SyncPrices,
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +216,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
             runtime.block_on(mail_check(settings, email))
         }
+        Command::Billing {
+            command: BillingCommand::SyncPrices,
+        } => runtime.block_on(sync_prices(settings)),
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -222,6 +241,60 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+async fn sync_prices(settings: Settings) -> anyhow::Result<()> {
+    let Some(stripe) = settings.stripe.clone() else {
+        bail!(
+            "`ladder billing sync-prices` talks to Stripe: set STRIPE_SECRET_KEY and \
+             STRIPE_WEBHOOK_SECRET (and STRIPE_API_BASE for a stand-in); without them Ladder \
+             uses its built-in sandbox checkout, which needs no prices"
+        );
+    };
+    let db = connect_and_migrate(&settings).await?;
+    let plans = db
+        .run(|conn| models::plan::all(conn).map_err(DbError::from))
+        .await?;
+    let prices: Vec<PlanPrice> = plans.iter().map(plan_price).collect();
+    let report = StripeClient::new(&stripe)
+        .sync_prices(&prices)
+        .await
+        .context("syncing prices with Stripe")?;
+    for (label, keys) in [
+        ("created", &report.created),
+        ("replaced", &report.replaced),
+        ("unchanged", &report.unchanged),
+    ] {
+        for key in keys {
+            println!("{label:<10} {key}");
+        }
+    }
+    println!(
+        "{} created, {} replaced, {} unchanged.",
+        report.created.len(),
+        report.replaced.len(),
+        report.unchanged.len()
+    );
+    Ok(())
+}
+
+/// "Ladder L2 developer — full-time (160 h/month)": what the customer sees on Checkout
+/// and on invoices.
+fn plan_price(plan: &models::plan::PlanRow) -> PlanPrice {
+    let commitment = match plan.commitment.as_str() {
+        "full_time" => "full-time",
+        "part_time" => "part-time",
+        other => other,
+    };
+    PlanPrice {
+        lookup_key: plan.stripe_lookup_key.clone(),
+        product_name: format!(
+            "Ladder {} developer — {commitment} ({} h/month)",
+            plan.level, plan.hours_per_month
+        ),
+        unit_amount_cents: plan.price_cents,
+        currency: plan.currency.clone(),
     }
 }
 

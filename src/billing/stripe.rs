@@ -2,10 +2,35 @@
 //! cancellations and `ladder billing sync-prices`. Every call has a timeout and runs
 //! outside any database transaction; callers store what comes back.
 //!
-//! INTERFACE ONLY — implemented on the `stripe` branch.
+//! Customers and Checkout Sessions carry an `Idempotency-Key`, so a retried booking or a
+//! double click gets Stripe's first answer back instead of a second object; products are
+//! created under a fixed id (the plan's lookup key) for the same reason.
 
-use crate::billing::SubscriptionSnapshot;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ::stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeRequest};
+use stripe_billing::billing_portal_session::CreateBillingPortalSession;
+use stripe_billing::subscription::{CancelSubscription, UpdateSubscription};
+use stripe_billing::{Subscription, SubscriptionStatus as StripeSubscriptionStatus};
+use stripe_checkout::CheckoutSessionMode;
+use stripe_checkout::checkout_session::{
+    CreateCheckoutSession, CreateCheckoutSessionLineItems,
+    CreateCheckoutSessionPaymentMethodCollection, CreateCheckoutSessionSubscriptionData,
+};
+use stripe_core::customer::CreateCustomer;
+use stripe_product::price::{
+    CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, ListPrice,
+};
+use stripe_product::product::CreateProduct;
+use stripe_product::{Price, RecurringInterval};
+
+use crate::billing::{SubscriptionSnapshot, SubscriptionStatus, from_unix};
 use crate::config::StripeSettings;
+
+/// How long one call to Stripe may take before the user is told to try again.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StripeError {
@@ -58,59 +83,383 @@ pub struct SyncReport {
 
 #[derive(Clone)]
 pub struct StripeClient {
-    _settings: StripeSettings,
+    /// `Err` holds why the settings could not make a client (never the key itself); every
+    /// call then fails with [`StripeError::Api`] instead of `new` panicking at startup.
+    client: Result<Client, String>,
+    /// Price ids found by lookup key, for this client's lifetime.
+    prices: Arc<Mutex<HashMap<String, String>>>,
+}
+
+impl std::fmt::Debug for StripeClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeClient").finish_non_exhaustive()
+    }
 }
 
 impl StripeClient {
     pub fn new(settings: &StripeSettings) -> Self {
-        StripeClient {
-            _settings: settings.clone(),
+        Self::with_timeout(settings, DEFAULT_TIMEOUT)
+    }
+
+    /// As [`StripeClient::new`] with another per-request timeout (tests use a short one).
+    pub fn with_timeout(settings: &StripeSettings, timeout: Duration) -> Self {
+        let mut builder = ClientBuilder::new(settings.secret_key.expose())
+            .timeout(timeout)
+            .app_info("ladder", Some(env!("CARGO_PKG_VERSION").to_owned()), None);
+        if let Some(base) = &settings.api_base {
+            // async-stripe appends `v1/…` to the base, so it must end with a slash.
+            let mut base = base.to_string();
+            if !base.ends_with('/') {
+                base.push('/');
+            }
+            builder = builder.url(base);
         }
+        StripeClient {
+            client: builder.build().map_err(|e| e.to_string()),
+            prices: Arc::default(),
+        }
+    }
+
+    fn client(&self) -> Result<&Client, StripeError> {
+        self.client
+            .as_ref()
+            .map_err(|e| StripeError::Api(format!("the Stripe settings are unusable: {e}")))
     }
 
     /// Creates the company's Stripe customer (idempotent per company).
     pub async fn create_customer(
         &self,
-        _company_id: i32,
-        _name: &str,
-        _email: &str,
+        company_id: i32,
+        name: &str,
+        email: &str,
     ) -> Result<String, StripeError> {
-        Err(StripeError::Unavailable("not implemented".into()))
+        let customer = CreateCustomer::new()
+            .name(name)
+            .email(email)
+            .metadata(HashMap::from([(
+                "company_id".to_owned(),
+                company_id.to_string(),
+            )]))
+            .customize()
+            .request_strategy(idempotent(&format!("ladder-customer-{company_id}"))?)
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+        Ok(customer.id.to_string())
     }
 
     pub async fn create_checkout_session(
         &self,
-        _request: &CheckoutRequest,
+        request: &CheckoutRequest,
     ) -> Result<CheckoutSession, StripeError> {
-        Err(StripeError::Unavailable("not implemented".into()))
+        let price = self.price_id(&request.lookup_key).await?;
+        let engagement = request.engagement_id.to_string();
+        let metadata = HashMap::from([
+            ("engagement_id".to_owned(), engagement.clone()),
+            ("company_id".to_owned(), request.company_id.to_string()),
+        ]);
+        let line_item = CreateCheckoutSessionLineItems {
+            price: Some(price),
+            quantity: Some(1),
+            ..CreateCheckoutSessionLineItems::new()
+        };
+        let subscription_data = CreateCheckoutSessionSubscriptionData {
+            trial_period_days: Some(request.trial_days),
+            metadata: Some(metadata.clone()),
+            ..CreateCheckoutSessionSubscriptionData::new()
+        };
+        let session = CreateCheckoutSession::new()
+            .mode(CheckoutSessionMode::Subscription)
+            .customer(request.customer_id.as_str())
+            .client_reference_id(engagement)
+            .metadata(metadata)
+            .line_items(vec![line_item])
+            .subscription_data(subscription_data)
+            .payment_method_collection(CreateCheckoutSessionPaymentMethodCollection::Always)
+            .success_url(request.success_url.as_str())
+            .cancel_url(request.cancel_url.as_str())
+            .customize()
+            .request_strategy(idempotent(&request.idempotency_key)?)
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+        let url = session.url.ok_or_else(|| {
+            StripeError::Api("Stripe returned a Checkout Session without a URL".into())
+        })?;
+        Ok(CheckoutSession {
+            id: session.id.to_string(),
+            url,
+        })
     }
 
     /// The customer portal's URL for one visit.
     pub async fn create_portal_session(
         &self,
-        _customer_id: &str,
-        _return_url: &str,
+        customer_id: &str,
+        return_url: &str,
     ) -> Result<String, StripeError> {
-        Err(StripeError::Unavailable("not implemented".into()))
+        let session = CreateBillingPortalSession::new()
+            .customer(customer_id)
+            .return_url(return_url)
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+        Ok(session.url)
     }
 
     /// Cancels at once (during the trial: nothing is charged).
     pub async fn cancel_subscription_now(
         &self,
-        _subscription_id: &str,
+        subscription_id: &str,
     ) -> Result<SubscriptionSnapshot, StripeError> {
-        Err(StripeError::Unavailable("not implemented".into()))
+        let subscription = CancelSubscription::new(subscription_id)
+            .invoice_now(false)
+            .prorate(false)
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+        Ok(subscription_snapshot(&subscription))
     }
 
     /// Ends at the current period's end (`cancel_at_period_end = true`).
     pub async fn cancel_at_period_end(
         &self,
-        _subscription_id: &str,
+        subscription_id: &str,
     ) -> Result<SubscriptionSnapshot, StripeError> {
-        Err(StripeError::Unavailable("not implemented".into()))
+        let subscription = UpdateSubscription::new(subscription_id)
+            .cancel_at_period_end(true)
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+        Ok(subscription_snapshot(&subscription))
     }
 
-    pub async fn sync_prices(&self, _plans: &[PlanPrice]) -> Result<SyncReport, StripeError> {
-        Err(StripeError::Unavailable("not implemented".into()))
+    /// Makes sure every plan has an active monthly price under its lookup key: an
+    /// identical price is left alone, a missing one is created, one at another amount or
+    /// currency is replaced by a new price that takes the key over (`transfer_lookup_key`);
+    /// subscriptions on the old price keep it.
+    pub async fn sync_prices(&self, plans: &[PlanPrice]) -> Result<SyncReport, StripeError> {
+        let mut report = SyncReport::default();
+        for plan in plans {
+            let currency = plan.currency.to_lowercase();
+            let existing = self.find_price(&plan.lookup_key).await?;
+            if let Some(price) = &existing
+                && price_matches(price, plan.unit_amount_cents, &currency)
+            {
+                self.remember_price(&plan.lookup_key, price.id.as_str());
+                report.unchanged.push(plan.lookup_key.clone());
+                continue;
+            }
+            let product = match &existing {
+                Some(price) => price.product.id().to_string(),
+                None => self.ensure_product(plan).await?,
+            };
+            let created = CreatePrice::new(
+                currency
+                    .parse::<stripe_types::Currency>()
+                    .map_err(|_| StripeError::Api(format!("unknown currency `{currency}`")))?,
+            )
+            .product(product)
+            .unit_amount(plan.unit_amount_cents)
+            .recurring(CreatePriceRecurring::new(
+                CreatePriceRecurringInterval::Month,
+            ))
+            .lookup_key(plan.lookup_key.as_str())
+            .transfer_lookup_key(true)
+            .metadata(HashMap::from([(
+                "lookup_key".to_owned(),
+                plan.lookup_key.clone(),
+            )]))
+            // No Idempotency-Key: a replayed answer could hand back an older price that
+            // has since lost the key (amount changed and changed back within 24 h); a
+            // duplicate from a retried run is harmless, the newest price holds the key.
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+            self.remember_price(&plan.lookup_key, created.id.as_str());
+            match existing {
+                Some(_) => report.replaced.push(plan.lookup_key.clone()),
+                None => report.created.push(plan.lookup_key.clone()),
+            }
+        }
+        Ok(report)
+    }
+
+    /// The product a plan's prices hang off. Its id is the lookup key, so a second run (or
+    /// a run after a price creation failed) finds it instead of making a duplicate.
+    async fn ensure_product(&self, plan: &PlanPrice) -> Result<String, StripeError> {
+        let created = CreateProduct::new(plan.product_name.as_str())
+            .id(plan.lookup_key.as_str())
+            .metadata(HashMap::from([(
+                "lookup_key".to_owned(),
+                plan.lookup_key.clone(),
+            )]))
+            .send(self.client()?)
+            .await;
+        match created {
+            Ok(product) => Ok(product.id.to_string()),
+            Err(::stripe::StripeError::Stripe(error, _))
+                if error
+                    .code
+                    .as_ref()
+                    .is_some_and(|c| c.as_str() == "resource_already_exists") =>
+            {
+                Ok(plan.lookup_key.clone())
+            }
+            Err(e) => Err(convert(e)),
+        }
+    }
+
+    async fn price_id(&self, lookup_key: &str) -> Result<String, StripeError> {
+        if let Some(id) = self.cached_price(lookup_key) {
+            return Ok(id);
+        }
+        match self.find_price(lookup_key).await? {
+            Some(price) => {
+                self.remember_price(lookup_key, price.id.as_str());
+                Ok(price.id.to_string())
+            }
+            None => Err(StripeError::Api(format!(
+                "no active price with lookup key `{lookup_key}`; run `ladder billing sync-prices`"
+            ))),
+        }
+    }
+
+    async fn find_price(&self, lookup_key: &str) -> Result<Option<Price>, StripeError> {
+        let list = ListPrice::new()
+            .lookup_keys(vec![lookup_key.to_owned()])
+            .active(true)
+            .send(self.client()?)
+            .await
+            .map_err(convert)?;
+        Ok(list
+            .data
+            .into_iter()
+            .find(|p| p.lookup_key.as_deref() == Some(lookup_key)))
+    }
+
+    fn cached_price(&self, lookup_key: &str) -> Option<String> {
+        self.prices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(lookup_key)
+            .cloned()
+    }
+
+    fn remember_price(&self, lookup_key: &str, price_id: &str) {
+        self.prices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(lookup_key.to_owned(), price_id.to_owned());
+    }
+}
+
+fn idempotent(key: &str) -> Result<RequestStrategy, StripeError> {
+    IdempotencyKey::new(key)
+        .map(RequestStrategy::Idempotent)
+        .map_err(|e| StripeError::Api(format!("bad idempotency key: {e}")))
+}
+
+fn price_matches(price: &Price, unit_amount: i64, currency: &str) -> bool {
+    price.active
+        && price.unit_amount == Some(unit_amount)
+        && price.currency.to_string() == currency
+        && price
+            .recurring
+            .as_ref()
+            .is_some_and(|r| r.interval == RecurringInterval::Month && r.interval_count == 1)
+}
+
+/// Transport trouble (refused, reset, timed out) and Stripe's own 5xx/429 mean "try again";
+/// any other answer from Stripe is a refusal with Stripe's message.
+fn convert(error: ::stripe::StripeError) -> StripeError {
+    match error {
+        ::stripe::StripeError::Stripe(api, status) => {
+            let message = api
+                .message
+                .clone()
+                .unwrap_or_else(|| format!("{} ({status})", api.type_.as_str()));
+            if status >= 500 || status == 429 {
+                StripeError::Unavailable(format!("Stripe answered {status}: {message}"))
+            } else {
+                StripeError::Api(message)
+            }
+        }
+        ::stripe::StripeError::Timeout => StripeError::Unavailable("the request timed out".into()),
+        ::stripe::StripeError::ClientError(e) => StripeError::Unavailable(e),
+        ::stripe::StripeError::JSONDeserialize(e) => {
+            StripeError::Api(format!("unreadable answer from Stripe: {e}"))
+        }
+        ::stripe::StripeError::ConfigError(e) => StripeError::Api(e),
+    }
+}
+
+/// The engagement's view of a Stripe subscription. The billing period lives on the items
+/// in this API version; an engagement has exactly one item.
+pub fn subscription_snapshot(subscription: &Subscription) -> SubscriptionSnapshot {
+    SubscriptionSnapshot {
+        id: subscription.id.to_string(),
+        customer_id: subscription.customer.id().to_string(),
+        status: status(&subscription.status),
+        engagement_id: subscription
+            .metadata
+            .get("engagement_id")
+            .and_then(|v| v.trim().parse().ok()),
+        trial_end: subscription.trial_end.map(from_unix),
+        current_period_end: subscription
+            .items
+            .data
+            .first()
+            .map(|item| from_unix(item.current_period_end)),
+        cancel_at_period_end: subscription.cancel_at_period_end,
+        canceled_at: subscription.canceled_at.map(from_unix),
+        ended_at: subscription.ended_at.map(from_unix),
+    }
+}
+
+/// Stripe's status; one we don't know yet (a future API version) reads as `incomplete`,
+/// which the state machine treats as "not paid, not over".
+fn status(status: &StripeSubscriptionStatus) -> SubscriptionStatus {
+    SubscriptionStatus::parse(status.as_str()).unwrap_or(SubscriptionStatus::Incomplete)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    #[tokio::test]
+    async fn unusable_settings_fail_each_call_without_echoing_the_key() {
+        let settings = StripeSettings {
+            secret_key: Secret::new("sk_test_bad\nkey"),
+            webhook_secret: Secret::new("whsec_test"),
+            api_base: None,
+        };
+        let client = StripeClient::new(&settings);
+        let error = client
+            .create_portal_session("cus_1", "http://127.0.0.1:8080/billing")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, StripeError::Api(_)), "{error}");
+        assert!(!error.to_string().contains("sk_test_bad"), "{error}");
+        assert!(!format!("{client:?}").contains("sk_test_bad"));
+    }
+
+    #[test]
+    fn transport_failures_are_unavailable_and_refusals_are_api_errors() {
+        assert!(matches!(
+            convert(::stripe::StripeError::Timeout),
+            StripeError::Unavailable(_)
+        ));
+        assert!(matches!(
+            convert(::stripe::StripeError::ClientError(
+                "connection refused".into()
+            )),
+            StripeError::Unavailable(_)
+        ));
+        assert!(matches!(
+            convert(::stripe::StripeError::JSONDeserialize("x".into())),
+            StripeError::Api(_)
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod smtp_sink;
+mod stripe_stub;
 
 mod accounts;
 mod billing;
@@ -19,4 +20,5 @@ mod security;
 mod seed;
 mod settings;
 mod shortlists;
+mod stripe_client;
 mod vetting;
