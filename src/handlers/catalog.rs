@@ -216,21 +216,18 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
     render(&page)
 }
 
-/// The calls to action: Shortlist (rendered as buttons when usable) and Request interview
-/// work for verified company members; trial booking stays disabled until billing ships.
-/// Each disabled one says why.
+/// The calls to action: Shortlist (rendered as buttons when usable), Request interview and
+/// Start free trial work for verified company members. Each disabled one says why.
 fn cta_reasons(user: Option<&CurrentUser>, slug: &str, listed: bool) -> Vec<Cta> {
     let labels = ["Shortlist", "Request interview", "Start free trial"];
     let can_hire = user.is_some_and(|u| u.company.is_some() && u.email_verified) && listed;
     let reason = |i: usize| -> String {
         match user {
             None => "Available once you sign in as a company.".into(),
-            Some(u) if u.company.is_some() && !u.email_verified => match i {
-                2 => "Trial booking is coming soon.".into(),
-                _ => "Verify your email address first; we sent you a link.".into(),
-            },
+            Some(u) if u.company.is_some() && !u.email_verified => {
+                "Verify your email address first; we sent you a link.".into()
+            }
             Some(u) if u.company.is_some() => match i {
-                2 => "Trial booking is coming soon.".into(),
                 _ if !listed => "This profile isn't listed in the catalog.".into(),
                 _ => String::new(),
             },
@@ -246,7 +243,10 @@ fn cta_reasons(user: Option<&CurrentUser>, slug: &str, listed: bool) -> Vec<Cta>
         .map(|(i, l)| Cta {
             label: (*l).into(),
             reason: reason(i),
-            href: (can_hire && i == 1).then(|| format!("/interviews/new?developer={slug}")),
+            href: can_hire.then(|| match i {
+                1 => format!("/interviews/new?developer={slug}"),
+                _ => format!("/engagements/new?developer={slug}"),
+            }),
         })
         .collect()
 }

@@ -366,7 +366,7 @@ pub async fn checkout_url(
     let (session_id, url) = match gateway {
         Gateway::Sandbox => {
             let id = format!("cs_sandbox_{}", crate::auth::password::random_token(18));
-            let url = format!("{base_url}/billing/sandbox/checkout/{id}");
+            let url = format!("/billing/sandbox/checkout/{id}");
             (id, url)
         }
         Gateway::Stripe(client) => {

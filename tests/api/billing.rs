@@ -176,7 +176,7 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
     // A declined card changes nothing.
     let (r, _) = book(&company, &slug, "full_time").await;
     let checkout = location(&r);
-    let checkout = checkout.strip_prefix(&app.address).unwrap().to_owned();
+    let checkout = checkout.strip_prefix(&app.address).unwrap_or(&checkout).to_owned();
     let (status, page) = company.get_html(&checkout).await;
     assert_eq!(status, 200);
     assert!(page.contains("Sandbox checkout") && page.contains("$2,200"));
@@ -366,7 +366,7 @@ async fn a_double_submitted_booking_makes_one_engagement_and_one_checkout() {
     assert_eq!(price, 80_000, "L1 part-time from plans");
     // Paying twice starts one trial.
     let checkout = location(&first);
-    let checkout = checkout.strip_prefix(&app.address).unwrap().to_owned();
+    let checkout = checkout.strip_prefix(&app.address).unwrap_or(&checkout).to_owned();
     for _ in 0..2 {
         let r = company
             .post(&checkout, &[("card_number", "4242 4242 4242 4242")])
@@ -397,7 +397,21 @@ async fn cancelling_in_the_trial_charges_nothing_and_frees_the_developer() {
     let id = start_trial(&app, &company, &slug, "full_time").await;
     assert_eq!(available_from(&app, &slug).await, None);
     // Booking the same developer again is refused while the trial runs.
-    let (r, _) = book(&company, &slug, "full_time").await;
+    let (_, form) = company
+        .get_html(&format!("/engagements/new?developer={slug}"))
+        .await;
+    assert!(form.contains("already works with your company"));
+    let r = company
+        .post(
+            "/engagements",
+            &[
+                ("developer", slug.as_str()),
+                ("commitment", "full_time"),
+                ("starts_on", &today()),
+                ("idempotency_key", "another-form"),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 422);
 
     company
@@ -470,7 +484,7 @@ async fn replacing_in_the_trial_keeps_the_trial_clock_and_ends_the_first() {
     let (_, html) = company
         .get_html(&format!("/engagements/new?developer={second}&replaces={id}"))
         .await;
-    assert!(html.contains("Replace Dana R. with Eli M."), "{html}");
+    assert!(html.contains("Replace Dana Ruiz with Eli M."), "{html}");
     let key = form_value(&html, "idempotency_key");
     let r = company
         .post(
@@ -485,7 +499,7 @@ async fn replacing_in_the_trial_keeps_the_trial_clock_and_ends_the_first() {
         )
         .await;
     let checkout = location(&r);
-    let checkout = checkout.strip_prefix(&app.address).unwrap().to_owned();
+    let checkout = checkout.strip_prefix(&app.address).unwrap_or(&checkout).to_owned();
     let (_, page) = company.get_html(&checkout).await;
     assert!(page.contains("9-day free trial"), "the clock carries over");
     company
