@@ -572,7 +572,13 @@ async fn handle(request: HttpRequest, body: web::Bytes, state: web::Data<State>)
     if let Some(key) = &key
         && let Some(first) = state.data.lock().unwrap().idempotent.get(key)
     {
-        if first.path != recorded.path || first.form != recorded.form {
+        // Parameters, not their order (metadata is a hash map on our side).
+        let sorted = |form: &[(String, String)]| {
+            let mut form = form.to_vec();
+            form.sort();
+            form
+        };
+        if first.path != recorded.path || sorted(&first.form) != sorted(&recorded.form) {
             return error(
                 400,
                 "idempotency_error",
