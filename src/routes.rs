@@ -80,7 +80,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::post().to(admin::set_user_disabled),
                 )
                 .route("/engagements", web::get().to(billing::admin_engagements))
-                .route("/engagements/{id}", web::get().to(billing::admin_engagement))
+                .route(
+                    "/engagements/{id}",
+                    web::get().to(billing::admin_engagement),
+                )
                 .route(
                     "/engagements/{id}/sandbox/{action}",
                     web::post().to(billing::admin_sandbox_action),

@@ -31,7 +31,9 @@ pub const TRIAL_REMINDER_DAYS: i64 = 3;
 /// What the sandbox says about a card number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Card {
-    Accepted { last4: String },
+    Accepted {
+        last4: String,
+    },
     Declined,
     /// Not a card number, or not one of the sandbox's test cards.
     Invalid(&'static str),
@@ -129,10 +131,7 @@ fn invoice(
     row.invoice_count += 1;
     InvoiceSnapshot {
         id: format!("in_sandbox_{}", random_token(18)),
-        number: Some(format!(
-            "SBX-{:04}-{:04}",
-            engagement.id, row.invoice_count
-        )),
+        number: Some(format!("SBX-{:04}-{:04}", engagement.id, row.invoice_count)),
         customer_id: row.customer_id.clone(),
         subscription_id: Some(row.subscription_id.clone()),
         engagement_id: Some(engagement.id),
@@ -152,7 +151,12 @@ fn invoice_event(snapshot: InvoiceSnapshot, at: NaiveDateTime) -> BillingEvent {
     let paid = snapshot.status == "paid";
     BillingEvent {
         id: event_id(),
-        event_type: if paid { "invoice.paid" } else { "invoice.payment_failed" }.into(),
+        event_type: if paid {
+            "invoice.paid"
+        } else {
+            "invoice.payment_failed"
+        }
+        .into(),
         created: at,
         kind: if paid {
             EventKind::InvoicePaid(snapshot)
@@ -300,11 +304,7 @@ pub fn retry_payment(
         row.status = "active".into();
         row.updated_at = at;
         sandbox_subscription::save(conn, row)?;
-        events.push(subscription_event(
-            row,
-            "customer.subscription.updated",
-            at,
-        ));
+        events.push(subscription_event(row, "customer.subscription.updated", at));
     }
     Ok(events)
 }

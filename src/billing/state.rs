@@ -137,9 +137,7 @@ pub fn version(created: NaiveDateTime, status: EngagementStatus) -> i64 {
 pub fn implied_by(subscription: &SubscriptionSnapshot) -> Option<EngagementStatus> {
     Some(match subscription.status {
         SubscriptionStatus::Trialing => EngagementStatus::Trialing,
-        SubscriptionStatus::Active if subscription.cancel_at_period_end => {
-            EngagementStatus::Ending
-        }
+        SubscriptionStatus::Active if subscription.cancel_at_period_end => EngagementStatus::Ending,
         SubscriptionStatus::Active => EngagementStatus::Active,
         SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid => EngagementStatus::PastDue,
         SubscriptionStatus::Canceled | SubscriptionStatus::IncompleteExpired => {

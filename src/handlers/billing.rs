@@ -19,8 +19,8 @@ use crate::billing::webhook::{self, WebhookError};
 use crate::domain::Commitment;
 use crate::models;
 use crate::services::billing::{
-    self, Applied, BillingError, BookingRequest, CancelOutcome, RECOMMENDED_MONTHS,
-    SandboxAction, SandboxPayment,
+    self, Applied, BillingError, BookingRequest, CancelOutcome, RECOMMENDED_MONTHS, SandboxAction,
+    SandboxPayment,
 };
 use crate::services::pricing::TRIAL_DAYS;
 use crate::startup::AppState;
@@ -426,9 +426,7 @@ pub async fn sandbox_checkout_pay(
     let paid = ctx
         .state
         .db
-        .run(move |conn| {
-            billing::sandbox_pay(conn, &outbox, company_id, &id, &card, models::now())
-        })
+        .run(move |conn| billing::sandbox_pay(conn, &outbox, company_id, &id, &card, models::now()))
         .await?;
     match paid {
         SandboxPayment::Started { .. } => Ok(see_other(&format!(
@@ -708,7 +706,10 @@ async fn developer_engagements(
         .collect())
 }
 
-pub async fn my_engagements(ctx: PageContext, dev: DeveloperUser) -> Result<HttpResponse, AppError> {
+pub async fn my_engagements(
+    ctx: PageContext,
+    dev: DeveloperUser,
+) -> Result<HttpResponse, AppError> {
     let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
     let engagements = developer_engagements(&ctx, developer_id).await?;
     ok_html(&MyEngagementsPage {
@@ -731,7 +732,11 @@ async fn hours_page(
         .map(|d| {
             (
                 d.e.row.id,
-                format!("{} ({})", d.e.company_name, d.e.status.label().to_lowercase()),
+                format!(
+                    "{} ({})",
+                    d.e.company_name,
+                    d.e.status.label().to_lowercase()
+                ),
             )
         })
         .collect();

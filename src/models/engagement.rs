@@ -254,11 +254,7 @@ pub fn set_checkout(
     find(conn, id)
 }
 
-pub fn set_subscription(
-    conn: &mut DbConn,
-    id: i32,
-    subscription_id: &str,
-) -> QueryResult<usize> {
+pub fn set_subscription(conn: &mut DbConn, id: i32, subscription_id: &str) -> QueryResult<usize> {
     diesel::update(
         engagements::table
             .find(id)

@@ -24,8 +24,8 @@ use crate::mail::templates::Notice;
 use crate::models::engagement::{EngagementRow, NewEngagement, StateChange};
 use crate::models::invoice::{InvoiceFields, InvoiceRow};
 use crate::models::{
-    self, audit, billing_event, company, company_member, developer, engagement, hour_log,
-    invoice, plan, sandbox_subscription, user,
+    self, audit, billing_event, company, company_member, developer, engagement, hour_log, invoice,
+    plan, sandbox_subscription, user,
 };
 use crate::services::catalog;
 use crate::services::pricing::TRIAL_DAYS;
@@ -288,9 +288,7 @@ pub fn book(
                 return Err(refused("Choose a different developer to replace them."));
             }
         }
-        if let Some(reason) =
-            blocked_reason(conn, &d, company_id, Some(request.commitment), now)?
-        {
+        if let Some(reason) = blocked_reason(conn, &d, company_id, Some(request.commitment), now)? {
             return Err(BillingError::Refused(reason));
         }
         let p = plan_for(conn, level, request.commitment)?;
@@ -403,7 +401,12 @@ pub async fn checkout_url(
     };
     let stored = db
         .run(move |conn| -> Result<_, BillingError> {
-            Ok(engagement::set_checkout(conn, engagement_id, &session_id, &url)?)
+            Ok(engagement::set_checkout(
+                conn,
+                engagement_id,
+                &session_id,
+                &url,
+            )?)
         })
         .await?;
     Ok(stored.checkout_url.unwrap_or_default())
@@ -425,7 +428,9 @@ pub fn remaining_trial_days(trial_ends_at: Option<NaiveDateTime>, now: NaiveDate
     match trial_ends_at {
         Some(end) if end > now => {
             let seconds = (end - now).num_seconds();
-            (seconds as f64 / 86_400.0).ceil().clamp(1.0, f64::from(TRIAL_DAYS as u32)) as u32
+            (seconds as f64 / 86_400.0)
+                .ceil()
+                .clamp(1.0, f64::from(TRIAL_DAYS as u32)) as u32
         }
         Some(_) => 1,
         None => TRIAL_DAYS as u32,
@@ -465,7 +470,9 @@ pub fn sandbox_checkout_page(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SandboxPayment {
     /// The trial started (or had already: a resubmitted form).
-    Started { engagement_id: i32 },
+    Started {
+        engagement_id: i32,
+    },
     Declined(String),
 }
 
@@ -543,7 +550,9 @@ pub fn apply_event(
     source: &str,
     event: &BillingEvent,
 ) -> Result<Applied, BillingError> {
-    write_transaction(conn, |conn| apply_in_transaction(conn, outbox, source, event))
+    write_transaction(conn, |conn| {
+        apply_in_transaction(conn, outbox, source, event)
+    })
 }
 
 fn apply_in_transaction(
@@ -571,14 +580,7 @@ fn apply_in_transaction(
                         engagement::set_subscription(conn, row.id, subscription)?;
                     }
                     // Every subscription starts with a trial: the checkout starts it.
-                    transition(
-                        conn,
-                        outbox,
-                        &row,
-                        EngagementStatus::Trialing,
-                        event,
-                        None,
-                    )?
+                    transition(conn, outbox, &row, EngagementStatus::Trialing, event, None)?
                 }
             }
         }
@@ -791,7 +793,10 @@ fn mirror_invoice(
     };
     let row = match row {
         Some(row) => row,
-        None => match inv.engagement_id.and_then(|id| engagement::find(conn, id).ok()) {
+        None => match inv
+            .engagement_id
+            .and_then(|id| engagement::find(conn, id).ok())
+        {
             Some(row) => row,
             None => return Ok(ignored("no engagement for this invoice")),
         },
@@ -829,7 +834,8 @@ fn mirror_invoice(
                 state::invoice_rank(&fields.status),
                 state::invoice_rank(&old.status),
             );
-            new_rank > old_rank || (new_rank == old_rank && fields.attempt_count >= old.attempt_count)
+            new_rank > old_rank
+                || (new_rank == old_rank && fields.attempt_count >= old.attempt_count)
         }
     };
     match existing {
@@ -936,7 +942,9 @@ fn price_line(row: &EngagementRow) -> String {
     format!(
         "{} {} · {} / month ({} h)",
         row.level,
-        Commitment::from_str_or_full(&row.commitment).label().to_lowercase(),
+        Commitment::from_str_or_full(&row.commitment)
+            .label()
+            .to_lowercase(),
         Money::from_cents(row.price_cents),
         row.hours_per_month
     )
@@ -1020,7 +1028,9 @@ fn notify_trial_started(
             vec![format!(
                 "{} booked you for a {} engagement starting {}. The first 14 days are a free trial for them; please log your hours every week.",
                 c.name,
-                Commitment::from_str_or_full(&row.commitment).label().to_lowercase(),
+                Commitment::from_str_or_full(&row.commitment)
+                    .label()
+                    .to_lowercase(),
                 row.starts_on.format("%-d %B")
             )],
             vec![
@@ -1090,7 +1100,10 @@ fn notify_first_payment(
         outbox,
         &people,
         "payment_succeeded",
-        &format!("Payment received: {} for {name}", Money::from_cents(inv.amount_paid_cents)),
+        &format!(
+            "Payment received: {} for {name}",
+            Money::from_cents(inv.amount_paid_cents)
+        ),
         "Thank you: your first payment went through",
         vec![format!(
             "The trial with {name} is over and the engagement is active. We charged {} for the month to {}.",
@@ -1099,7 +1112,11 @@ fn notify_first_payment(
         )],
         vec![
             format!("Invoice: {}", inv.number.as_deref().unwrap_or(&inv.id)),
-            format!("Period: {} – {}", date(Some(inv.period_start)), date(Some(inv.period_end))),
+            format!(
+                "Period: {} – {}",
+                date(Some(inv.period_start)),
+                date(Some(inv.period_end))
+            ),
         ],
         Some(("See invoices", "/billing".into())),
     )
@@ -1126,9 +1143,13 @@ fn notify_payment_failed(
                 "The payment of {} for {name}'s engagement was declined. Update the card in the billing portal and we'll retry it.",
                 Money::from_cents(inv.amount_due_cents)
             ),
-            "Work continues while we retry, but the engagement ends if the invoice stays unpaid.".into(),
+            "Work continues while we retry, but the engagement ends if the invoice stays unpaid."
+                .into(),
         ],
-        vec![format!("Invoice: {}", inv.number.as_deref().unwrap_or(&inv.id))],
+        vec![format!(
+            "Invoice: {}",
+            inv.number.as_deref().unwrap_or(&inv.id)
+        )],
         Some(("Update your card", "/billing".into())),
     )
 }
@@ -1182,7 +1203,10 @@ fn notify_finished(
             "engagement_finished",
             &subject,
             &heading,
-            vec![paragraph, "Your profile shows you as available again.".into()],
+            vec![
+                paragraph,
+                "Your profile shows you as available again.".into(),
+            ],
             Vec::new(),
             Some(("See your engagements", "/me/engagements".into())),
         )?;
@@ -1422,7 +1446,11 @@ pub fn sandbox_action(
 
 /// The sandbox's own clock, run hourly by the worker: trial reminders three days before
 /// the end, trial ends, renewals.
-pub fn sandbox_sweep(conn: &mut DbConn, outbox: &Outbox, now: NaiveDateTime) -> Result<usize, BillingError> {
+pub fn sandbox_sweep(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    now: NaiveDateTime,
+) -> Result<usize, BillingError> {
     let mut moved = 0;
     for mut sub in sandbox_subscription::live(conn)? {
         let due = sandbox::due(&sub, now);
@@ -1517,7 +1545,11 @@ pub async fn portal_url(
                     Ok(company::find(conn, company_id)?.stripe_customer_id)
                 })
                 .await?
-                .ok_or_else(|| refused("There is no billing account yet: it is created at your first checkout."))?;
+                .ok_or_else(|| {
+                    refused(
+                        "There is no billing account yet: it is created at your first checkout.",
+                    )
+                })?;
             Ok(client
                 .create_portal_session(&customer, &format!("{base_url}/billing"))
                 .await?)
@@ -1562,13 +1594,19 @@ pub fn log_hours(
     write_transaction(conn, |conn| {
         let row = engagement::find_for_developer(conn, developer_id, engagement_id)?;
         if !status_of(&row).is_engaged() && !status_of(&row).is_final() {
-            return Err(refused("Hours can be logged once the engagement has started."));
+            return Err(refused(
+                "Hours can be logged once the engagement has started.",
+            ));
         }
         let week = week_start(day);
         if week > week_start(now.date()) {
-            return Err(refused("You can't log hours for a week that hasn't started."));
+            return Err(refused(
+                "You can't log hours for a week that hasn't started.",
+            ));
         }
-        if week < week_start(row.starts_on) - Duration::days(0) && week < week_start(row.created_at.date()) {
+        if week < week_start(row.starts_on) - Duration::days(0)
+            && week < week_start(row.created_at.date())
+        {
             return Err(refused("That week is before the engagement started."));
         }
         hour_log::upsert(conn, row.id, week, minutes, note.trim(), now)?;
@@ -1635,9 +1673,11 @@ fn view(
     let c = company::find(conn, row.company_id)?;
     let status = status_of(&row);
     let trial_days_left = match (status, row.trial_ends_at) {
-        (EngagementStatus::Trialing, Some(end)) => {
-            Some(((end - now).num_seconds() as f64 / 86_400.0).ceil().max(0.0) as i64)
-        }
+        (EngagementStatus::Trialing, Some(end)) => Some(
+            ((end - now).num_seconds() as f64 / 86_400.0)
+                .ceil()
+                .max(0.0) as i64,
+        ),
         _ => None,
     };
     let next_invoice = match status {
@@ -1803,7 +1843,10 @@ pub struct BillingOverview {
     pub card_last4: Option<String>,
 }
 
-pub fn company_billing(conn: &mut DbConn, company_id: i32) -> Result<BillingOverview, BillingError> {
+pub fn company_billing(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> Result<BillingOverview, BillingError> {
     let c = company::find(conn, company_id)?;
     let engagements = engagement::for_company(conn, company_id)?;
     let mut names: HashMap<i32, String> = HashMap::new();
@@ -1929,7 +1972,10 @@ mod tests {
             2
         );
         assert_eq!(remaining_trial_days(Some(now - Duration::hours(1)), now), 1);
-        assert_eq!(remaining_trial_days(Some(now + Duration::days(30)), now), 14);
+        assert_eq!(
+            remaining_trial_days(Some(now + Duration::days(30)), now),
+            14
+        );
     }
 
     #[test]

@@ -138,7 +138,8 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                     updated_at: now,
                 },
             )?;
-            let customer = company::set_stripe_customer(conn, c.id, &format!("cus_sandbox_{}", c.id))?;
+            let customer =
+                company::set_stripe_customer(conn, c.id, &format!("cus_sandbox_{}", c.id))?;
             let subscription_id = format!("sub_sandbox_seed_{}", row.id);
             engagement::set_checkout(
                 conn,
@@ -162,7 +163,10 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                     period_start = period_end;
                 }
             }
-            let last_period = invoices.last().map(|i| (i.0, i.1)).unwrap_or((started, trial_end));
+            let last_period = invoices
+                .last()
+                .map(|i| (i.0, i.1))
+                .unwrap_or((started, trial_end));
             for (i, (from, to, amount)) in invoices.iter().enumerate() {
                 invoice::insert(
                     conn,
@@ -231,7 +235,14 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
             let mut i = 0;
             while week <= week_start(last_day) {
                 let minutes = (p.weekly_hours - (i % 3) as i32) * 60;
-                hour_log::upsert(conn, row.id, week, minutes, NOTES[(n + i) % NOTES.len()], now)?;
+                hour_log::upsert(
+                    conn,
+                    row.id,
+                    week,
+                    minutes,
+                    NOTES[(n + i) % NOTES.len()],
+                    now,
+                )?;
                 week += Duration::days(7);
                 i += 1;
             }

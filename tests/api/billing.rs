@@ -52,11 +52,7 @@ fn today() -> String {
 }
 
 /// Opens the booking form and submits it; returns (response, idempotency key).
-async fn book(
-    company: &Browser,
-    slug: &str,
-    commitment: &str,
-) -> (reqwest::Response, String) {
+async fn book(company: &Browser, slug: &str, commitment: &str) -> (reqwest::Response, String) {
     let (status, html) = company
         .get_html(&format!("/engagements/new?developer={slug}"))
         .await;
@@ -117,7 +113,10 @@ async fn start_trial(app: &TestApp, company: &Browser, slug: &str, commitment: &
         .strip_prefix(&app.address)
         .unwrap_or(&checkout)
         .to_owned();
-    assert!(checkout.starts_with("/billing/sandbox/checkout/cs_sandbox_"), "{checkout}");
+    assert!(
+        checkout.starts_with("/billing/sandbox/checkout/cs_sandbox_"),
+        "{checkout}"
+    );
     let r = company
         .post(&checkout, &[("card_number", "4242 4242 4242 4242")])
         .await;
@@ -176,7 +175,10 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
     // A declined card changes nothing.
     let (r, _) = book(&company, &slug, "full_time").await;
     let checkout = location(&r);
-    let checkout = checkout.strip_prefix(&app.address).unwrap_or(&checkout).to_owned();
+    let checkout = checkout
+        .strip_prefix(&app.address)
+        .unwrap_or(&checkout)
+        .to_owned();
     let (status, page) = company.get_html(&checkout).await;
     assert_eq!(status, 200);
     assert!(page.contains("Sandbox checkout") && page.contains("$2,200"));
@@ -200,18 +202,24 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
     assert!((13 * 24..=14 * 24).contains(&days), "trial of {days} h");
     // A full-time engagement takes the developer out of "available now".
     assert_eq!(available_from(&app, &slug).await, None);
-    assert!(subjects(&app, "maya@northwind.example")
-        .await
-        .iter()
-        .any(|s| s.contains("free trial with Ana Lima has started")));
-    assert!(subjects(&app, "ana@dev.example")
-        .await
-        .iter()
-        .any(|s| s.contains("Northwind Freight starts a free trial")));
-    assert!(subjects(&app, "billing-admin@ladder.example")
-        .await
-        .iter()
-        .any(|s| s.starts_with("Trial started")));
+    assert!(
+        subjects(&app, "maya@northwind.example")
+            .await
+            .iter()
+            .any(|s| s.contains("free trial with Ana Lima has started"))
+    );
+    assert!(
+        subjects(&app, "ana@dev.example")
+            .await
+            .iter()
+            .any(|s| s.contains("Northwind Freight starts a free trial"))
+    );
+    assert!(
+        subjects(&app, "billing-admin@ladder.example")
+            .await
+            .iter()
+            .any(|s| s.starts_with("Trial started"))
+    );
 
     // The company's pages show it; the developer logs hours and the company sees them.
     let (_, list) = company.get_html("/engagements").await;
@@ -245,7 +253,11 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
     assert!(e.first_paid_at.is_some());
     let subjects_now = subjects(&app, "maya@northwind.example").await;
     assert!(subjects_now.iter().any(|s| s.contains("ends in 3 days")));
-    assert!(subjects_now.iter().any(|s| s.starts_with("Payment received: $2,200")));
+    assert!(
+        subjects_now
+            .iter()
+            .any(|s| s.starts_with("Payment received: $2,200"))
+    );
     let (_, billing) = company.get_html("/billing").await;
     assert!(billing.contains("$2,200") && billing.contains("Paid"));
 
@@ -260,14 +272,19 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
         .post(&format!("/admin/engagements/{id}/sandbox/renew"), &[])
         .await;
     assert_eq!(engagement(&app, id).await.status, "past_due");
-    assert!(subjects(&app, "maya@northwind.example")
-        .await
-        .iter()
-        .any(|s| s.starts_with("Payment failed")));
+    assert!(
+        subjects(&app, "maya@northwind.example")
+            .await
+            .iter()
+            .any(|s| s.starts_with("Payment failed"))
+    );
     let (_, page) = company.get_html("/developers").await;
     assert!(page.contains("data-banner=\"payment-failed\""));
     let r = company
-        .post("/billing/sandbox/portal", &[("card_number", "4242 4242 4242 4242")])
+        .post(
+            "/billing/sandbox/portal",
+            &[("card_number", "4242 4242 4242 4242")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(engagement(&app, id).await.status, "active");
@@ -288,10 +305,12 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
         .post(&format!("/admin/engagements/{id}/sandbox/renew"), &[])
         .await;
     assert_eq!(engagement(&app, id).await.status, "ended");
-    assert!(subjects(&app, "maya@northwind.example")
-        .await
-        .iter()
-        .any(|s| s.starts_with("Engagement ended")));
+    assert!(
+        subjects(&app, "maya@northwind.example")
+            .await
+            .iter()
+            .any(|s| s.starts_with("Engagement ended"))
+    );
     assert_eq!(
         available_from(&app, &slug).await,
         Some(ladder::models::now().date())
@@ -317,7 +336,10 @@ async fn sandbox_lifecycle_from_booking_to_ended_with_the_right_emails() {
         "billing.invoice_paid",
         "billing.payment_failed",
     ] {
-        assert!(actions.iter().any(|a| a == expected), "no {expected} in {actions:?}");
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "no {expected} in {actions:?}"
+        );
     }
     let (_, dashboard) = admin.get_html("/admin").await;
     assert!(dashboard.contains("100%"), "conversion shown");
@@ -366,7 +388,10 @@ async fn a_double_submitted_booking_makes_one_engagement_and_one_checkout() {
     assert_eq!(price, 80_000, "L1 part-time from plans");
     // Paying twice starts one trial.
     let checkout = location(&first);
-    let checkout = checkout.strip_prefix(&app.address).unwrap_or(&checkout).to_owned();
+    let checkout = checkout
+        .strip_prefix(&app.address)
+        .unwrap_or(&checkout)
+        .to_owned();
     for _ in 0..2 {
         let r = company
             .post(&checkout, &[("card_number", "4242 4242 4242 4242")])
@@ -437,10 +462,12 @@ async fn cancelling_in_the_trial_charges_nothing_and_frees_the_developer() {
         .await;
     assert_eq!(charged, 0);
     assert!(available_from(&app, &slug).await.is_some());
-    assert!(subjects(&app, "cleo@dev.example")
-        .await
-        .iter()
-        .any(|s| s.starts_with("Engagement cancelled")));
+    assert!(
+        subjects(&app, "cleo@dev.example")
+            .await
+            .iter()
+            .any(|s| s.starts_with("Engagement cancelled"))
+    );
 }
 
 #[tokio::test]
@@ -464,7 +491,9 @@ async fn replacing_in_the_trial_keeps_the_trial_clock_and_ends_the_first() {
     .await;
     // Another level can't replace.
     let (_, html) = company
-        .get_html(&format!("/engagements/new?developer={senior}&replaces={id}"))
+        .get_html(&format!(
+            "/engagements/new?developer={senior}&replaces={id}"
+        ))
         .await;
     let key = form_value(&html, "idempotency_key");
     let r = company
@@ -482,7 +511,9 @@ async fn replacing_in_the_trial_keeps_the_trial_clock_and_ends_the_first() {
     assert_eq!(r.status().as_u16(), 422);
 
     let (_, html) = company
-        .get_html(&format!("/engagements/new?developer={second}&replaces={id}"))
+        .get_html(&format!(
+            "/engagements/new?developer={second}&replaces={id}"
+        ))
         .await;
     assert!(html.contains("Replace Dana Ruiz with Eli M."), "{html}");
     let key = form_value(&html, "idempotency_key");
@@ -499,7 +530,10 @@ async fn replacing_in_the_trial_keeps_the_trial_clock_and_ends_the_first() {
         )
         .await;
     let checkout = location(&r);
-    let checkout = checkout.strip_prefix(&app.address).unwrap_or(&checkout).to_owned();
+    let checkout = checkout
+        .strip_prefix(&app.address)
+        .unwrap_or(&checkout)
+        .to_owned();
     let (_, page) = company.get_html(&checkout).await;
     assert!(page.contains("9-day free trial"), "the clock carries over");
     company
@@ -607,11 +641,11 @@ async fn bad_booking_input_is_a_4xx_with_a_message() {
             .await;
         assert_eq!(r.status().as_u16(), 422, "{commitment} {starts_on}");
     }
-    let r = company
-        .get("/engagements/new?developer=nobody-here")
-        .await;
+    let r = company.get("/engagements/new?developer=nobody-here").await;
     assert_eq!(r.status().as_u16(), 404);
-    let r = company.get("/engagements/new?developer=x&replaces=abc").await;
+    let r = company
+        .get("/engagements/new?developer=x&replaces=abc")
+        .await;
     assert_eq!(r.status().as_u16(), 400);
     assert_eq!(engagement_count(&app).await, 0);
     // Without a Stripe key the webhook isn't there; the sandbox portal is.
@@ -652,7 +686,13 @@ fn sub(
     }
 }
 
-fn invoice(id: &str, sub_id: &str, engagement_id: i32, status: &str, created: i64) -> InvoiceSnapshot {
+fn invoice(
+    id: &str,
+    sub_id: &str,
+    engagement_id: i32,
+    status: &str,
+    created: i64,
+) -> InvoiceSnapshot {
     InvoiceSnapshot {
         id: id.into(),
         number: Some(format!("PROP-{id}")),
@@ -683,24 +723,117 @@ fn lifecycle(engagement_id: i32, session: &str) -> Vec<BillingEvent> {
         kind,
     };
     vec![
-        ev(1, "checkout.session.completed", 0, EventKind::CheckoutCompleted(CheckoutCompleted {
-            session_id: session.into(),
-            engagement_id: Some(engagement_id),
-            customer_id: Some("cus_prop".into()),
-            subscription_id: Some(sub_id.clone()),
-        })),
-        ev(2, "customer.subscription.created", 0, EventKind::Subscription(sub(&sub_id, engagement_id, SubscriptionStatus::Trialing, false, None))),
-        ev(3, "customer.subscription.trial_will_end", 11 * day, EventKind::TrialWillEnd(sub(&sub_id, engagement_id, SubscriptionStatus::Trialing, false, None))),
-        ev(4, "invoice.payment_failed", 14 * day, EventKind::InvoicePaymentFailed(invoice("in_1", &sub_id, engagement_id, "open", 14 * day))),
-        ev(5, "customer.subscription.updated", 14 * day, EventKind::Subscription(sub(&sub_id, engagement_id, SubscriptionStatus::PastDue, false, None))),
-        ev(6, "invoice.paid", 15 * day, EventKind::InvoicePaid(invoice("in_1", &sub_id, engagement_id, "paid", 14 * day))),
-        ev(7, "customer.subscription.updated", 15 * day, EventKind::Subscription(sub(&sub_id, engagement_id, SubscriptionStatus::Active, false, None))),
-        ev(8, "customer.subscription.updated", 20 * day, EventKind::Subscription(sub(&sub_id, engagement_id, SubscriptionStatus::Active, true, None))),
-        ev(9, "customer.subscription.deleted", 44 * day, EventKind::Subscription(sub(&sub_id, engagement_id, SubscriptionStatus::Canceled, true, Some(44 * day)))),
+        ev(
+            1,
+            "checkout.session.completed",
+            0,
+            EventKind::CheckoutCompleted(CheckoutCompleted {
+                session_id: session.into(),
+                engagement_id: Some(engagement_id),
+                customer_id: Some("cus_prop".into()),
+                subscription_id: Some(sub_id.clone()),
+            }),
+        ),
+        ev(
+            2,
+            "customer.subscription.created",
+            0,
+            EventKind::Subscription(sub(
+                &sub_id,
+                engagement_id,
+                SubscriptionStatus::Trialing,
+                false,
+                None,
+            )),
+        ),
+        ev(
+            3,
+            "customer.subscription.trial_will_end",
+            11 * day,
+            EventKind::TrialWillEnd(sub(
+                &sub_id,
+                engagement_id,
+                SubscriptionStatus::Trialing,
+                false,
+                None,
+            )),
+        ),
+        ev(
+            4,
+            "invoice.payment_failed",
+            14 * day,
+            EventKind::InvoicePaymentFailed(invoice(
+                "in_1",
+                &sub_id,
+                engagement_id,
+                "open",
+                14 * day,
+            )),
+        ),
+        ev(
+            5,
+            "customer.subscription.updated",
+            14 * day,
+            EventKind::Subscription(sub(
+                &sub_id,
+                engagement_id,
+                SubscriptionStatus::PastDue,
+                false,
+                None,
+            )),
+        ),
+        ev(
+            6,
+            "invoice.paid",
+            15 * day,
+            EventKind::InvoicePaid(invoice("in_1", &sub_id, engagement_id, "paid", 14 * day)),
+        ),
+        ev(
+            7,
+            "customer.subscription.updated",
+            15 * day,
+            EventKind::Subscription(sub(
+                &sub_id,
+                engagement_id,
+                SubscriptionStatus::Active,
+                false,
+                None,
+            )),
+        ),
+        ev(
+            8,
+            "customer.subscription.updated",
+            20 * day,
+            EventKind::Subscription(sub(
+                &sub_id,
+                engagement_id,
+                SubscriptionStatus::Active,
+                true,
+                None,
+            )),
+        ),
+        ev(
+            9,
+            "customer.subscription.deleted",
+            44 * day,
+            EventKind::Subscription(sub(
+                &sub_id,
+                engagement_id,
+                SubscriptionStatus::Canceled,
+                true,
+                Some(44 * day),
+            )),
+        ),
     ]
 }
 
-type Observed = (String, bool, Option<NaiveDateTime>, Vec<(String, String, i64)>, i64);
+type Observed = (
+    String,
+    bool,
+    Option<NaiveDateTime>,
+    Vec<(String, String, i64)>,
+    i64,
+);
 
 async fn observe(app: &TestApp, id: i32) -> Observed {
     app.with_conn(move |conn| {
@@ -729,7 +862,13 @@ async fn observe(app: &TestApp, id: i32) -> Observed {
             .count()
             .get_result(conn)
             .unwrap();
-        (status, cancel_at_period_end, first_paid_at, invoices, processed)
+        (
+            status,
+            cancel_at_period_end,
+            first_paid_at,
+            invoices,
+            processed,
+        )
     })
     .await
 }
@@ -768,7 +907,9 @@ async fn any_order_and_duplication_of_a_lifecycle_ends_in_the_same_state() {
         let session = format!("cs_prop_{run}");
         let id = app
             .with_conn(move |conn| {
-                let d = ladder::models::developer::find_by_slug(conn, &slug).unwrap().unwrap();
+                let d = ladder::models::developer::find_by_slug(conn, &slug)
+                    .unwrap()
+                    .unwrap();
                 let now = ladder::models::now();
                 let row = ladder::models::engagement::insert(
                     conn,
@@ -792,8 +933,13 @@ async fn any_order_and_duplication_of_a_lifecycle_ends_in_the_same_state() {
                     },
                 )
                 .unwrap();
-                ladder::models::engagement::set_checkout(conn, row.id, &session, "https://checkout.example/x")
-                    .unwrap();
+                ladder::models::engagement::set_checkout(
+                    conn,
+                    row.id,
+                    &session,
+                    "https://checkout.example/x",
+                )
+                .unwrap();
                 row.id
             })
             .await;

@@ -69,7 +69,8 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
     let s = &sessions[0];
     assert_eq!(s.form_value("mode").as_deref(), Some("subscription"));
     assert_eq!(
-        s.form_value("subscription_data[trial_period_days]").as_deref(),
+        s.form_value("subscription_data[trial_period_days]")
+            .as_deref(),
         Some("14")
     );
     let (id, status, _) = status_of(&app).await;
@@ -88,20 +89,29 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
         .await;
     assert!(stored_customer.unwrap().starts_with("cus_"));
     // "Continue to checkout" again reuses the session.
-    let again = company.post(&format!("/engagements/{id}/checkout"), &[]).await;
+    let again = company
+        .post(&format!("/engagements/{id}/checkout"), &[])
+        .await;
     assert_eq!(location(&again), checkout_url);
     assert_eq!(stub.requests_to("POST", "/v1/checkout/sessions").len(), 1);
 
     // The success page waits for the webhook.
     let (_, page) = company
-        .get_html(&format!("/billing/checkout/success?session_id={session_id}"))
+        .get_html(&format!(
+            "/billing/checkout/success?session_id={session_id}"
+        ))
         .await;
-    assert!(page.contains("Confirming your checkout") && page.contains("data-hx-trigger=\"every 2s\""));
+    assert!(
+        page.contains("Confirming your checkout") && page.contains("data-hx-trigger=\"every 2s\"")
+    );
 
     // Unsigned, wrongly signed and stale webhooks are refused and change nothing.
     let events = stub.complete_checkout(&session_id);
     assert_eq!(
-        app.post_webhook_with(&events[0], None).await.status().as_u16(),
+        app.post_webhook_with(&events[0], None)
+            .await
+            .status()
+            .as_u16(),
         400
     );
     assert_eq!(
@@ -145,7 +155,9 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
         .await;
     assert_eq!(processed, 2, "each event id once");
     let (_, page) = company
-        .get_html(&format!("/billing/checkout/success?session_id={session_id}"))
+        .get_html(&format!(
+            "/billing/checkout/success?session_id={session_id}"
+        ))
         .await;
     assert!(page.contains("has started"));
 
@@ -171,7 +183,9 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
     );
 
     // Cancelling after the trial asks Stripe to end at the period's end.
-    company.post(&format!("/engagements/{id}/cancel"), &[]).await;
+    company
+        .post(&format!("/engagements/{id}/cancel"), &[])
+        .await;
     app.worker(ladder::mail::Mailer::memory().0)
         .run_until_idle()
         .await
@@ -200,12 +214,17 @@ async fn cancelling_in_the_trial_deletes_the_subscription_at_stripe() {
     }
     let (id, status, subscription) = status_of(&app).await;
     assert_eq!(status, "trialing");
-    company.post(&format!("/engagements/{id}/cancel"), &[]).await;
+    company
+        .post(&format!("/engagements/{id}/cancel"), &[])
+        .await;
     app.worker(ladder::mail::Mailer::memory().0)
         .run_until_idle()
         .await
         .unwrap();
-    let deletes = stub.requests_to("DELETE", &format!("/v1/subscriptions/{}", subscription.unwrap()));
+    let deletes = stub.requests_to(
+        "DELETE",
+        &format!("/v1/subscriptions/{}", subscription.unwrap()),
+    );
     assert_eq!(deletes.len(), 1);
     assert_eq!(status_of(&app).await.1, "canceled");
 }
@@ -227,7 +246,9 @@ async fn when_stripe_is_down_the_company_gets_a_try_again_page_and_the_booking_w
     assert_eq!(status, "pending_checkout");
     // Stripe is back: "Try again" goes to checkout.
     stub.set_mode(StubMode::Normal);
-    let r = company.post(&format!("/engagements/{id}/checkout"), &[]).await;
+    let r = company
+        .post(&format!("/engagements/{id}/checkout"), &[])
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     assert!(location(&r).starts_with("https://"));
 }
