@@ -146,13 +146,15 @@ pub fn from_unix(seconds: i64) -> NaiveDateTime {
 #[derive(Clone)]
 pub enum Gateway {
     Sandbox,
-    Stripe(stripe::StripeClient),
+    Stripe(Box<stripe::StripeClient>),
 }
 
 impl Gateway {
     pub fn from_settings(settings: &crate::config::Settings) -> Self {
         match &settings.stripe {
-            Some(stripe_settings) => Gateway::Stripe(stripe::StripeClient::new(stripe_settings)),
+            Some(stripe_settings) => {
+                Gateway::Stripe(Box::new(stripe::StripeClient::new(stripe_settings)))
+            }
             None => Gateway::Sandbox,
         }
     }

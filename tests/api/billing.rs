@@ -126,16 +126,14 @@ async fn start_trial(app: &TestApp, company: &Browser, slug: &str, commitment: &
     let (status, html) = company.get_html(&success).await;
     assert_eq!(status, 200);
     assert!(html.contains("Your free trial with"), "{html}");
-    let id = app
-        .with_conn(|conn| {
-            engagements::table
-                .order(engagements::id.desc())
-                .select(engagements::id)
-                .first::<i32>(conn)
-                .unwrap()
-        })
-        .await;
-    id
+    app.with_conn(|conn| {
+        engagements::table
+            .order(engagements::id.desc())
+            .select(engagements::id)
+            .first::<i32>(conn)
+            .unwrap()
+    })
+    .await
 }
 
 async fn available_from(app: &TestApp, slug: &str) -> Option<chrono::NaiveDate> {

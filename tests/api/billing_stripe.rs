@@ -67,16 +67,15 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
     let sessions = stub.requests_to("POST", "/v1/checkout/sessions");
     assert_eq!(sessions.len(), 1);
     let s = &sessions[0];
-    assert_eq!(s.form_value("mode").as_deref(), Some("subscription"));
+    assert_eq!(s.form_value("mode"), Some("subscription"));
     assert_eq!(
-        s.form_value("subscription_data[trial_period_days]")
-            .as_deref(),
+        s.form_value("subscription_data[trial_period_days]"),
         Some("14")
     );
     let (id, status, _) = status_of(&app).await;
     assert_eq!(status, "pending_checkout");
     assert_eq!(
-        s.form_value("metadata[engagement_id]").as_deref(),
+        s.form_value("metadata[engagement_id]"),
         Some(id.to_string().as_str())
     );
     let stored_customer: Option<String> = app
@@ -192,10 +191,7 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
         .unwrap();
     let updates = stub.requests_to("POST", &format!("/v1/subscriptions/{subscription}"));
     assert_eq!(updates.len(), 1);
-    assert_eq!(
-        updates[0].form_value("cancel_at_period_end").as_deref(),
-        Some("true")
-    );
+    assert_eq!(updates[0].form_value("cancel_at_period_end"), Some("true"));
     assert_eq!(status_of(&app).await.1, "ending");
 }
 
