@@ -148,6 +148,21 @@ async fn available_from(app: &TestApp, slug: &str) -> Option<chrono::NaiveDate> 
     .await
 }
 
+/// Polls `/developers?available=1` (the catalog re-checks the database every 2 s) until
+/// the developer's card is there (`expected`) or not; false after 8 s.
+async fn catalog_lists_as_available(app: &TestApp, slug: &str, expected: bool) -> bool {
+    let visitor = app.browser();
+    let marker = format!("data-developer=\"{slug}\"");
+    for _ in 0..40 {
+        let (_, html) = visitor.get_html("/developers?available=1&q=Cleo").await;
+        if html.contains(&marker) == expected {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    false
+}
+
 async fn subjects(app: &TestApp, to: &str) -> Vec<String> {
     app.emails_to(to)
         .await
@@ -419,6 +434,11 @@ async fn cancelling_in_the_trial_charges_nothing_and_frees_the_developer() {
         listed_developer(&app, "Cleo Park", "cleo@dev.example", "L3", "Asia/Seoul").await;
     let id = start_trial(&app, &company, &slug, "full_time").await;
     assert_eq!(available_from(&app, &slug).await, None);
+    // The catalog notices within its change-check interval: not "available now" any more.
+    assert!(
+        catalog_lists_as_available(&app, &slug, false).await,
+        "still listed as available now"
+    );
     // Booking the same developer again is refused while the trial runs.
     let (_, form) = company
         .get_html(&format!("/engagements/new?developer={slug}"))
