@@ -48,6 +48,20 @@ j.step('landing and pricing', async () => {
   );
 });
 
+j.step('on a phone the navigation folds into a "Menu" disclosure that opens without JavaScript', async () => {
+  const phone = j.mobilePage; // the 375 px page the last key page was shot in: pricing
+  const nav = phone.getByRole('navigation', { name: 'Main' });
+  const signIn = nav.getByRole('link', { name: 'Sign in', exact: true });
+  assert.equal(await signIn.isVisible(), false, 'the 375 px header shows the whole navigation');
+  await nav.locator('summary', { hasText: 'Menu' }).click();
+  await signIn.waitFor();
+  await nav.locator('summary', { hasText: 'Menu' }).click();
+  await signIn.waitFor({ state: 'hidden' });
+  // At 1280 px there is no disclosure to open: the links are there.
+  assert.equal(await j.page.getByRole('navigation', { name: 'Main' }).locator('summary').isVisible(), false);
+  await j.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+});
+
 j.step('a company signs up and confirms the email (shortlists need a confirmed address)', async () => {
   await signUpCompany(j, company);
   await followEmailLink(j, { to: company.email, ...VERIFY, label: 'after confirming the email (no JS)' });
