@@ -75,7 +75,9 @@ pub async fn toggles_for(
         return Ok(None);
     };
     let company_id = company.company_id;
-    let csrf_token = ctx.layout("", "").csrf_token;
+    // Not `ctx.layout(..)`: building a layout takes the flash messages, and the page that
+    // shows these buttons would then render without them.
+    let csrf_token = crate::auth::session::csrf_token(&ctx.session);
     let (lists, on) = {
         let slugs = slugs.clone();
         ctx.state

@@ -88,6 +88,29 @@ async fn add_and_remove_are_idempotent_and_swap_the_button_in_place() {
 }
 
 #[tokio::test]
+async fn the_page_a_shortlist_button_returns_to_shows_the_flash() {
+    let app = spawn_app().await;
+    let company = app.verified_company("Acme", "jo@acme.example").await;
+    let (_, slug) =
+        listed_developer(&app, "Ana Souza", "ana@devs.example", "L2", "Europe/Warsaw").await;
+
+    // Without JavaScript the button posts and comes back with a 303; the catalog and the
+    // profile render shortlist buttons of their own, which must not use up the message.
+    let profile = format!("/developers/{slug}");
+    let steps = [
+        ("/developers?level=L2", "1", "Added to the shortlist."),
+        (profile.as_str(), "0", "Removed from the shortlist."),
+    ];
+    for (next, on, said) in steps {
+        let fields = [("developer", slug.as_str()), ("on", on), ("next", next)];
+        let r = company.post("/shortlists/entries", &fields).await;
+        assert_eq!(location(&r), next);
+        let (_, html) = company.get_html(next).await;
+        assert!(html.contains(said), "{next} lacks the flash: {html}");
+    }
+}
+
+#[tokio::test]
 async fn notes_rename_delete_and_compare_side_by_side() {
     let app = spawn_app().await;
     let company = app.verified_company("Acme", "jo@acme.example").await;

@@ -1,22 +1,36 @@
-// Company: sign up → confirm the email from the development mailbox → sign out → sign in →
-// the account shows "confirmed" → browse the catalog → filter to L2 and a skill (htmx: the
-// results and the URL follow) → open a profile. Later (issue 9): shortlist, compare,
-// interview, trial, sandbox checkout — see the marked place below.
+// Company, with the people it hires: before the hiring manager arrives, a developer applies
+// in their own browser and an admin vets and publishes them as L2 in another (so the
+// developer can sign in later: the journey knows their password). Then the company: sign up
+// → confirm the email from the development mailbox → sign out → sign in → the account shows
+// "confirmed" → browse the catalog → filter to L2 and a skill (htmx: the results and the URL
+// follow) → shortlist two developers in one click (htmx) → open a profile → the shortlist,
+// with a private note → compare side by side → request an interview, proposing three times
+// → the developer, from the email in their own browser, signs in and accepts one → the
+// company sees it scheduled, and the .ics invitation in the development mailbox. Later
+// (issue 9): trial, sandbox checkout — see the marked place below.
 import assert from 'node:assert/strict';
 import { journey } from '../lib/journey.mjs';
-import { PASSWORD, uniqueEmail } from '../lib/env.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, uniqueEmail } from '../lib/env.mjs';
 import { expectPath, expectText } from '../lib/expect.mjs';
 import {
   signUpCompany,
   signOut,
   signIn,
+  fillSignIn,
   openAccount,
   expectAccountConfirmed,
   followEmailLink,
+  openEmail,
+  createApplicant,
+  sampleProfile,
+  vetAndPublish,
   catalogCards,
   levelFilter,
   skillFilter,
   checkFilter,
+  shownName,
+  shortlistButton,
+  shortlistWithHtmx,
   VERIFY,
 } from '../lib/flows.mjs';
 
@@ -28,7 +42,60 @@ const company = {
   password: PASSWORD,
   timeZone: 'Europe/Berlin',
 };
+// The developer the company interviews: made here through the developer's and the admin's
+// own pages (as the admin journey does), so the journey knows the password, the level and
+// the skills, and depends on nothing the seed prints.
+const developer = {
+  name: 'Ines Vasconcelos',
+  email: uniqueEmail('hired'),
+  password: PASSWORD,
+  country: 'PT',
+  timeZone: 'Europe/Lisbon',
+};
+const developerProfile = sampleProfile({
+  headline: 'Backend engineer: Python, PostgreSQL and billing systems',
+  skills: [
+    ['Python', '6'],
+    ['PostgreSQL', '6'],
+    ['Docker', '4'],
+  ],
+});
+const developerShown = shownName(developer.name); // "Ines V." until an engagement exists
+let developerSlug = '';
 let filtered = [];
+let otherSlug = '';
+let interviewId = '';
+
+// Three interview times a week ahead, as wall-clock times in the company's zone (the form's
+// default zone): [value for <input type=datetime-local>, how Ladder prints it there].
+const slots = [
+  [7, '10:00'],
+  [8, '14:30'],
+  [9, '16:00'],
+].map(([days, time]) => {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const ymd = d.toISOString().slice(0, 10);
+  const [y, m, day] = ymd.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, day));
+  const weekday = date.toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
+  const month = date.toLocaleDateString('en-GB', { month: 'short', timeZone: 'UTC' });
+  return { value: `${ymd}T${time}`, shown: `${weekday} ${day} ${month} ${y}, ${time}` };
+});
+
+j.step('before the company arrives, a developer applies in their own browser', async () => {
+  await j.as('developer');
+  await createApplicant(j, developer, { profile: developerProfile });
+  await signOut(j);
+});
+
+j.step('an admin vets them and publishes them as L2, in another browser', async () => {
+  await j.as('admin');
+  assert.ok(ADMIN_PASSWORD, 'LADDER_E2E_ADMIN_PASSWORD is not set (tests/e2e/run.sh sets it)');
+  await signIn(j, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  developerSlug = await vetAndPublish(j, developer, { level: 'L2' });
+  await signOut(j);
+  await j.as('main');
+});
 
 j.step('a hiring manager signs up as a company', async () => {
   await signUpCompany(j, company);
@@ -93,21 +160,163 @@ j.step('filters to L2 and PostgreSQL: the results and the URL follow', async () 
   filtered = cards;
 });
 
-j.step('opens a profile from a card', async () => {
-  const first = filtered[0];
-  const card = j.page.locator(`[data-developer="${first.slug}"][data-level="L2"]`);
-  const page = await j.click(card.getByRole('link', { name: first.name, exact: true }), 'developer profile', { key: true });
-  expectPath(page, `/developers/${first.slug}`);
-  await page.locator(`[data-developer="${first.slug}"][data-level="L2"]`).waitFor();
-  await page.getByRole('heading', { level: 1, name: new RegExp(first.name) }).waitFor();
-  const skills = await page.getByRole('region', { name: 'Skills' }).innerText();
-  assert.match(skills, /PostgreSQL/);
+j.step('shortlists a developer from the results in one click (htmx, the page stays)', async () => {
+  const page = j.page;
+  const before = page.url();
+  const other = filtered.find((c) => c.slug !== developerSlug);
+  assert.ok(other, 'no other L2 developer with PostgreSQL to shortlist');
+  otherSlug = other.slug;
+  // The company has no list yet: "+ Shortlist" makes one, named "Shortlist".
+  await shortlistWithHtmx(page, otherSlug);
+  assert.equal(page.url(), before, 'shortlisting navigated away from the results');
+  // The other cards now offer the new list.
+  const next = filtered.find((c) => c.slug !== otherSlug);
+  if (next) assert.equal(await shortlistButton(page, next.slug).getAttribute('aria-pressed'), 'false');
+  await j.check('catalog with a shortlisted developer', { key: true });
 });
 
-// ==== LATER (issue 9), as the features land — add steps here, signed in as `company`: ======
-//   shortlist two → compare → request an interview → (the developer accepts, in a second
-//   journey context or via the developer journey) → start a trial → sandbox checkout →
-//   the engagement is trialing.
+j.step('finds the vetted developer by name and shortlists them too', async () => {
+  let page = j.page;
+  await page.getByLabel('Search', { exact: true }).fill(developer.name);
+  await page.getByRole('search', { name: 'Filter developers' }).getByRole('button', { name: 'Show developers' }).click();
+  await page.waitForURL((u) => u.searchParams.get('q') === developer.name);
+  const card = page.locator(`[data-developer="${developerSlug}"][data-level="L2"]`);
+  await card.waitFor();
+  await expectText(card.getByRole('heading', { level: 2 }), new RegExp(`^${developerShown}$`));
+  await shortlistWithHtmx(page, developerSlug);
+  page = await j.check('catalog, the vetted developer shortlisted');
+});
+
+j.step("opens the developer's profile from the card: shortlisted there too", async () => {
+  const card = j.page.locator(`[data-developer="${developerSlug}"][data-level="L2"]`);
+  const page = await j.click(card.getByRole('link', { name: developerShown, exact: true }), 'developer profile', {
+    key: true,
+  });
+  expectPath(page, `/developers/${developerSlug}`);
+  await page.getByRole('heading', { level: 1, name: new RegExp(developerShown) }).waitFor();
+  const skills = await page.getByRole('region', { name: 'Skills' }).innerText();
+  assert.match(skills, /PostgreSQL/);
+  await page.getByRole('button', { name: '✓ Shortlist', pressed: true }).waitFor();
+});
+
+j.step('opens the shortlist from the main navigation and notes something about a candidate', async () => {
+  let page = await j.click(
+    j.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shortlists' }),
+    'shortlists',
+    { key: true },
+  );
+  expectPath(page, '/shortlists');
+  const list = page.getByRole('main').getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Shortlist', exact: true }) });
+  await expectText(list, /2 candidates/);
+  page = await j.click(list.getByRole('link', { name: 'Shortlist', exact: true }), 'shortlist', { key: true });
+  assert.match(new URL(page.url()).pathname, /^\/shortlists\/\d+$/);
+  await page.getByRole('heading', { level: 1, name: 'Shortlist' }).waitFor();
+  for (const slug of [otherSlug, developerSlug]) await page.locator(`.shortlist-entry[data-developer="${slug}"]`).waitFor();
+  const entry = page.locator(`.shortlist-entry[data-developer="${developerSlug}"]`);
+  await entry.getByLabel(`Private note about ${developerShown}`, { exact: true }).fill('Strong on billing; ask about idempotency keys.');
+  page = await j.click(entry.getByRole('button', { name: 'Save note' }), 'shortlist, note saved');
+  await expectText(page.locator('#flashes'), /note saved/i);
+});
+
+j.step('compares the two side by side', async () => {
+  const page = await j.click(j.page.getByRole('link', { name: 'Compare side by side' }), 'compare', { key: true });
+  assert.match(new URL(page.url()).pathname, /^\/shortlists\/\d+\/compare$/);
+  const table = page.getByRole('table');
+  for (const slug of [otherSlug, developerSlug]) await table.locator(`th[data-developer="${slug}"]`).waitFor();
+  const noteRow = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Your note' }) });
+  await expectText(noteRow, /idempotency keys/);
+});
+
+j.step('requests an interview with the vetted developer, proposing three times', async () => {
+  let page = await j.click(
+    j.page.getByRole('link', { name: `Request interview with ${developerShown}`, exact: true }),
+    'interview request form',
+    { key: true },
+  );
+  expectPath(page, '/interviews/new');
+  await page.getByRole('heading', { level: 1, name: `Request an interview with ${developerShown}` }).waitFor();
+  assert.equal(await page.getByLabel('Time zone of these times', { exact: true }).inputValue(), company.timeZone);
+  for (const [i, slot] of slots.entries()) {
+    await page.getByLabel(i === 0 ? 'Option 1' : `Option ${i + 1} (optional)`, { exact: true }).fill(slot.value);
+  }
+  await page.getByLabel('Duration', { exact: true }).selectOption({ label: '45 minutes' });
+  await page.getByLabel('Meeting link', { exact: true }).fill('https://meet.example.com/northwind-backend');
+  await page.getByLabel('Message (optional)', { exact: true }).fill('We are building a usage-based billing service; 45 minutes with our tech lead.');
+  page = await j.click(page.getByRole('button', { name: 'Send proposal' }), 'interview requested');
+  const path = new URL(page.url()).pathname;
+  assert.match(path, /^\/interviews\/\d+$/);
+  interviewId = path.split('/').at(-1);
+  await expectText(page.locator('#flashes'), new RegExp(`request sent to ${developerShown}`));
+  await expectText(page.getByRole('main').locator('.page-header'), /Awaiting the developer/);
+  const proposed = await page.getByRole('main').locator('.dev-facts').innerText();
+  for (const slot of slots) assert.ok(proposed.includes(slot.shown), `the proposed times lack ${slot.shown}:\n${proposed}`);
+  await j.check('interview detail, awaiting the developer', { key: true });
+});
+
+j.step('the developer follows the email in their own browser, signs in and accepts a time', async () => {
+  await j.as('developer');
+  await followEmailLink(j, {
+    to: developer.email,
+    subject: new RegExp(`${company.company} would like to interview you`),
+    link: /\/me\/interviews$/,
+    label: 'sign-in form from the interview email',
+  });
+  expectPath(j.page, '/login');
+  await fillSignIn(j, developer, 'after sign-in, the interview requests');
+  expectPath(j.page, '/me/interviews');
+  const page = await j.check("developer's interview requests", { key: true });
+  const request = page.locator(`[data-interview="${interviewId}"]`);
+  assert.equal(await request.getAttribute('data-status'), 'proposed');
+  await expectText(request.getByRole('heading', { level: 2 }), new RegExp(company.company));
+  const times = request.getByRole('group', { name: 'Choose a time' }).getByRole('radio');
+  assert.equal(await times.count(), 3, 'expected the three proposed times');
+  // Shown in the developer's zone: Lisbon is an hour behind Berlin.
+  const second = times.nth(1);
+  const label = await second.evaluate((el) => el.closest('label').textContent.trim());
+  assert.match(label, /\(Europe\/Lisbon\)$/);
+  assert.ok(label.includes(slots[1].shown.replace('14:30', '13:30')), `unexpected time ${label}`);
+  await second.check();
+  await j.click(request.getByRole('button', { name: 'Accept this time' }), 'interview accepted');
+  expectPath(j.page, '/me/interviews');
+  await expectText(j.page.locator('#flashes'), /interview scheduled/i);
+  const accepted = j.page.locator(`[data-interview="${interviewId}"]`);
+  assert.equal(await accepted.getAttribute('data-status'), 'scheduled');
+  await expectText(accepted, /13:30/);
+  await signOut(j);
+});
+
+j.step('the company sees the interview scheduled at the chosen time', async () => {
+  await j.as('main');
+  let page = await j.visit('/interviews', 'interviews', { key: true });
+  const scheduled = page.getByRole('main').locator('section').filter({ has: page.getByRole('heading', { level: 2, name: /^Scheduled/ }) });
+  const item = scheduled.locator(`[data-interview="${interviewId}"][data-status="scheduled"]`);
+  await item.waitFor();
+  page = await j.click(item.getByRole('link', { name: developerShown, exact: true }), 'interview detail, scheduled', { key: true });
+  expectPath(page, `/interviews/${interviewId}`);
+  await expectText(page.getByRole('main').locator('.page-header'), /Scheduled/);
+  await expectText(page.getByRole('main').locator('.dev-facts'), new RegExp(`When ${slots[1].shown}`));
+});
+
+j.step('the calendar invitation (.ics) reaches the company through the development mailbox', async () => {
+  const page = await openEmail(j, { to: company.email, subject: new RegExp(`Interview scheduled: ${developerShown}`) });
+  const attachment = page.getByRole('region', { name: 'Attachments' }).getByRole('link', { name: /\.ics$/ });
+  const href = await attachment.getAttribute('href');
+  const response = await page.request.get(href);
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()['content-type'] || '', /^text\/calendar/);
+  const ics = await response.text();
+  assert.match(ics, /BEGIN:VCALENDAR/);
+  assert.match(ics, /METHOD:REQUEST/);
+  assert.match(ics, /BEGIN:VEVENT/);
+});
+
+// ==== LATER (issue 9, billing): append the trial steps HERE, as `j.as('main')` (the company),
+//   right after the interview: from the developer's profile (/developers/${developerSlug})
+//   or the interview, start a trial (pick commitment and start date, confirm the price)
+//   → the sandbox checkout page (clearly marked, no real charge) → back on
+//   /engagements/{id}, the engagement is trialing with its 14-day countdown. Give each new
+//   page { key: true }.
 // ===========================================================================================
+
 
 j.finish();

@@ -144,6 +144,19 @@ export async function chooseNewPassword(j, password) {
  * The background worker delivers within about a second.
  */
 export async function linkFromMailbox(j, { to, subject, link, key = false, timeoutMs = 15_000 }) {
+  await openEmail(j, { to, subject, key, timeoutMs });
+  const links = j.page.getByRole('region', { name: 'Links in this message' }).getByRole('link');
+  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const href = hrefs.find((h) => link.test(h));
+  assert.ok(href, `no link matching ${link} in the email; links: ${hrefs.join(', ')}`);
+  return href;
+}
+
+/**
+ * Waits (reloading /dev/mailbox) until a message to `to` whose subject matches `subject`
+ * arrives and opens it: j.page is the message page.
+ */
+export async function openEmail(j, { to, subject, key = false, timeoutMs = 15_000 }) {
   const page = j.page;
   const deadline = Date.now() + timeoutMs;
   let message;
@@ -156,11 +169,7 @@ export async function linkFromMailbox(j, { to, subject, link, key = false, timeo
   }
   await j.check('development mailbox', { key });
   await j.click(message, 'email in the development mailbox', { key });
-  const links = j.page.getByRole('region', { name: 'Links in this message' }).getByRole('link');
-  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  const href = hrefs.find((h) => link.test(h));
-  assert.ok(href, `no link matching ${link} in the email; links: ${hrefs.join(', ')}`);
-  return href;
+  return j.page;
 }
 
 /** The same, then follows the link as a user clicks it. */
@@ -325,6 +334,33 @@ export async function approve(j, level) {
   return j.page;
 }
 
+/**
+ * The admin (signed in) finds `applicant` in the vetting queue by last name, passes the three
+ * stages and approves at `level`, published. Returns the profile's slug, from the admin's
+ * developers list.
+ */
+export async function vetAndPublish(j, applicant, { level = 'L2', summary = 'Clear, careful engineer.' } = {}) {
+  const lastName = applicant.name.split(' ').at(-1);
+  let page = await j.visit('/admin/vetting', 'vetting queue');
+  await page.getByLabel('Name or headline', exact).fill(lastName);
+  page = await j.click(page.getByRole('button', { name: 'Filter' }), 'vetting queue, searched');
+  const link = page.getByRole('main').getByRole('link', { name: applicant.name, exact: true });
+  assert.equal(await link.count(), 1, `expected ${applicant.name} once in the vetting queue`);
+  await j.click(link, 'applicant review');
+  for (const [i, stage] of STAGES.entries()) {
+    await recordStage(j, stage, { score: String(4 + (i % 2)), summary: `${stage}: ${summary}`, notes: 'Private notes.' });
+  }
+  await approve(j, level);
+  page = await j.visit('/admin/developers', 'admin: developers, before search');
+  await page.getByLabel('Name or slug', exact).fill(lastName);
+  page = await j.click(page.getByRole('button', { name: 'Filter' }), 'admin: developers, searched');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: applicant.name, exact: true }) });
+  assert.equal(await row.count(), 1, `expected ${applicant.name} once in the developers list`);
+  const slug = (await row.locator('.cell-sub').innerText()).trim();
+  assert.match(slug, /^[a-z0-9-]+$/, `unexpected slug ${JSON.stringify(slug)}`);
+  return slug;
+}
+
 // ---- the catalog ------------------------------------------------------------------------
 
 /** Every card the results show: [{ slug, level, name }]. */
@@ -361,5 +397,33 @@ export async function settled(page) {
 export async function checkFilter(page, checkbox, param, value) {
   await checkbox.check();
   await page.waitForURL((u) => u.searchParams.getAll(param).includes(value));
+  await settled(page);
+}
+
+/** How a card, a shortlist and the company's pages name a developer: "Ayodele B.". */
+export function shownName(fullName) {
+  const parts = fullName.split(' ');
+  return `${parts[0]} ${parts.at(-1)[0]}.`;
+}
+
+// ---- shortlists -----------------------------------------------------------------------------
+
+/**
+ * The one-click shortlist button for `slug` (a catalog card or a profile): "+ Shortlist"
+ * before the company has a list, then one "+ <list>" / "✓ <list>" per list.
+ */
+export function shortlistButton(page, slug, list = 'Shortlist') {
+  const escaped = list.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page
+    .locator(`[data-developer="${slug}"]`)
+    .getByRole('button', { name: new RegExp(`^[+✓] ${escaped}$`) });
+}
+
+/** Presses the shortlist button for `slug` with htmx (no navigation) and waits for ✓. */
+export async function shortlistWithHtmx(page, slug, list = 'Shortlist') {
+  const button = shortlistButton(page, slug, list);
+  assert.equal(await button.getAttribute('aria-pressed'), 'false', `${slug} is already on ${list}`);
+  await button.click();
+  await page.locator(`[data-developer="${slug}"]`).getByRole('button', { name: `✓ ${list}`, pressed: true }).waitFor();
   await settled(page);
 }

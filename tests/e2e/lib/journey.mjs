@@ -56,6 +56,8 @@ class Journey {
     this.pages = []; // { label, url, viewport, screenshot }
     this.seq = 0;
     this.broken = null;
+    this.actor = 'main';
+    this.actors = new Map(); // name -> { context, page }: the desktop contexts of other people
     this.outDir = path.join(OUT_DIR, slug(name));
   }
 
@@ -65,6 +67,27 @@ class Journey {
     this.browser = await launchBrowser();
     this.context = await this.newContext(DESKTOP, 'desktop');
     this.page = await this.context.newPage();
+    this.actors.set('main', { context: this.context, page: this.page });
+  }
+
+  /**
+   * Continues as someone else: `await j.as('developer')` switches j.page (and j.context) to
+   * that person's own 1280 px browser context, made signed out on first use, with its own
+   * cookies; `await j.as('main')` comes back to the journey's first one. Gates and
+   * screenshots then run for whoever is current.
+   */
+  async as(actor) {
+    if (actor === this.actor) return this.page;
+    let current = this.actors.get(actor);
+    if (!current) {
+      const context = await this.newContext(DESKTOP, `desktop (${actor})`);
+      current = { context, page: await context.newPage() };
+      this.actors.set(actor, current);
+    }
+    this.actor = actor;
+    this.context = current.context;
+    this.page = current.page;
+    return this.page;
   }
 
   async close() {
@@ -126,7 +149,7 @@ class Journey {
       };
       page.__gate.lastDoc = doc;
       // The mobile re-visits fetch the same pages again; validate the desktop copy only.
-      if (tag === 'desktop') this.docs.set(`${doc.method} ${doc.url} ${status}`, doc);
+      if (!tag.startsWith('mobile')) this.docs.set(`${doc.method} ${doc.url} ${status}`, doc);
     });
   }
 
@@ -202,21 +225,23 @@ class Journey {
     const shot = path.join(this.outDir, `${name}-375.png`);
     await page.screenshot({ path: shot, ...SCREENSHOT });
     this.pages.push({ label, url, viewport: 375, screenshot: shot });
-    const overflow = await page.evaluate(() => {
+    // Against the 375 px the context was made with, not window.innerWidth: a mobile
+    // viewport zooms out to fit content that is too wide, and innerWidth grows with it.
+    const overflow = await page.evaluate((width) => {
       const root = document.documentElement;
-      if (root.scrollWidth <= window.innerWidth) return null;
+      if (root.scrollWidth <= width) return null;
       // Name the widest offenders so the report says what to fix.
       const wide = [];
       for (const el of document.body.querySelectorAll('*')) {
         const r = el.getBoundingClientRect();
-        if (r.right > window.innerWidth + 0.5 && r.width > 0) {
+        if (r.right > width + 0.5 && r.width > 0) {
           const id = el.id ? `#${el.id}` : '';
           const cls = el.classList.length ? `.${[...el.classList].join('.')}` : '';
           wide.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(r.right)} px)`);
         }
       }
-      return { scrollWidth: root.scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 8) };
-    });
+      return { scrollWidth: root.scrollWidth, innerWidth: width, wide: wide.slice(0, 8) };
+    }, MOBILE.viewport.width);
     if (overflow) {
       this.fail(
         'layout-375',
@@ -336,7 +361,8 @@ class Journey {
     const gate = (title, gateName) =>
       test(`${this.name}: ${title}`, { timeout: STEP_TIMEOUT_MS }, async () => {
         if (gateName === 'console') {
-          for (const p of [this.page, this.mobilePage].filter(Boolean)) {
+          const pages = [...this.actors.values()].map((a) => a.page);
+          for (const p of [...pages, this.mobilePage].filter(Boolean)) {
             await this.drainErrors(p, '(after the last check)', 200);
           }
         }
