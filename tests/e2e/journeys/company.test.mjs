@@ -6,8 +6,9 @@
 // follow) → shortlist two developers in one click (htmx) → open a profile → the shortlist,
 // with a private note → compare side by side → request an interview, proposing three times
 // → the developer, from the email in their own browser, signs in and accepts one → the
-// company sees it scheduled, and the .ics invitation in the development mailbox. Later
-// (issue 9): trial, sandbox checkout — see the marked place below.
+// company sees it scheduled, and the .ics invitation in the development mailbox → start a
+// free trial from the profile → the sandbox checkout declines the decline card and accepts
+// 4242… → the engagement is trialing with its countdown.
 import assert from 'node:assert/strict';
 import { journey } from '../lib/journey.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, uniqueEmail } from '../lib/env.mjs';
@@ -310,13 +311,49 @@ j.step('the calendar invitation (.ics) reaches the company through the developme
   assert.match(ics, /BEGIN:VEVENT/);
 });
 
-// ==== LATER (issue 9, billing): append the trial steps HERE, as `j.as('main')` (the company),
-//   right after the interview: from the developer's profile (/developers/${developerSlug})
-//   or the interview, start a trial (pick commitment and start date, confirm the price)
-//   → the sandbox checkout page (clearly marked, no real charge) → back on
-//   /engagements/{id}, the engagement is trialing with its 14-day countdown. Give each new
-//   page { key: true }.
-// ===========================================================================================
+j.step('the company starts a free trial from the profile: price, commitment, start date', async () => {
+  await j.as('main');
+  const profile = await j.visit(`/developers/${developerSlug}`, 'profile before the trial');
+  await j.click(profile.getByRole('link', { name: 'Start free trial' }), 'trial booking form', { key: true });
+  const page = j.page;
+  expectPath(page, '/engagements/new');
+  await expectText(page.getByRole('heading', { level: 1 }), new RegExp(`Start a free trial with ${developerShown}`));
+  const commitment = page.getByRole('group', { name: 'Commitment' });
+  const fullTime = commitment.getByRole('radio', { name: /Full-time/ });
+  await fullTime.check();
+  await expectText(commitment, /\$2,200/);
+  const start = page.getByLabel('Start date', { exact: true });
+  assert.ok(await start.inputValue(), 'the start date defaults to today');
+  assert.ok(await page.getByRole('checkbox', { name: /at least 3 months/ }).isChecked(), '3 months is recommended');
+  await j.click(page.getByRole('button', { name: 'Continue to checkout' }), 'sandbox checkout', { key: true });
+  assert.match(new URL(j.page.url()).pathname, /^\/billing\/sandbox\/checkout\/cs_sandbox_/);
+  await expectText(j.page.getByRole('note'), /Sandbox checkout/);
+  await expectText(j.page.getByRole('main'), /Due today\s*\$0\.00/);
+});
 
+j.step('the sandbox declines 4000 0000 0000 0002 and accepts 4242 4242 4242 4242', async () => {
+  let page = j.page;
+  await page.getByLabel('Card number', { exact: true }).fill('4000 0000 0000 0002');
+  await j.click(page.getByRole('button', { name: 'Start free trial' }), 'card declined', { status: 402 });
+  await expectText(j.page.getByRole('alert'), /declined/);
+  page = j.page;
+  await page.getByLabel('Card number', { exact: true }).fill('4242 4242 4242 4242');
+  await j.click(page.getByRole('button', { name: 'Start free trial' }), 'trial started', { key: true });
+  expectPath(j.page, '/billing/checkout/success');
+  await expectText(j.page.getByRole('heading', { level: 1 }), /Your free trial with .* has started/);
+});
+
+j.step('the engagement is trialing, with its countdown, and the company was emailed', async () => {
+  await j.click(j.page.getByRole('link', { name: 'Open the engagement' }), 'engagement, trialing', { key: true });
+  const page = j.page;
+  assert.match(new URL(page.url()).pathname, /^\/engagements\/\d+$/);
+  await expectText(page.getByRole('main').locator('[data-status]').first(), /Free trial/);
+  await expectText(page.getByRole('main'), /1[34] days left/);
+  await expectText(page.getByRole('main'), /Next invoice\s*\$2,200/);
+  const list = await j.visit('/engagements', 'engagements', { key: true });
+  const row = list.locator('[data-status="trialing"]');
+  assert.equal(await row.count(), 1, 'one trialing engagement');
+  await openEmail(j, { to: company.email, subject: /free trial with .* has started/ });
+});
 
 j.finish();
