@@ -13,38 +13,11 @@ use ladder::schema::{audit_log, billing_events, developers, engagements, invoice
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, form_value, location, spawn_app};
 use crate::hiring::listed_developer;
 
 async fn admin(app: &TestApp) -> Browser {
-    app.with_conn(|conn| {
-        ladder::services::accounts::create_admin(
-            conn,
-            &ladder::domain::Email::parse("billing-admin@ladder.example").unwrap(),
-            &ladder::auth::password::NewPassword::parse(PASSWORD).unwrap(),
-        )
-        .unwrap();
-    })
-    .await;
-    let browser = app.browser();
-    assert_eq!(
-        browser
-            .login("billing-admin@ladder.example", PASSWORD)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    browser
-}
-
-fn form_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
+    app.signed_in_admin("billing-admin@ladder.example").await
 }
 
 fn today() -> String {

@@ -4,15 +4,9 @@
 use diesel::prelude::*;
 use ladder::schema::{billing_events, companies, engagements};
 
-use crate::helpers::{Browser, TestApp, location};
+use crate::helpers::{Browser, TestApp, form_value, location};
 use crate::hiring::listed_developer;
 use crate::stripe_stub::{StripeStub, StubMode, spawn_app_with_stripe, stripe_signature};
-
-fn form_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).expect("field") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
 
 async fn book(company: &Browser, slug: &str) -> reqwest::Response {
     let (_, html) = company

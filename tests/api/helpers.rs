@@ -378,3 +378,32 @@ impl TestApp {
         browser
     }
 }
+
+/// The `value` of the first input named `name` in a page.
+pub fn form_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+impl TestApp {
+    /// Creates an admin with [`PASSWORD`] and returns their signed-in browser.
+    pub async fn signed_in_admin(&self, email: &str) -> Browser {
+        let address = email.to_owned();
+        self.with_conn(move |conn| {
+            ladder::services::accounts::create_admin(
+                conn,
+                &ladder::domain::Email::parse(&address).unwrap(),
+                &ladder::auth::password::NewPassword::parse(PASSWORD).unwrap(),
+            )
+            .unwrap();
+        })
+        .await;
+        let browser = self.browser();
+        assert_eq!(browser.login(email, PASSWORD).await.status().as_u16(), 303);
+        browser
+    }
+}

@@ -4,25 +4,7 @@ use ladder::schema::{developers, users};
 use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app};
 
 async fn admin(app: &TestApp) -> Browser {
-    app.with_conn(|conn| {
-        ladder::services::accounts::create_admin(
-            conn,
-            &ladder::domain::Email::parse("reviewer@ladder.example").unwrap(),
-            &ladder::auth::password::NewPassword::parse(PASSWORD).unwrap(),
-        )
-        .unwrap();
-    })
-    .await;
-    let browser = app.browser();
-    assert_eq!(
-        browser
-            .login("reviewer@ladder.example", PASSWORD)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    browser
+    app.signed_in_admin("reviewer@ladder.example").await
 }
 
 const BIO: &str = "I build payment and ledger services in Go and PostgreSQL, and have for seven years.\n\nAt Brightline I led the rewrite of the settlement pipeline: double-entry ledger, idempotent APIs, and a reconciliation job that cut manual work from days to minutes. I write tests first and document decisions.";
