@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_bits;
 pub mod interviews;
 pub mod outbox;
 pub mod pricing;
