@@ -473,12 +473,15 @@ struct Snapshot {
     /// [`Dated`] per (sort, expired entries, available entries): changes a few times a day.
     dated: Mutex<HashMap<(usize, usize, usize), Arc<Dated>>>,
     /// Overlap minutes with each zone in `zones`, per (viewer zone, viewer's date).
-    overlaps: Mutex<HashMap<(Tz, NaiveDate), Arc<Vec<u32>>>>,
+    overlaps: Mutex<HashMap<(Tz, NaiveDate), Overlaps>>,
     built_at: Instant,
     fingerprint: Fingerprint,
     results: Mutex<HashMap<String, Arc<Computed>>>,
     terms: Mutex<TermCache>,
 }
+
+/// Overlap minutes with each of a snapshot's zones.
+type Overlaps = Arc<Vec<u32>>;
 
 /// Hits of one search term: (snapshot position, score: lower is better), by position.
 /// `None` for a term the database ignores (a PostgreSQL stop word).

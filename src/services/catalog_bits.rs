@@ -218,8 +218,8 @@ mod tests {
                     "skip {skip} take {take}"
                 );
             }
-            for i in 0..len {
-                assert_eq!(a.get(i), na[i]);
+            for (i, expected) in na.iter().enumerate() {
+                assert_eq!(a.get(i), *expected);
             }
         }
     }
