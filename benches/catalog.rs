@@ -6,7 +6,9 @@
 //! seconds. Prints requests/s, p50/p99 latency, errors and the server's peak RSS.
 //!
 //! Knobs: `BENCH_DEVELOPERS` (default 100000), `BENCH_SECONDS` per scenario (default 10),
-//! `BENCH_CONNECTIONS` (default 32), `BENCH_BACKENDS` (`sqlite,postgres`).
+//! `BENCH_CONNECTIONS` (default 32), `BENCH_BACKENDS` (`sqlite,postgres`),
+//! `BENCH_KEEP_DIR`: keep the seeded databases (SQLite file in that directory, PostgreSQL
+//! database `ladder_bench_keep`) and reuse them on the next run instead of seeding again.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -57,7 +59,27 @@ const SCENARIOS: &[Scenario] = &[
         name: "uncached: full-text, varying words",
         path: "/developers?q={word}",
     },
+    Scenario {
+        name: "uncached: full-text, new first + last name",
+        path: "/developers?q={name}",
+    },
 ];
+
+/// Seeded first and last names: 169 × 180 pairs, ≈ 350 distinct words, so most words are
+/// looked up in the database for the first time during the run.
+fn names() -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(manifest_dir().join("seeds/names.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let list = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    (list("first"), list("last"))
+}
 
 const WORDS: &[&str] = &[
     "kafka",
@@ -207,12 +229,18 @@ async fn drive(base: &str, scenario: &Scenario, connections: usize, seconds: u64
         let _ = client
             .get(format!(
                 "{base}{}",
-                scenario.path.replace("{n}", "1").replace("{word}", "kafka")
+                scenario
+                    .path
+                    .replace("{n}", "1")
+                    .replace("{word}", "kafka")
+                    .replace("{name}", "Maya")
             ))
             .send()
             .await;
     }
     let counter = Arc::new(AtomicUsize::new(0));
+    let (first_names, last_names) = names();
+    let (first_names, last_names) = (Arc::new(first_names), Arc::new(last_names));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -221,6 +249,7 @@ async fn drive(base: &str, scenario: &Scenario, connections: usize, seconds: u64
         let counter = counter.clone();
         let base = base.to_owned();
         let template = scenario.path;
+        let (first_names, last_names) = (first_names.clone(), last_names.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(4096);
             let mut errors = 0usize;
@@ -236,6 +265,18 @@ async fn drive(base: &str, scenario: &Scenario, connections: usize, seconds: u64
                             WORDS[(n / WORDS.len()) % WORDS.len()]
                         ),
                     );
+                let path = if path.contains("{name}") {
+                    let name = format!(
+                        "{} {}",
+                        first_names[n % first_names.len()],
+                        last_names[(n / first_names.len()) % last_names.len()]
+                    );
+                    let encoded: String =
+                        url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+                    path.replace("{name}", &encoded)
+                } else {
+                    path
+                };
                 let t = Instant::now();
                 match client.get(format!("{base}{path}")).send().await {
                     Ok(response) => {
@@ -282,12 +323,22 @@ fn run_backend(label: &str, binary: &Path, database_url: &str, data_dir: &Path) 
     let developers = env_usize("BENCH_DEVELOPERS", 100_000);
     let seconds = env_usize("BENCH_SECONDS", 10) as u64;
     let connections = env_usize("BENCH_CONNECTIONS", 32);
-    eprintln!("[{label}] seeding {developers} developers…");
-    let seed_time = seed(binary, database_url, developers, data_dir);
-    println!(
-        "\n## {label}: {developers} developers, seeded in {:.1} s; {connections} connections, {seconds} s per scenario\n",
-        seed_time.as_secs_f64()
-    );
+    let marker = data_dir.join(format!("seeded-{label}-{developers}"));
+    if marker.exists() {
+        println!(
+            "\n## {label}: {developers} developers (kept from an earlier run); {connections} connections, {seconds} s per scenario\n"
+        );
+    } else {
+        eprintln!("[{label}] seeding {developers} developers…");
+        let seed_time = seed(binary, database_url, developers, data_dir);
+        println!(
+            "\n## {label}: {developers} developers, seeded in {:.1} s; {connections} connections, {seconds} s per scenario\n",
+            seed_time.as_secs_f64()
+        );
+        if std::env::var_os("BENCH_KEEP_DIR").is_some() {
+            std::fs::write(&marker, b"").unwrap();
+        }
+    }
     let server = start_server(binary, database_url, data_dir);
     let pid = server.child.id();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -329,26 +380,45 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let binary = server_binary();
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let keep = std::env::var_os("BENCH_KEEP_DIR").map(PathBuf::from);
     if backends.contains("sqlite") {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-        run_backend("SQLite", &binary, &url, dir.path());
+        let temp = tempfile::tempdir().unwrap();
+        let dir = keep.clone().unwrap_or_else(|| temp.path().to_owned());
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("bench.db").display());
+        run_backend("SQLite", &binary, &url, &dir);
     }
     if backends.contains("postgres") {
         match std::env::var("LADDER_BENCH_POSTGRES_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
-                let name = format!("ladder_bench_{}", std::process::id());
+                let name = match keep {
+                    Some(_) => "ladder_bench_keep".to_owned(),
+                    None => format!("ladder_bench_{}", std::process::id()),
+                };
+                let temp = tempfile::tempdir().unwrap();
+                let dir = keep.clone().unwrap_or_else(|| temp.path().to_owned());
+                std::fs::create_dir_all(&dir).unwrap();
                 let mut admin = diesel::pg::PgConnection::establish(&admin_url)
                     .expect("LADDER_BENCH_POSTGRES_URL reachable");
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("create bench database");
+                let marker_exists = std::fs::read_dir(&dir).unwrap().flatten().any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with("seeded-PostgreSQL")
+                });
+                if !marker_exists {
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    admin
+                        .batch_execute(&format!("CREATE DATABASE {name}"))
+                        .expect("create bench database");
+                }
                 let mut parsed = url::Url::parse(&admin_url).unwrap();
                 parsed.set_path(&format!("/{name}"));
-                let dir = tempfile::tempdir().unwrap();
-                run_backend("PostgreSQL", &binary, parsed.as_str(), dir.path());
-                let _ =
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                run_backend("PostgreSQL", &binary, parsed.as_str(), &dir);
+                if keep.is_none() {
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
             }
             _ => println!("\n(PostgreSQL skipped: set LADDER_BENCH_POSTGRES_URL to include it.)"),
         }

@@ -148,6 +148,7 @@ fn security_headers(production: bool) -> DefaultHeaders {
 
 fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::Result<Server> {
     let production = settings.environment.is_production();
+    crate::services::catalog::refresh_in_background(&settings.database_url.to_string(), db.clone());
     let state = web::Data::new(AppState {
         db,
         outbox: Outbox::from_settings(&settings),

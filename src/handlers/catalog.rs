@@ -43,14 +43,18 @@ pub async fn index(ctx: PageContext, req: HttpRequest) -> Result<HttpResponse, A
     let viewer = viewer(ctx.user.as_ref());
     let key = cache_key(&ctx);
     let now = crate::models::now();
-    let page = {
-        let filter = filter.clone();
-        ctx.state
-            .db
-            .run(move |conn| {
-                catalog::search(conn, &key, &filter, &viewer, now).map_err(AppError::from)
-            })
-            .await?
+    // Most requests are answered from the in-memory snapshot without a connection.
+    let page = match catalog::search_in_memory(&key, &filter, &viewer, now) {
+        Some(page) => page,
+        None => {
+            let filter = filter.clone();
+            ctx.state
+                .db
+                .run(move |conn| {
+                    catalog::search(conn, &key, &filter, &viewer, now).map_err(AppError::from)
+                })
+                .await?
+        }
     };
     if !page.unknown_skills.is_empty() {
         return Err(AppError::BadRequest(format!(

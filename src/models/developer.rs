@@ -75,7 +75,21 @@ pub struct NewDeveloperWithId {
     pub profile: NewDeveloper,
 }
 
+/// Bumped by every write here that can change what the catalog lists, so the catalog of
+/// this process rebuilds its snapshot on the next request instead of at its next periodic
+/// check (other processes notice through `updated_at`).
+static LISTING_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn listing_generation() -> u64 {
+    LISTING_GENERATION.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+pub fn listing_may_change() {
+    LISTING_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
 pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloperWithId]) -> QueryResult<usize> {
+    listing_may_change();
     crate::insert_batch!(conn, developers::table, rows)
 }
 
@@ -136,6 +150,7 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
 
 /// Takes a deleted account's profile out of the catalog and drops what identifies the person.
 pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    listing_may_change();
     diesel::update(developers::table.find(id))
         .set((
             developers::first_name.eq("Former"),
@@ -175,6 +190,7 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<DeveloperRow> {
 }
 
 pub fn update_profile(conn: &mut DbConn, id: i32, changes: &ProfileChanges) -> QueryResult<usize> {
+    listing_may_change();
     diesel::update(developers::table.find(id))
         .set(changes)
         .execute(conn)
@@ -196,6 +212,7 @@ pub fn set_avatar(
 
 /// The developer confirms they are available: the 30-day clock restarts.
 pub fn confirm_availability(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    listing_may_change();
     diesel::update(developers::table.find(id))
         .set((
             developers::availability_confirmed_at.eq(Some(at)),
@@ -222,6 +239,7 @@ pub struct VettingChanges {
 }
 
 pub fn apply_vetting(conn: &mut DbConn, id: i32, changes: &VettingChanges) -> QueryResult<usize> {
+    listing_may_change();
     diesel::update(developers::table.find(id))
         .set(changes)
         .execute(conn)

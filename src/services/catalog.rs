@@ -12,9 +12,10 @@
 //! [`CHECK_INTERVAL`] whether the listed set changed (count and latest change times). Full-text
 //! search runs in the database (FTS5 / tsvector) and its hits are cached per snapshot.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use std::time::{Duration as StdDuration, Instant};
 
@@ -23,11 +24,12 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 use diesel::sql_types::{Double, Integer, Text};
 
-use crate::db::DbConn;
+use crate::db::{Db, DbConn};
 use crate::domain::overlap::overlap_minutes;
 use crate::domain::{Commitment, Level, Money};
 use crate::models::{developer, developer_skill, experience, vetting_review};
 use crate::schema::{developer_skills, developers, skills};
+use crate::services::catalog_bits::Bits;
 use crate::services::pricing::{self, Tier};
 
 pub const PAGE_SIZE: usize = 20;
@@ -44,7 +46,6 @@ pub const CHECK_INTERVAL: StdDuration = StdDuration::from_secs(2);
 pub const MAX_SNAPSHOT_AGE: StdDuration = StdDuration::from_secs(600);
 pub const YEARS_BUCKETS: [u8; 4] = [2, 5, 8, 12];
 pub const OVERLAP_BUCKETS: [u8; 4] = [2, 4, 6, 8];
-const MAX_FTS_HITS: i64 = 20_000;
 const CACHE_ENTRIES: usize = 512;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -336,6 +337,7 @@ impl SkillSet {
     fn insert(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
     }
+    #[cfg(test)]
     fn contains_all(&self, other: &SkillSet) -> bool {
         self.0.iter().zip(other.0.iter()).all(|(a, b)| a & b == *b)
     }
@@ -370,35 +372,69 @@ struct Entry {
     top_skills: Vec<u16>,
 }
 
-/// The fields the per-request pass reads, packed into one cache line. Each sort order has
-/// its own array of these laid out in that order, so the pass over the candidates reads
-/// memory sequentially instead of jumping through ~11 MB of [`Entry`]s (the cache misses
-/// of that jump were most of an uncached request's CPU time).
-#[derive(Debug, Clone, Copy)]
-struct Hot {
-    skills: SkillSet,
-    confirmed_at: NaiveDateTime,
-    available_from: Option<NaiveDate>,
-    years: i32,
-    pos: u32,
-    zone: u16,
-    level: Level,
-    offer: Offer,
+/// Posting lists of one sort order: for each filter value, the bitset of the entries that
+/// have it, in that order's position space (bit `r` is the `r`-th entry in the order).
+struct OrderIndex {
+    /// Rank → snapshot position.
+    order: Vec<u32>,
+    /// Snapshot position → rank.
+    rank: Vec<u32>,
+    levels: [Bits; 3],
+    /// Indexed like [`Commitment::ALL`]: entries that offer that commitment.
+    offers: [Bits; 2],
+    skills: Vec<Bits>,
+    zones: Vec<Bits>,
+    /// `years_at_least[y]`: entries with at least `y` years, for `y` in `0..=MAX_YEARS`.
+    years_at_least: Vec<Bits>,
 }
 
-impl Hot {
-    fn of(pos: u32, e: &Entry) -> Hot {
-        Hot {
-            skills: e.skills,
-            confirmed_at: e.confirmed_at,
-            available_from: e.available_from,
-            years: e.years,
-            pos,
-            zone: e.zone,
-            level: e.level,
-            offer: e.offer,
+/// The largest minimum-years filter the query string accepts.
+const MAX_YEARS: usize = 40;
+
+impl OrderIndex {
+    fn build(order: Vec<u32>, entries: &[Entry], skills: usize, zones: usize) -> OrderIndex {
+        let n = entries.len();
+        let mut rank = vec![0u32; n];
+        for (r, pos) in order.iter().enumerate() {
+            rank[*pos as usize] = r as u32;
+        }
+        let mut levels: [Bits; 3] = std::array::from_fn(|_| Bits::zeros(n));
+        let mut offers: [Bits; 2] = std::array::from_fn(|_| Bits::zeros(n));
+        let mut skill_bits = vec![Bits::zeros(n); skills];
+        let mut zone_bits = vec![Bits::zeros(n); zones];
+        let mut years_at_least = vec![Bits::zeros(n); MAX_YEARS + 1];
+        for (r, pos) in order.iter().enumerate() {
+            let e = &entries[*pos as usize];
+            levels[e.level as usize].set(r);
+            for (i, c) in Commitment::ALL.iter().enumerate() {
+                if e.offer.allows(*c) {
+                    offers[i].set(r);
+                }
+            }
+            e.skills.for_each(|k| skill_bits[k].set(r));
+            zone_bits[e.zone as usize].set(r);
+            let years = e.years.clamp(0, MAX_YEARS as i32) as usize;
+            for bits in &mut years_at_least[..=years] {
+                bits.set(r);
+            }
+        }
+        OrderIndex {
+            order,
+            rank,
+            levels,
+            offers,
+            skills: skill_bits,
+            zones: zone_bits,
+            years_at_least,
         }
     }
+}
+
+/// The sets that depend on the clock, for one sort order: still listed at the request's
+/// cutoff, and available today.
+struct Dated {
+    listed: Bits,
+    available: Bits,
 }
 
 #[derive(Debug, Clone)]
@@ -411,6 +447,8 @@ pub struct SkillInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Fingerprint {
+    /// The snapshot holds the rows confirmed since then; the check counts the same rows.
+    cutoff: NaiveDateTime,
     listed: i64,
     updated: Option<NaiveDateTime>,
     plans: i64,
@@ -425,19 +463,43 @@ struct Snapshot {
     zones: Vec<Tz>,
     zone_names: Arc<Vec<String>>,
     tiers: Vec<Tier>,
-    /// Rank of each entry in each order, for sorting search hits.
-    order_rank: [Vec<u32>; 4],
-    /// [`Hot`] fields of every entry in each sort's order (`hot[s][order_rank[s][pos]]`
-    /// is entry `pos`).
-    hot: [Vec<Hot>; 4],
+    orders: [OrderIndex; 4],
+    /// (confirmation time, position), oldest first: the entries past the 30-day cutoff
+    /// are a prefix.
+    by_confirmed: Vec<(NaiveDateTime, u32)>,
+    /// (available from, position) of entries with a date, earliest first: the entries
+    /// available today are a prefix.
+    by_available: Vec<(NaiveDate, u32)>,
+    /// [`Dated`] per (sort, expired entries, available entries): changes a few times a day.
+    dated: Mutex<HashMap<(usize, usize, usize), Arc<Dated>>>,
+    /// Overlap minutes with each zone in `zones`, per (viewer zone, viewer's date).
+    overlaps: Mutex<HashMap<(Tz, NaiveDate), Overlaps>>,
     built_at: Instant,
     fingerprint: Fingerprint,
     results: Mutex<HashMap<String, Arc<Computed>>>,
-    searches: Mutex<HashMap<String, Hits>>,
+    terms: Mutex<TermCache>,
 }
 
-/// Search hits as (snapshot position, rank: lower is better), best first.
-type Hits = Arc<Vec<(u32, f64)>>;
+/// Overlap minutes with each of a snapshot's zones.
+type Overlaps = Arc<Vec<u32>>;
+
+/// Hits of one search term: (snapshot position, score: lower is better), by position.
+/// `None` for a term the database ignores (a PostgreSQL stop word).
+type TermHits = Arc<Option<Vec<(u32, f64)>>>;
+
+/// A term's hits once looked up (`None` inside: the lookup failed). Requests that want a
+/// term being looked up wait for that lookup instead of running the same query.
+type TermCell = Arc<std::sync::OnceLock<Option<TermHits>>>;
+
+#[derive(Default)]
+struct TermCache {
+    terms: HashMap<String, TermCell>,
+    /// Hits held, to bound memory.
+    size: usize,
+}
+
+/// At most this many term hits are cached per snapshot (≈ 16 bytes each).
+const TERM_CACHE_HITS: usize = 2_000_000;
 
 struct CatalogCache {
     current: RwLock<Option<Arc<Snapshot>>>,
@@ -445,6 +507,12 @@ struct CatalogCache {
     checked_at: Mutex<Instant>,
     checking: AtomicBool,
     force: AtomicBool,
+    /// The last [`developer::listing_generation`] a request saw: the first request to see
+    /// a newer one rebuilds.
+    seen_generation: AtomicU64,
+    /// When set, the periodic change check and rebuild run on a thread of their own with a
+    /// connection from this pool, so no request waits for them.
+    refresh_pool: Mutex<Option<Db>>,
 }
 
 static CACHES: LazyLock<Mutex<HashMap<String, Arc<CatalogCache>>>> =
@@ -461,6 +529,8 @@ fn cache_for(key: &str) -> Arc<CatalogCache> {
                 checked_at: Mutex::new(Instant::now()),
                 checking: AtomicBool::new(false),
                 force: AtomicBool::new(false),
+                seen_generation: AtomicU64::new(developer::listing_generation()),
+                refresh_pool: Mutex::new(None),
             })
         })
         .clone()
@@ -473,13 +543,25 @@ pub fn invalidate(cache_key: &str) {
     cache_for(cache_key).force.store(true, Ordering::SeqCst);
 }
 
+/// Lets the periodic change check of this database's snapshot (and the rebuild it may
+/// trigger) run in the background with connections from `db` (the server calls it once).
+pub fn refresh_in_background(cache_key: &str, db: Db) {
+    *cache_for(cache_key)
+        .refresh_pool
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(db);
+}
+
 fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
     now - Duration::days(AVAILABILITY_DAYS)
 }
 
-fn fingerprint(conn: &mut DbConn) -> QueryResult<Fingerprint> {
+/// What the change check compares: the rows the snapshot was loaded from (count and latest
+/// change, answered from `developers_listed_idx` alone) and the plan prices.
+fn fingerprint(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Fingerprint> {
     let (listed, updated): (i64, Option<NaiveDateTime>) = developers::table
         .filter(developers::status.eq("approved"))
+        .filter(developers::availability_confirmed_at.ge(cutoff))
         .filter(developers::published_at.is_not_null())
         .select((
             diesel::dsl::count_star(),
@@ -491,6 +573,7 @@ fn fingerprint(conn: &mut DbConn) -> QueryResult<Fingerprint> {
         .map(|p| p.price_cents * 31 + i64::from(p.hours_per_month))
         .sum();
     Ok(Fingerprint {
+        cutoff,
         listed,
         updated,
         plans,
@@ -514,14 +597,14 @@ type ListedRow = (
 
 fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot> {
     let started = Instant::now();
-    let fingerprint = fingerprint(conn)?;
+    // One day of slack: requests apply the exact cutoff, and snapshots live ten minutes.
+    let load_cutoff = cutoff(now) - Duration::days(1);
+    let fingerprint = fingerprint(conn, load_cutoff)?;
     let t_fp = started.elapsed();
     let tiers = pricing::tiers(conn).map_err(|e| match e {
         pricing::PricingError::Query(q) => q,
         other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
     })?;
-    // One day of slack: requests apply the exact cutoff, and snapshots live ten minutes.
-    let load_cutoff = cutoff(now) - Duration::days(1);
     let listed = developers::table
         .filter(developers::status.eq("approved"))
         .filter(developers::published_at.is_not_null())
@@ -565,11 +648,6 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
             name,
             category,
         })
-        .collect();
-    let skill_index: HashMap<String, u16> = skills
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.slug.clone(), i as u16))
         .collect();
     let skill_by_id: HashMap<i32, u16> = skills
         .iter()
@@ -644,92 +722,238 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
         });
     }
 
-    let today = now.date();
-    let price_from = |e: &Entry| price_from(&tiers, e.level, e.offer, None).cents();
-    let mut orders: [Vec<u32>; 4] = Default::default();
-    for sort in Sort::ALL {
-        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-        let key = |p: &u32| &entries[*p as usize];
-        match sort {
-            Sort::Best => order.sort_by(|a, b| {
-                let (a, b) = (key(a), key(b));
-                let avail = |e: &Entry| e.available_from.is_none_or(|d| d > today);
-                avail(a)
-                    .cmp(&avail(b))
-                    .then(b.confirmed_at.cmp(&a.confirmed_at))
-                    .then(b.id.cmp(&a.id))
-            }),
-            Sort::Newest => order.sort_by(|a, b| {
-                let (a, b) = (key(a), key(b));
-                b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id))
-            }),
-            Sort::Level => order.sort_by(|a, b| {
-                let (a, b) = (key(a), key(b));
-                b.level
-                    .cmp(&a.level)
-                    .then(b.years.cmp(&a.years))
-                    .then(a.id.cmp(&b.id))
-            }),
-            Sort::Price => order.sort_by(|a, b| {
-                let (a, b) = (key(a), key(b));
-                price_from(a).cmp(&price_from(b)).then(a.id.cmp(&b.id))
-            }),
-        }
-        orders[sort.index()] = order;
-    }
-    let mut order_rank: [Vec<u32>; 4] = Default::default();
-    for sort in Sort::ALL {
-        let mut rank = vec![0u32; entries.len()];
-        for (r, pos) in orders[sort.index()].iter().enumerate() {
-            rank[*pos as usize] = r as u32;
-        }
-        order_rank[sort.index()] = rank;
-    }
-    let mut hot: [Vec<Hot>; 4] = Default::default();
-    for sort in Sort::ALL {
-        hot[sort.index()] = orders[sort.index()]
-            .iter()
-            .map(|p| Hot::of(*p, &entries[*p as usize]))
-            .collect();
-    }
-    let zone_names: Arc<Vec<String>> =
-        Arc::new(zones.iter().map(|z| z.name().to_owned()).collect());
-    // The filter lists skills by how many listed developers have them.
-    let mut popularity = vec![0usize; skills.len()];
-    for e in &entries {
-        e.skills.for_each(|s| popularity[s] += 1);
-    }
-    let mut by_popularity: Vec<SkillInfo> = skills.clone();
-    by_popularity.sort_by(|a, b| {
-        let (pa, pb) = (
-            popularity[skill_index[&a.slug] as usize],
-            popularity[skill_index[&b.slug] as usize],
-        );
-        pb.cmp(&pa).then(a.name.cmp(&b.name))
-    });
+    let snapshot = Snapshot::assemble(entries, skills, zones, tiers, fingerprint, now);
     tracing::info!(
-        developers = entries.len(),
+        developers = snapshot.entries.len(),
         fingerprint_ms = t_fp.as_millis() as u64,
         load_ms = t_load.as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
         "catalog snapshot built"
     );
-    Ok(Snapshot {
-        skills_by_popularity: Arc::new(by_popularity),
-        entries,
-        position_of,
-        skills,
-        skill_index,
-        zones,
-        zone_names,
-        tiers,
-        order_rank,
-        hot,
-        built_at: Instant::now(),
-        fingerprint,
-        results: Mutex::new(HashMap::new()),
-        searches: Mutex::new(HashMap::new()),
-    })
+    Ok(snapshot)
+}
+
+impl Snapshot {
+    /// Sort orders, posting lists and lookups over loaded entries.
+    fn assemble(
+        entries: Vec<Entry>,
+        skills: Vec<SkillInfo>,
+        zones: Vec<Tz>,
+        tiers: Vec<Tier>,
+        fingerprint: Fingerprint,
+        now: NaiveDateTime,
+    ) -> Snapshot {
+        let today = now.date();
+        let position_of: HashMap<i32, u32> = entries
+            .iter()
+            .enumerate()
+            .map(|(pos, e)| (e.id, pos as u32))
+            .collect();
+        let skill_index: HashMap<String, u16> = skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.slug.clone(), i as u16))
+            .collect();
+        let price_from = |e: &Entry| price_from(&tiers, e.level, e.offer, None).cents();
+        let orders: [OrderIndex; 4] = std::array::from_fn(|i| {
+            let sort = Sort::ALL[i];
+            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+            let key = |p: &u32| &entries[*p as usize];
+            match sort {
+                Sort::Best => order.sort_by(|a, b| {
+                    let (a, b) = (key(a), key(b));
+                    let avail = |e: &Entry| e.available_from.is_none_or(|d| d > today);
+                    avail(a)
+                        .cmp(&avail(b))
+                        .then(b.confirmed_at.cmp(&a.confirmed_at))
+                        .then(b.id.cmp(&a.id))
+                }),
+                Sort::Newest => order.sort_by(|a, b| {
+                    let (a, b) = (key(a), key(b));
+                    b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id))
+                }),
+                Sort::Level => order.sort_by(|a, b| {
+                    let (a, b) = (key(a), key(b));
+                    b.level
+                        .cmp(&a.level)
+                        .then(b.years.cmp(&a.years))
+                        .then(a.id.cmp(&b.id))
+                }),
+                Sort::Price => order.sort_by(|a, b| {
+                    let (a, b) = (key(a), key(b));
+                    price_from(a).cmp(&price_from(b)).then(a.id.cmp(&b.id))
+                }),
+            }
+            OrderIndex::build(order, &entries, skills.len(), zones.len())
+        });
+        let mut by_confirmed: Vec<(NaiveDateTime, u32)> = entries
+            .iter()
+            .enumerate()
+            .map(|(pos, e)| (e.confirmed_at, pos as u32))
+            .collect();
+        by_confirmed.sort_unstable();
+        let mut by_available: Vec<(NaiveDate, u32)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, e)| e.available_from.map(|d| (d, pos as u32)))
+            .collect();
+        by_available.sort_unstable();
+        let zone_names: Arc<Vec<String>> =
+            Arc::new(zones.iter().map(|z| z.name().to_owned()).collect());
+        // The filter lists skills by how many listed developers have them.
+        let mut popularity = vec![0usize; skills.len()];
+        for e in &entries {
+            e.skills.for_each(|s| popularity[s] += 1);
+        }
+        let mut by_popularity: Vec<SkillInfo> = skills.clone();
+        by_popularity.sort_by(|a, b| {
+            let (pa, pb) = (
+                popularity[skill_index[&a.slug] as usize],
+                popularity[skill_index[&b.slug] as usize],
+            );
+            pb.cmp(&pa).then(a.name.cmp(&b.name))
+        });
+        Snapshot {
+            skills_by_popularity: Arc::new(by_popularity),
+            entries,
+            position_of,
+            skills,
+            skill_index,
+            zones,
+            zone_names,
+            tiers,
+            orders,
+            by_confirmed,
+            by_available,
+            dated: Mutex::new(HashMap::new()),
+            overlaps: Mutex::new(HashMap::new()),
+            built_at: Instant::now(),
+            fingerprint,
+            results: Mutex::new(HashMap::new()),
+            terms: Mutex::new(TermCache::default()),
+        }
+    }
+
+    /// Listed-at-`cutoff` and available-on-`today` sets in `sort`'s position space.
+    fn dated(&self, sort: Sort, cutoff: NaiveDateTime, today: NaiveDate) -> Arc<Dated> {
+        let expired = self.by_confirmed.partition_point(|(c, _)| *c < cutoff);
+        let available = self.by_available.partition_point(|(d, _)| *d <= today);
+        let key = (sort.index(), expired, available);
+        if let Some(d) = self
+            .dated
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return d.clone();
+        }
+        let index = &self.orders[sort.index()];
+        let n = self.entries.len();
+        let mut listed = Bits::ones(n);
+        for (_, pos) in &self.by_confirmed[..expired] {
+            listed.clear(index.rank[*pos as usize] as usize);
+        }
+        let mut available_bits = Bits::zeros(n);
+        for (_, pos) in &self.by_available[..available] {
+            available_bits.set(index.rank[*pos as usize] as usize);
+        }
+        let dated = Arc::new(Dated {
+            listed,
+            available: available_bits,
+        });
+        let mut cache = self.dated.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(key, dated.clone());
+        dated
+    }
+
+    /// A term's hits if this snapshot has looked them up.
+    fn cached_term(&self, key: &str) -> Option<TermHits> {
+        let cell = self
+            .terms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .terms
+            .get(key)
+            .cloned()?;
+        cell.get().cloned().flatten()
+    }
+
+    /// A term's hits, looked up in the database once per snapshot.
+    fn term(&self, conn: &mut DbConn, key: &str) -> QueryResult<TermHits> {
+        let cell: TermCell = {
+            let mut cache = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.size > TERM_CACHE_HITS || cache.terms.len() >= CACHE_ENTRIES {
+                cache.terms.clear();
+                cache.size = 0;
+            }
+            cache.terms.entry(key.to_owned()).or_default().clone()
+        };
+        let mut failure = None;
+        let hits = cell.get_or_init(|| match term_hits(conn, key) {
+            Ok(found) => {
+                let hits = found.map(|hits| {
+                    let mut hits: Vec<(u32, f64)> = hits
+                        .into_iter()
+                        .filter_map(|(id, rank)| self.position_of.get(&id).map(|p| (*p, rank)))
+                        .collect();
+                    hits.sort_unstable_by_key(|(p, _)| *p);
+                    hits
+                });
+                let size = hits.as_ref().map_or(1, Vec::len);
+                self.terms.lock().unwrap_or_else(|e| e.into_inner()).size += size;
+                Some(Arc::new(hits))
+            }
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        });
+        match hits {
+            Some(hits) => Ok(hits.clone()),
+            None => {
+                // Let a later request try again.
+                let mut cache = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+                if cache.terms.get(key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                    cache.terms.remove(key);
+                }
+                Err(failure.unwrap_or_else(|| {
+                    diesel::result::Error::QueryBuilderError(
+                        "looking up a search term failed".into(),
+                    )
+                }))
+            }
+        }
+    }
+
+    /// Overlap minutes between the viewer's zone and each developer zone, on today's date
+    /// in the viewer's zone.
+    fn overlaps(&self, viewer_zone: Tz, now: NaiveDateTime) -> Arc<Vec<u32>> {
+        let date = now.and_utc().with_timezone(&viewer_zone).date_naive();
+        let key = (viewer_zone, date);
+        if let Some(o) = self
+            .overlaps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return o.clone();
+        }
+        let minutes: Arc<Vec<u32>> = Arc::new(
+            self.zones
+                .iter()
+                .map(|z| overlap_minutes(viewer_zone, *z, date))
+                .collect(),
+        );
+        let mut cache = self.overlaps.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        cache.insert(key, minutes.clone());
+        minutes
+    }
 }
 
 fn snapshot(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<Arc<Snapshot>> {
@@ -739,7 +963,11 @@ fn snapshot(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<Arc
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    let forced = cache.force.swap(false, Ordering::SeqCst);
+    let generation = developer::listing_generation();
+    // A write in this process (see `developer::listing_may_change`): rebuild now, so the
+    // writer's next page shows it. Only the first request to notice pays for it.
+    let written = cache.seen_generation.swap(generation, Ordering::SeqCst) != generation;
+    let forced = cache.force.swap(false, Ordering::SeqCst) || written;
     let Some(current) = current.filter(|_| !forced) else {
         let _building = cache.build_lock.lock().unwrap_or_else(|e| e.into_inner());
         // Another request may have built it while we waited.
@@ -757,36 +985,118 @@ fn snapshot(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<Arc
         *cache.checked_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         return Ok(fresh);
     };
+    if let Some(fresh) = check_if_due(&cache, &current, Some(conn), now)? {
+        return Ok(fresh);
+    }
+    Ok(current)
+}
+
+/// The current snapshot when it can be served without a connection: one exists, no write
+/// in this process is waiting to be seen, and checks run in the background.
+fn current_without_db(cache: &Arc<CatalogCache>) -> Option<Arc<Snapshot>> {
+    let current = cache
+        .current
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()?;
+    let has_pool = cache
+        .refresh_pool
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some();
+    if !has_pool
+        || cache.force.load(Ordering::SeqCst)
+        || cache.seen_generation.load(Ordering::SeqCst) != developer::listing_generation()
+    {
+        return None;
+    }
+    match check_if_due(cache, &current, None, crate::models::now()) {
+        Ok(None) => Some(current),
+        _ => None,
+    }
+}
+
+/// Every [`CHECK_INTERVAL`], one caller checks whether the listed set changed: on a
+/// background thread when the server registered a pool, else inline with `conn` (neither:
+/// the check is left to a caller with a connection). Returns a snapshot rebuilt inline.
+fn check_if_due(
+    cache: &Arc<CatalogCache>,
+    current: &Arc<Snapshot>,
+    conn: Option<&mut DbConn>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Arc<Snapshot>>> {
     let due = cache
         .checked_at
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .elapsed()
         >= CHECK_INTERVAL;
-    // One request checks; the others keep serving the current snapshot meanwhile.
-    if due
-        && cache
-            .checking
-            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-    {
-        let outcome = (|| -> QueryResult<Option<Arc<Snapshot>>> {
-            let changed = current.built_at.elapsed() >= MAX_SNAPSHOT_AGE
-                || fingerprint(conn)? != current.fingerprint;
-            if !changed {
-                return Ok(None);
-            }
-            let fresh = Arc::new(build_snapshot(conn, now)?);
-            *cache.current.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
-            Ok(Some(fresh))
-        })();
-        *cache.checked_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
-        cache.checking.store(false, Ordering::SeqCst);
-        if let Some(fresh) = outcome? {
-            return Ok(fresh);
-        }
+    if !due {
+        return Ok(None);
     }
-    Ok(current)
+    let pool = cache
+        .refresh_pool
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if pool.is_none() && conn.is_none() {
+        return Ok(None);
+    }
+    // One check at a time; requests keep serving the current snapshot meanwhile.
+    if cache
+        .checking
+        .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    match (pool, conn) {
+        (Some(db), _) => {
+            let (shared, current) = (cache.clone(), current.clone());
+            let spawned = std::thread::Builder::new()
+                .name("catalog-refresh".into())
+                .spawn(move || {
+                    let cache = shared;
+                    let outcome = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                        refresh(&cache, &current, &mut conn, crate::models::now())
+                            .map_err(|e| e.to_string())
+                    });
+                    if let Err(error) = outcome {
+                        tracing::warn!(%error, "catalog snapshot check failed");
+                    }
+                    *cache.checked_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+                    cache.checking.store(false, Ordering::SeqCst);
+                });
+            if spawned.is_err() {
+                cache.checking.store(false, Ordering::SeqCst);
+            }
+            Ok(None)
+        }
+        (None, Some(conn)) => {
+            let outcome = refresh(cache, current, conn, now);
+            *cache.checked_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+            cache.checking.store(false, Ordering::SeqCst);
+            outcome
+        }
+        (None, None) => unreachable!("checked above"),
+    }
+}
+
+/// Rebuilds the snapshot when the listed set changed (or it is old); returns the new one.
+fn refresh(
+    cache: &CatalogCache,
+    current: &Snapshot,
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Arc<Snapshot>>> {
+    let changed = current.built_at.elapsed() >= MAX_SNAPSHOT_AGE
+        || fingerprint(conn, current.fingerprint.cutoff)? != current.fingerprint;
+    if !changed {
+        return Ok(None);
+    }
+    let fresh = Arc::new(build_snapshot(conn, now)?);
+    *cache.current.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
+    Ok(Some(fresh))
 }
 
 /// The monthly price a card shows: the cheapest commitment the developer offers (or the
@@ -813,60 +1123,93 @@ struct Hit {
     rank: f64,
 }
 
-/// Matching developer ids with a rank where lower is better.
-fn full_text(conn: &mut DbConn, terms: &[String]) -> QueryResult<Vec<(i32, f64)>> {
-    if terms.is_empty() {
-        return Ok(Vec::new());
+#[derive(QueryableByName)]
+struct Lexemes {
+    #[diesel(sql_type = Integer)]
+    n: i32,
+}
+
+/// One search term as the database sees it: the word, and whether it is the last one
+/// (matched as a prefix, for type-ahead, when it has two characters or more).
+fn term_key(term: &str, last: bool) -> String {
+    if last && term.chars().count() >= 2 {
+        format!("{term}*")
+    } else {
+        term.to_owned()
     }
-    let last = terms.len() - 1;
+}
+
+/// Listed developers matching one term, with their score for it (lower is better), or
+/// `None` when the database ignores the term (a PostgreSQL stop word).
+///
+/// A query of several words is the AND of its terms, so its hits are the intersection of
+/// the terms' hits. SQLite's `bm25()` of such a query is exactly the sum of each term's
+/// `bm25()` (each phrase contributes `idf × tf-part` computed from that phrase alone and the
+/// row's length), so summing per-term scores ranks exactly as the whole query would.
+/// PostgreSQL's `ts_rank` of an AND query also weighs how close the words are to each
+/// other; the sum of per-term `ts_rank`s is `ts_rank` of the OR of the words (times their
+/// count), i.e. the proximity part is dropped (documented in docs/catalog-benchmark.md).
+fn term_hits(conn: &mut DbConn, key: &str) -> QueryResult<Option<Vec<(i32, f64)>>> {
+    let (word, prefix) = match key.strip_suffix('*') {
+        Some(word) => (word, true),
+        None => (key, false),
+    };
     let hits: Vec<Hit> = match conn {
         DbConn::Sqlite(c) => {
-            // Each word quoted (no operators), the last one as a prefix for type-ahead.
-            let expr = terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == last && t.chars().count() >= 2 {
-                        format!("\"{t}\"*")
-                    } else {
-                        format!("\"{t}\"")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
+            // Quoted (no operators).
+            let expr = if prefix {
+                format!("\"{word}\"*")
+            } else {
+                format!("\"{word}\"")
+            };
             diesel::sql_query(
                 "SELECT rowid AS id, bm25(developers_fts, 10.0, 6.0, 1.0, 4.0) AS rank \
-                 FROM developers_fts WHERE developers_fts MATCH ? ORDER BY rank LIMIT ?",
+                 FROM developers_fts WHERE developers_fts MATCH ?",
             )
             .bind::<Text, _>(expr)
-            .bind::<diesel::sql_types::BigInt, _>(MAX_FTS_HITS)
             .load(c)?
         }
         DbConn::Pg(c) => {
-            let expr = terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == last && t.chars().count() >= 2 {
-                        format!("{t}:*")
-                    } else {
-                        t.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" & ");
+            let expr = if prefix {
+                format!("{word}:*")
+            } else {
+                word.to_owned()
+            };
+            let lexemes: Lexemes =
+                diesel::sql_query("SELECT numnode(to_tsquery('english', $1)) AS n")
+                    .bind::<Text, _>(&expr)
+                    .get_result(c)?;
+            if lexemes.n == 0 {
+                return Ok(None);
+            }
             diesel::sql_query(
                 "SELECT id, -ts_rank(search_tsv, query)::float8 AS rank \
                  FROM developers, to_tsquery('english', $1) AS query \
-                 WHERE search_tsv @@ query AND status = 'approved' AND published_at IS NOT NULL \
-                 ORDER BY rank LIMIT $2",
+                 WHERE search_tsv @@ query AND status = 'approved' AND published_at IS NOT NULL",
             )
             .bind::<Text, _>(expr)
-            .bind::<diesel::sql_types::BigInt, _>(MAX_FTS_HITS)
             .load(c)?
         }
     };
-    Ok(hits.into_iter().map(|h| (h.id, h.rank)).collect())
+    Ok(Some(hits.into_iter().map(|h| (h.id, h.rank)).collect()))
+}
+
+/// Entries of `a` whose position is also in `b` (both by position), scores added.
+fn intersect_hits(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -934,13 +1277,6 @@ struct Computed {
     unknown_skills: Vec<String>,
 }
 
-const F_LEVEL: u8 = 1;
-const F_SKILLS: u8 = 2;
-const F_COMMIT: u8 = 4;
-const F_YEARS: u8 = 8;
-const F_AVAIL: u8 = 16;
-const F_OVERLAP: u8 = 32;
-
 /// Runs a catalog search. `cache_key` names the database (one snapshot per database).
 pub fn search(
     conn: &mut DbConn,
@@ -950,6 +1286,33 @@ pub fn search(
     now: NaiveDateTime,
 ) -> QueryResult<CatalogPage> {
     let snap = snapshot(conn, cache_key, now)?;
+    // With a connection every term can be looked up, so there is always an answer.
+    answer(Some(conn), &snap, filter, viewer, now)?.ok_or_else(|| {
+        diesel::result::Error::QueryBuilderError("catalog search gave no answer".into())
+    })
+}
+
+/// The same answer as [`search`] when the current snapshot alone can give it: no snapshot
+/// rebuild pending, and every word of a text query already looked up in this snapshot.
+/// `None` means: call [`search`] with a connection. Saves the hop to a blocking thread and
+/// a pooled connection for most requests.
+pub fn search_in_memory(
+    cache_key: &str,
+    filter: &CatalogFilter,
+    viewer: &Viewer,
+    now: NaiveDateTime,
+) -> Option<CatalogPage> {
+    let snap = current_without_db(&cache_for(cache_key))?;
+    answer(None, &snap, filter, viewer, now).ok().flatten()
+}
+
+fn answer(
+    conn: Option<&mut DbConn>,
+    snap: &Snapshot,
+    filter: &CatalogFilter,
+    viewer: &Viewer,
+    now: NaiveDateTime,
+) -> QueryResult<Option<CatalogPage>> {
     let zone = filter.zone.or(viewer.zone);
     let key = filter.cache_key(zone);
     let cached = snap
@@ -961,7 +1324,15 @@ pub fn search(
     let computed = match cached {
         Some(c) => c,
         None => {
-            let computed = Arc::new(compute(conn, &snap, filter, zone, now)?);
+            let hits = if filter.query.is_empty() {
+                None
+            } else {
+                match search_hits(conn, snap, &filter.query)? {
+                    Some(hits) => Some(hits),
+                    None => return Ok(None),
+                }
+            };
+            let computed = Arc::new(compute_with_hits(snap, filter, zone, now, hits.as_deref()));
             let mut results = snap.results.lock().unwrap_or_else(|e| e.into_inner());
             if results.len() >= CACHE_ENTRIES {
                 results.clear();
@@ -970,7 +1341,7 @@ pub fn search(
             computed
         }
     };
-    Ok(CatalogPage {
+    Ok(Some(CatalogPage {
         filter: filter.clone(),
         zone,
         total: computed.total,
@@ -981,164 +1352,235 @@ pub fn search(
         unknown_skills: computed.unknown_skills.clone(),
         all_skills: Arc::clone(&snap.skills_by_popularity),
         zone_options: Arc::clone(&snap.zone_names),
-    })
+    }))
 }
 
-fn search_hits(conn: &mut DbConn, snap: &Snapshot, query: &str) -> QueryResult<Hits> {
+/// Hits of a free-text query: (snapshot position, score: lower is better), by position.
+/// Per-term hits are cached per snapshot; a query's hits are their intersection. `None`
+/// when a term isn't cached and there is no connection to look it up.
+fn search_hits(
+    mut conn: Option<&mut DbConn>,
+    snap: &Snapshot,
+    query: &str,
+) -> QueryResult<Option<Vec<(u32, f64)>>> {
     let terms = query_terms(query);
-    let key = terms.join(" ");
-    if let Some(hits) = snap
-        .searches
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-    {
-        return Ok(hits.clone());
+    let last = terms.len().saturating_sub(1);
+    let mut acc: Option<Vec<(u32, f64)>> = None;
+    for (i, term) in terms.iter().enumerate() {
+        let key = term_key(term, i == last);
+        let hits = match conn.as_deref_mut() {
+            None => match snap.cached_term(&key) {
+                Some(hits) => hits,
+                None => return Ok(None),
+            },
+            Some(conn) => snap.term(conn, &key)?,
+        };
+        let Some(hits) = hits.as_ref() else {
+            continue;
+        };
+        acc = Some(match acc {
+            None => hits.clone(),
+            Some(so_far) => intersect_hits(&so_far, hits),
+        });
+        if acc.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
     }
-    let mut hits: Vec<(u32, f64)> = full_text(conn, &terms)?
-        .into_iter()
-        .filter_map(|(id, rank)| snap.position_of.get(&id).map(|p| (*p, rank)))
-        .collect();
-    // Best first, once per query rather than per request.
-    hits.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    let hits = Arc::new(hits);
-    let mut searches = snap.searches.lock().unwrap_or_else(|e| e.into_inner());
-    if searches.len() >= CACHE_ENTRIES {
-        searches.clear();
-    }
-    searches.insert(key, hits.clone());
-    Ok(hits)
+    Ok(Some(acc.unwrap_or_default()))
 }
 
-fn compute(
-    conn: &mut DbConn,
+/// Which filter a mask belongs to: each facet ignores its own filter.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Level,
+    Skills,
+    Commitment,
+    Years,
+    Available,
+    Overlap,
+}
+
+/// The page and facets from the posting lists of the filter's sort order. `hits`, when the
+/// filter has a text query, are its matches (position, score: lower is better).
+fn compute_with_hits(
     snap: &Snapshot,
     filter: &CatalogFilter,
     zone: Option<Tz>,
     now: NaiveDateTime,
-) -> QueryResult<Computed> {
-    let cutoff = cutoff(now);
+    hits: Option<&[(u32, f64)]>,
+) -> Computed {
     let today = now.date();
-    let mut wanted = SkillSet::default();
+    let n = snap.entries.len();
+    let index = &snap.orders[filter.sort.index()];
+    let dated = snap.dated(filter.sort, cutoff(now), today);
     let mut unknown_skills = Vec::new();
+    let mut wanted: Vec<usize> = Vec::new();
     for slug in &filter.skills {
         match snap.skill_index.get(slug) {
-            Some(i) => wanted.insert(*i as usize),
+            Some(i) => wanted.push(*i as usize),
             None => unknown_skills.push(slug.clone()),
         }
     }
-    // Overlap per distinct zone (there are few), on today's date in the viewer's zone.
-    let overlaps: Option<Vec<u32>> = zone.map(|viewer_zone| {
-        let date = now.and_utc().with_timezone(&viewer_zone).date_naive();
-        snap.zones
-            .iter()
-            .map(|z| overlap_minutes(viewer_zone, *z, date))
-            .collect()
-    });
+    let overlaps: Option<Arc<Vec<u32>>> = zone.map(|z| snap.overlaps(z, now));
 
-    let mut facets_levels = [0usize; 3];
-    let mut facets_commit = [0usize; 2];
-    let mut facets_years = [0usize; YEARS_BUCKETS.len()];
-    let mut facets_overlap = [0usize; OVERLAP_BUCKETS.len()];
-    let mut facets_avail = 0usize;
-    let mut facets_skills = vec![0usize; snap.skills.len()];
-    let mut matches: Vec<u32> = Vec::new();
-    let skills_impossible = !unknown_skills.is_empty();
-    let has_wanted = wanted != SkillSet::default();
-    let mut visit = |e: &Hot| {
-        if e.confirmed_at < cutoff {
-            return;
+    // The candidates: listed today, and matching the text query if there is one.
+    let mut base = dated.listed.clone();
+    if let Some(hits) = hits {
+        let mut found = Bits::zeros(n);
+        for (pos, _) in hits {
+            found.set(index.rank[*pos as usize] as usize);
         }
-        let available = e.available_from.is_some_and(|d| d <= today);
-        let overlap = overlaps.as_ref().map(|o| o[e.zone as usize]);
-        let mut failed = 0u8;
-        if !filter.levels.is_empty() && !filter.levels.contains(&e.level) {
-            failed |= F_LEVEL;
-        }
-        if skills_impossible || (has_wanted && !e.skills.contains_all(&wanted)) {
-            // An unknown skill is one nobody has: all-of can't be met.
-            failed |= F_SKILLS;
-        }
-        if filter.commitment.is_some_and(|c| !e.offer.allows(c)) {
-            failed |= F_COMMIT;
-        }
-        if filter.min_years.is_some_and(|y| e.years < i32::from(y)) {
-            failed |= F_YEARS;
-        }
-        if filter.available_now && !available {
-            failed |= F_AVAIL;
-        }
-        if let (Some(hours), Some(minutes)) = (filter.overlap_hours, overlap)
-            && minutes < u32::from(hours) * 60
-        {
-            failed |= F_OVERLAP;
-        }
-        if failed & !F_LEVEL == 0 {
-            facets_levels[e.level as usize] += 1;
-        }
-        if failed & !F_COMMIT == 0 {
-            for (i, c) in Commitment::ALL.iter().enumerate() {
-                if e.offer.allows(*c) {
-                    facets_commit[i] += 1;
-                }
-            }
-        }
-        if failed & !F_YEARS == 0 {
-            for (i, b) in YEARS_BUCKETS.iter().enumerate() {
-                if e.years >= i32::from(*b) {
-                    facets_years[i] += 1;
-                }
-            }
-        }
-        if failed & !F_AVAIL == 0 && available {
-            facets_avail += 1;
-        }
-        if failed & !F_OVERLAP == 0
-            && let Some(minutes) = overlap
-        {
-            for (i, b) in OVERLAP_BUCKETS.iter().enumerate() {
-                if minutes >= u32::from(*b) * 60 {
-                    facets_overlap[i] += 1;
-                }
-            }
-        }
-        if failed == 0 {
-            e.skills.for_each(|s| facets_skills[s] += 1);
-            matches.push(e.pos);
-        }
-    };
-
-    if filter.query.is_empty() {
-        // Sequential over this sort's packed array.
-        snap.hot[filter.sort.index()].iter().for_each(&mut visit);
-    } else {
-        let hits = search_hits(conn, snap, &filter.query)?;
-        let rank = &snap.order_rank[filter.sort.index()];
-        let hot = &snap.hot[filter.sort.index()];
-        if filter.sort == Sort::Best {
-            // Hits are stored in best-first order (see `search_hits`).
-            for (p, _) in hits.iter() {
-                visit(&hot[rank[*p as usize] as usize]);
-            }
-        } else {
-            // Ranks in this sort's order, sorted: the walk is in display order and reads
-            // the packed array forwards.
-            let mut ranks: Vec<u32> = hits.iter().map(|(p, _)| rank[*p as usize]).collect();
-            ranks.sort_unstable();
-            for r in ranks {
-                visit(&hot[r as usize]);
-            }
-        }
+        base.and_assign(&found);
     }
 
-    let total = matches.len();
+    let any_of = |sets: &mut dyn Iterator<Item = &Bits>| {
+        let mut out = Bits::zeros(n);
+        for s in sets {
+            out.or_assign(s);
+        }
+        out
+    };
+    let mut masks: Vec<(Dim, Cow<'_, Bits>)> = Vec::new();
+    if !filter.levels.is_empty() {
+        let bits = any_of(&mut filter.levels.iter().map(|l| &index.levels[*l as usize]));
+        masks.push((Dim::Level, Cow::Owned(bits)));
+    }
+    if !unknown_skills.is_empty() {
+        // An unknown skill is one nobody has: all-of can't be met.
+        masks.push((Dim::Skills, Cow::Owned(Bits::zeros(n))));
+    } else if let Some((first, rest)) = wanted.split_first() {
+        let mut bits = index.skills[*first].clone();
+        for k in rest {
+            bits.and_assign(&index.skills[*k]);
+        }
+        masks.push((Dim::Skills, Cow::Owned(bits)));
+    }
+    if let Some(c) = filter.commitment {
+        let i = Commitment::ALL.iter().position(|x| *x == c).unwrap_or(0);
+        masks.push((Dim::Commitment, Cow::Borrowed(&index.offers[i])));
+    }
+    if let Some(y) = filter.min_years {
+        let y = usize::from(y).min(MAX_YEARS);
+        masks.push((Dim::Years, Cow::Borrowed(&index.years_at_least[y])));
+    }
+    if filter.available_now {
+        masks.push((Dim::Available, Cow::Borrowed(&dated.available)));
+    }
+    if let (Some(hours), Some(minutes)) = (filter.overlap_hours, overlaps.as_ref()) {
+        let bits = any_of(
+            &mut minutes
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| **m >= u32::from(hours) * 60)
+                .map(|(z, _)| &index.zones[z]),
+        );
+        masks.push((Dim::Overlap, Cow::Owned(bits)));
+    }
+
+    let mut all = base.clone();
+    for (_, m) in &masks {
+        all.and_assign(m);
+    }
+    // The candidates passing every filter but `dim`'s: what `dim`'s facet counts over.
+    let except = |dim: Dim| -> Cow<'_, Bits> {
+        if !masks.iter().any(|(d, _)| *d == dim) {
+            return Cow::Borrowed(&all);
+        }
+        let mut bits = base.clone();
+        for (d, m) in &masks {
+            if *d != dim {
+                bits.and_assign(m);
+            }
+        }
+        Cow::Owned(bits)
+    };
+
+    let levels_base = except(Dim::Level);
+    let facets_levels: Vec<(Level, usize)> = Level::ALL
+        .iter()
+        .map(|l| (*l, levels_base.and_count(&index.levels[*l as usize])))
+        .collect();
+    let commit_base = except(Dim::Commitment);
+    let facets_commit: Vec<(Commitment, usize)> = Commitment::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (*c, commit_base.and_count(&index.offers[i])))
+        .collect();
+    let years_base = except(Dim::Years);
+    let facets_years: Vec<(u8, usize)> = YEARS_BUCKETS
+        .iter()
+        .map(|b| {
+            let b_index = usize::from(*b).min(MAX_YEARS);
+            (*b, years_base.and_count(&index.years_at_least[b_index]))
+        })
+        .collect();
+    let facets_avail = except(Dim::Available).and_count(&dated.available);
+    let facets_overlap: Vec<(u8, usize)> = match overlaps.as_ref() {
+        Some(minutes) => {
+            let overlap_base = except(Dim::Overlap);
+            let words = overlap_base.nonzero_words();
+            let per_zone: Vec<usize> = index
+                .zones
+                .iter()
+                .map(|z| overlap_base.and_count_in(z, &words))
+                .collect();
+            OVERLAP_BUCKETS
+                .iter()
+                .map(|b| {
+                    let count = per_zone
+                        .iter()
+                        .zip(minutes.iter())
+                        .filter(|(_, m)| **m >= u32::from(*b) * 60)
+                        .map(|(c, _)| *c)
+                        .sum();
+                    (*b, count)
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let all_words = all.nonzero_words();
+    let facets_skills: Vec<usize> = index
+        .skills
+        .iter()
+        .map(|k| all.and_count_in(k, &all_words))
+        .collect();
+
+    // The page: in the sort's order, a window of set bits; for best match with a text
+    // query, the matches by score.
+    let total = all.count();
     let pages = total.div_ceil(PAGE_SIZE).max(1) as u32;
     let page = filter.page.clamp(1, pages);
     let start = (page as usize - 1) * PAGE_SIZE;
-    let cards = matches
+    let shown: Vec<u32> = match hits {
+        Some(hits) if filter.sort == Sort::Best => {
+            let mut matched: Vec<(u32, f64)> = hits
+                .iter()
+                .filter(|(pos, _)| all.get(index.rank[*pos as usize] as usize))
+                .copied()
+                .collect();
+            let best_first =
+                |a: &(u32, f64), b: &(u32, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+            let end = (start + PAGE_SIZE).min(matched.len());
+            if end < matched.len() {
+                matched.select_nth_unstable_by(end, best_first);
+            }
+            let head = &mut matched[..end];
+            if start > 0 && start < head.len() {
+                head.select_nth_unstable_by(start, best_first);
+            }
+            let window = &mut head[start.min(end)..];
+            window.sort_unstable_by(best_first);
+            window.iter().map(|(pos, _)| *pos).collect()
+        }
+        _ => all
+            .select_range(start, PAGE_SIZE)
+            .into_iter()
+            .map(|r| index.order[r])
+            .collect(),
+    };
+    let cards = shown
         .iter()
-        .skip(start)
-        .take(PAGE_SIZE)
         .map(|pos| {
             let e = &snap.entries[*pos as usize];
             Card {
@@ -1162,7 +1604,43 @@ fn compute(
             }
         })
         .collect();
+    Computed {
+        total,
+        page,
+        pages,
+        cards: Arc::new(cards),
+        facets: Arc::new(facets(
+            snap,
+            filter,
+            zone.is_some(),
+            &facets_skills,
+            FacetCounts {
+                levels: facets_levels,
+                commitments: facets_commit,
+                years: facets_years,
+                available_now: facets_avail,
+                overlap: facets_overlap,
+            },
+        )),
+        unknown_skills,
+    }
+}
 
+struct FacetCounts {
+    levels: Vec<(Level, usize)>,
+    commitments: Vec<(Commitment, usize)>,
+    years: Vec<(u8, usize)>,
+    available_now: usize,
+    overlap: Vec<(u8, usize)>,
+}
+
+fn facets(
+    snap: &Snapshot,
+    filter: &CatalogFilter,
+    has_zone: bool,
+    skill_counts: &[usize],
+    counts: FacetCounts,
+) -> Facets {
     let mut skills: Vec<SkillFacet> = snap
         .skills
         .iter()
@@ -1170,7 +1648,7 @@ fn compute(
         .map(|(i, s)| SkillFacet {
             slug: s.slug.clone(),
             name: s.name.clone(),
-            count: facets_skills[i],
+            count: skill_counts[i],
             selected: filter.skills.contains(&s.slug),
         })
         .filter(|f| f.count > 0 || f.selected)
@@ -1181,41 +1659,14 @@ fn compute(
             .then(b.count.cmp(&a.count))
             .then(a.name.cmp(&b.name))
     });
-    let facets = Facets {
-        levels: Level::ALL
-            .iter()
-            .map(|l| (*l, facets_levels[*l as usize]))
-            .collect(),
+    Facets {
+        levels: counts.levels,
         skills,
-        commitments: Commitment::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (*c, facets_commit[i]))
-            .collect(),
-        years: YEARS_BUCKETS
-            .iter()
-            .zip(facets_years)
-            .map(|(b, n)| (*b, n))
-            .collect(),
-        available_now: facets_avail,
-        overlap: if zone.is_some() {
-            OVERLAP_BUCKETS
-                .iter()
-                .zip(facets_overlap)
-                .map(|(b, n)| (*b, n))
-                .collect()
-        } else {
-            Vec::new()
-        },
-    };
-    Ok(Computed {
-        total,
-        page,
-        pages,
-        cards: Arc::new(cards),
-        facets: Arc::new(facets),
-        unknown_skills,
-    })
+        commitments: counts.commitments,
+        years: counts.years,
+        available_now: counts.available_now,
+        overlap: if has_zone { counts.overlap } else { Vec::new() },
+    }
 }
 
 /// "Maya O." — last names stay an initial until an engagement exists (DESIGN §2).
@@ -1423,6 +1874,321 @@ mod tests {
         let mut seen = Vec::new();
         dev.for_each(|i| seen.push(i));
         assert_eq!(seen, vec![3, 130]);
+    }
+
+    /// The one-pass filter the posting lists replaced: every filter and facet decided per
+    /// entry. The reference the fast path is checked against.
+    fn reference(
+        snap: &Snapshot,
+        filter: &CatalogFilter,
+        zone: Option<Tz>,
+        now: NaiveDateTime,
+        hits: Option<&[(u32, f64)]>,
+    ) -> (Vec<String>, usize, u32, Facets) {
+        let cutoff = cutoff(now);
+        let today = now.date();
+        let mut wanted = SkillSet::default();
+        let mut impossible = false;
+        for slug in &filter.skills {
+            match snap.skill_index.get(slug) {
+                Some(i) => wanted.insert(*i as usize),
+                None => impossible = true,
+            }
+        }
+        let overlaps: Option<Vec<u32>> = zone.map(|z| {
+            let date = now.and_utc().with_timezone(&z).date_naive();
+            snap.zones
+                .iter()
+                .map(|dz| overlap_minutes(z, *dz, date))
+                .collect()
+        });
+        // Candidates in display order.
+        let rank = &snap.orders[filter.sort.index()].rank;
+        let candidates: Vec<u32> = match hits {
+            None => snap.orders[filter.sort.index()].order.clone(),
+            Some(hits) => {
+                let mut hits = hits.to_vec();
+                if filter.sort == Sort::Best {
+                    hits.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                } else {
+                    hits.sort_by_key(|(p, _)| rank[*p as usize]);
+                }
+                hits.into_iter().map(|(p, _)| p).collect()
+            }
+        };
+        let mut levels = [0usize; 3];
+        let mut commit = [0usize; 2];
+        let mut years = [0usize; YEARS_BUCKETS.len()];
+        let mut overlap = [0usize; OVERLAP_BUCKETS.len()];
+        let mut avail = 0;
+        let mut skills = vec![0usize; snap.skills.len()];
+        let mut matches = Vec::new();
+        for pos in candidates {
+            let e = &snap.entries[pos as usize];
+            if e.confirmed_at < cutoff {
+                continue;
+            }
+            let available = e.available_from.is_some_and(|d| d <= today);
+            let minutes = overlaps.as_ref().map(|o| o[e.zone as usize]);
+            let fails = [
+                !filter.levels.is_empty() && !filter.levels.contains(&e.level),
+                impossible || !e.skills.contains_all(&wanted),
+                filter.commitment.is_some_and(|c| !e.offer.allows(c)),
+                filter.min_years.is_some_and(|y| e.years < i32::from(y)),
+                filter.available_now && !available,
+                matches!((filter.overlap_hours, minutes), (Some(h), Some(m)) if m < u32::from(h) * 60),
+            ];
+            let passes_except = |i: usize| fails.iter().enumerate().all(|(j, f)| j == i || !f);
+            if passes_except(0) {
+                levels[e.level as usize] += 1;
+            }
+            if passes_except(2) {
+                for (i, c) in Commitment::ALL.iter().enumerate() {
+                    if e.offer.allows(*c) {
+                        commit[i] += 1;
+                    }
+                }
+            }
+            if passes_except(3) {
+                for (i, b) in YEARS_BUCKETS.iter().enumerate() {
+                    if e.years >= i32::from(*b) {
+                        years[i] += 1;
+                    }
+                }
+            }
+            if passes_except(4) && available {
+                avail += 1;
+            }
+            if passes_except(5)
+                && let Some(m) = minutes
+            {
+                for (i, b) in OVERLAP_BUCKETS.iter().enumerate() {
+                    if m >= u32::from(*b) * 60 {
+                        overlap[i] += 1;
+                    }
+                }
+            }
+            if fails.iter().all(|f| !f) {
+                e.skills.for_each(|k| skills[k] += 1);
+                matches.push(pos);
+            }
+        }
+        let total = matches.len();
+        let pages = total.div_ceil(PAGE_SIZE).max(1) as u32;
+        let page = filter.page.clamp(1, pages);
+        let slugs = matches
+            .iter()
+            .skip((page as usize - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|p| snap.entries[*p as usize].slug.clone())
+            .collect();
+        let facets = facets(
+            snap,
+            filter,
+            zone.is_some(),
+            &skills,
+            FacetCounts {
+                levels: Level::ALL
+                    .iter()
+                    .map(|l| (*l, levels[*l as usize]))
+                    .collect(),
+                commitments: Commitment::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (*c, commit[i]))
+                    .collect(),
+                years: YEARS_BUCKETS.iter().copied().zip(years).collect(),
+                available_now: avail,
+                overlap: OVERLAP_BUCKETS.iter().copied().zip(overlap).collect(),
+            },
+        );
+        (slugs, total, page, facets)
+    }
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    fn random_snapshot(rng: &mut Rng, n: usize, now: NaiveDateTime) -> Snapshot {
+        use chrono_tz::{America, Asia, Europe, Pacific};
+        let zones = vec![
+            Europe::Berlin,
+            America::New_York,
+            Asia::Kolkata,
+            Pacific::Auckland,
+            Tz::UTC,
+            America::Sao_Paulo,
+        ];
+        let skills: Vec<SkillInfo> = (0..12)
+            .map(|i| SkillInfo {
+                id: i + 100,
+                slug: format!("s{i}"),
+                name: format!("Skill {i}"),
+                category: "x".into(),
+            })
+            .collect();
+        let tiers = Level::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Tier {
+                level: *l,
+                full_time: Money::from_cents(100_000 * (i as i64 + 1)),
+                part_time: Money::from_cents(60_000 * (i as i64 + 1)),
+                full_time_hours: 160,
+                part_time_hours: 80,
+            })
+            .collect();
+        let entries = (0..n)
+            .map(|i| {
+                let mut set = SkillSet::default();
+                let mut top = Vec::new();
+                for k in 0..12 {
+                    if rng.below(3) == 0 {
+                        set.insert(k);
+                        top.push(k as u16);
+                    }
+                }
+                Entry {
+                    id: i as i32 * 7 + 1,
+                    slug: format!("dev-{i}"),
+                    first_name: "A".into(),
+                    last_initial: "B".into(),
+                    headline: String::new(),
+                    level: Level::ALL[rng.below(3) as usize],
+                    offer: [Offer::FullTime, Offer::PartTime, Offer::Both][rng.below(3) as usize],
+                    years: rng.below(20) as i32,
+                    zone: rng.below(zones.len() as u64) as u16,
+                    available_from: (rng.below(4) > 0)
+                        .then(|| now.date() + Duration::days(rng.below(20) as i64 - 10)),
+                    // Some are past the 30-day cutoff: the snapshot loads a day of slack.
+                    confirmed_at: now - Duration::hours(rng.below(31 * 24) as i64),
+                    published_at: now - Duration::hours(rng.below(1000) as i64),
+                    skills: set,
+                    top_skills: top,
+                }
+            })
+            .collect();
+        Snapshot::assemble(
+            entries,
+            skills,
+            zones,
+            tiers,
+            Fingerprint {
+                cutoff: now,
+                listed: n as i64,
+                updated: None,
+                plans: 0,
+            },
+            now,
+        )
+    }
+
+    #[test]
+    fn posting_lists_agree_with_the_one_pass_reference() {
+        let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(10, 30, 0)
+            .unwrap();
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for round in 0..300 {
+            let n = [0, 1, 63, 64, 65, 200, 1000][round % 7];
+            let snap = random_snapshot(&mut rng, n, now);
+            for _ in 0..6 {
+                let mut filter = CatalogFilter {
+                    page: 1,
+                    ..Default::default()
+                };
+                for l in Level::ALL {
+                    if rng.below(4) == 0 {
+                        filter.levels.push(l);
+                    }
+                }
+                for _ in 0..rng.below(3) {
+                    let slug = if rng.below(15) == 0 {
+                        "nobody-has-this".to_owned()
+                    } else {
+                        format!("s{}", rng.below(12))
+                    };
+                    if !filter.skills.contains(&slug) {
+                        filter.skills.push(slug);
+                    }
+                }
+                filter.commitment = match rng.below(3) {
+                    0 => Some(Commitment::FullTime),
+                    1 => Some(Commitment::PartTime),
+                    _ => None,
+                };
+                filter.min_years = (rng.below(2) == 0).then(|| rng.below(25) as u8 + 1);
+                filter.available_now = rng.below(3) == 0;
+                filter.overlap_hours = (rng.below(2) == 0).then(|| rng.below(8) as u8 + 1);
+                filter.sort = Sort::ALL[rng.below(4) as usize];
+                filter.page = [1, 1, 2, 3, 50, MAX_PAGE][rng.below(6) as usize];
+                let zone = match rng.below(3) {
+                    0 => Some(chrono_tz::Europe::Berlin),
+                    1 => Some(chrono_tz::America::Los_Angeles),
+                    _ => None,
+                };
+                let hits: Option<Vec<(u32, f64)>> = if rng.below(3) == 0 {
+                    let mut hits = Vec::new();
+                    for p in 0..n as u32 {
+                        if rng.below(3) == 0 {
+                            // Few distinct scores: ties are broken by position.
+                            hits.push((p, -(rng.below(5) as f64)));
+                        }
+                    }
+                    Some(hits)
+                } else {
+                    None
+                };
+                filter.query = if hits.is_some() {
+                    "q".into()
+                } else {
+                    String::new()
+                };
+                let fast = compute_with_hits(&snap, &filter, zone, now, hits.as_deref());
+                let (slugs, total, page, facets) =
+                    reference(&snap, &filter, zone, now, hits.as_deref());
+                let fast_slugs: Vec<String> = fast.cards.iter().map(|c| c.slug.clone()).collect();
+                assert_eq!(fast_slugs, slugs, "{filter:?} {zone:?}");
+                assert_eq!((fast.total, fast.page), (total, page), "{filter:?}");
+                assert_eq!(fast.facets.levels, facets.levels, "{filter:?}");
+                assert_eq!(fast.facets.commitments, facets.commitments, "{filter:?}");
+                assert_eq!(fast.facets.years, facets.years, "{filter:?}");
+                assert_eq!(
+                    fast.facets.available_now, facets.available_now,
+                    "{filter:?}"
+                );
+                assert_eq!(fast.facets.overlap, facets.overlap, "{filter:?} {zone:?}");
+                let skill_counts = |f: &Facets| -> Vec<(String, usize, bool)> {
+                    f.skills
+                        .iter()
+                        .map(|s| (s.slug.clone(), s.count, s.selected))
+                        .collect()
+                };
+                assert_eq!(
+                    skill_counts(&fast.facets),
+                    skill_counts(&facets),
+                    "{filter:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hits_intersect_by_position_and_add_scores() {
+        let a = [(1, -1.0), (3, -2.0), (7, -0.5), (9, -1.0)];
+        let b = [(0, -3.0), (3, -1.0), (9, -0.25), (10, -1.0)];
+        assert_eq!(intersect_hits(&a, &b), vec![(3, -3.0), (9, -1.25)]);
+        assert_eq!(intersect_hits(&a, &[]), vec![]);
+        assert_eq!(term_key("kafka", true), "kafka*");
+        assert_eq!(term_key("k", true), "k");
+        assert_eq!(term_key("kafka", false), "kafka");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod billing;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_bits;
 pub mod interviews;
 pub mod outbox;
 pub mod pricing;
