@@ -364,6 +364,7 @@ pub fn set_available_from(
     from: Option<chrono::NaiveDate>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
+    listing_may_change();
     diesel::update(developers::table.find(id))
         .set((
             developers::available_from.eq(from),
