@@ -388,6 +388,63 @@ pub fn due(row: &SandboxSubscriptionRow, now: NaiveDateTime) -> Due {
 mod tests {
     use super::*;
 
+    fn row(
+        status: &str,
+        trial_end: NaiveDateTime,
+        period_end: NaiveDateTime,
+    ) -> SandboxSubscriptionRow {
+        SandboxSubscriptionRow {
+            id: 1,
+            subscription_id: "sub_sandbox_1".into(),
+            engagement_id: 1,
+            customer_id: "cus_sandbox_1".into(),
+            status: status.into(),
+            card_last4: "4242".into(),
+            trial_end,
+            current_period_start: trial_end,
+            current_period_end: period_end,
+            cancel_at_period_end: false,
+            fail_next_payment: false,
+            canceled_at: None,
+            ended_at: None,
+            invoice_count: 1,
+            created_at: trial_end,
+            updated_at: trial_end,
+        }
+    }
+
+    #[test]
+    fn the_sandbox_clock_reminds_ends_trials_and_renews_when_due() {
+        let now = crate::billing::from_unix(2_000_000_000);
+        let days = Duration::days;
+        let trialing = |left| row("trialing", now + days(left), now + days(left));
+        assert_eq!(due(&trialing(10), now), Due::Nothing);
+        assert_eq!(due(&trialing(3), now), Due::TrialReminder);
+        assert_eq!(due(&trialing(0), now), Due::TrialEnd);
+        assert_eq!(
+            due(&row("active", now - days(20), now + days(10)), now),
+            Due::Nothing
+        );
+        assert_eq!(
+            due(&row("past_due", now - days(40), now), now),
+            Due::Renewal
+        );
+        assert_eq!(
+            due(&row("canceled", now - days(40), now), now),
+            Due::Nothing
+        );
+    }
+
+    #[test]
+    fn the_clock_never_runs_backwards() {
+        let now = crate::billing::from_unix(2_000_000_000);
+        let mut r = row("active", now, now);
+        r.updated_at = now + Duration::seconds(5);
+        assert_eq!(tick(&r, now), now + Duration::seconds(6));
+        r.updated_at = now - Duration::seconds(5);
+        assert_eq!(tick(&r, now), now);
+    }
+
     #[test]
     fn the_test_cards_do_what_stripe_says() {
         assert_eq!(

@@ -1604,9 +1604,8 @@ pub fn log_hours(
                 "You can't log hours for a week that hasn't started.",
             ));
         }
-        if week < week_start(row.starts_on) - Duration::days(0)
-            && week < week_start(row.created_at.date())
-        {
+        // Work can begin on the booking day even when the agreed start is later.
+        if week < week_start(row.starts_on.min(row.created_at.date())) {
             return Err(refused("That week is before the engagement started."));
         }
         hour_log::upsert(conn, row.id, week, minutes, note.trim(), now)?;
