@@ -189,7 +189,8 @@ pub async fn create(
             "This form expired. Check the details and submit it again.",
         );
     }
-    let (Some(commitment), Some(starts_on)) = (commitment, starts_on) else {
+    let (Some(commitment), Some(starts_on), true) = (commitment, starts_on, errors.is_empty())
+    else {
         return booking_page(
             &ctx,
             &member,
@@ -200,17 +201,6 @@ pub async fn create(
         )
         .await;
     };
-    if !errors.is_empty() {
-        return booking_page(
-            &ctx,
-            &member,
-            form.developer,
-            values,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
     let request = BookingRequest {
         developer_slug: form.developer.clone(),
         commitment,
@@ -309,11 +299,8 @@ pub async fn checkout_success(
     let detail = ctx
         .state
         .db
-        .run(move |conn| -> Result<_, AppError> {
-            let row = models::engagement::find_by_checkout_session(conn, &session_id)?
-                .filter(|e| e.company_id == company_id)
-                .ok_or(AppError::NotFound)?;
-            Ok(billing::company_engagement(conn, company_id, row.id, now)?)
+        .run(move |conn| {
+            billing::company_engagement_by_checkout(conn, company_id, &session_id, now)
         })
         .await?;
     ok_html(&CheckoutSuccessPage {
@@ -816,7 +803,9 @@ pub async fn log_hours(
     if form.note.chars().count() > MAX_NOTE_CHARS {
         errors.add("note", "Keep the note under 1,000 characters.");
     }
-    let (Some(engagement_id), Some(day), Some(minutes)) = (engagement_id, day, minutes) else {
+    let (Some(engagement_id), Some(day), Some(minutes), true) =
+        (engagement_id, day, minutes, errors.is_empty())
+    else {
         return hours_page(
             &ctx,
             developer_id,
@@ -826,16 +815,6 @@ pub async fn log_hours(
         )
         .await;
     };
-    if !errors.is_empty() {
-        return hours_page(
-            &ctx,
-            developer_id,
-            values,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
     let note = form.note.clone();
     let logged = ctx
         .state
@@ -955,7 +934,6 @@ pub async fn admin_engagement(
         layout: ctx.layout(&title, "admin"),
         e: d.engagement,
         invoices: d.invoices,
-        hours: d.hours,
         sandbox: d.sandbox,
         events: d.events,
         sandbox_mode: ctx.state.gateway.is_sandbox(),

@@ -306,3 +306,15 @@ pub fn replacement_of(conn: &mut DbConn, id: i32) -> QueryResult<Option<Engageme
 pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
     engagements::table.count().get_result(conn)
 }
+
+pub fn count_for_company_with_status(
+    conn: &mut DbConn,
+    company_id: i32,
+    status: &str,
+) -> QueryResult<i64> {
+    engagements::table
+        .filter(engagements::company_id.eq(company_id))
+        .filter(engagements::status.eq(status))
+        .count()
+        .get_result(conn)
+}

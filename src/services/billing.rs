@@ -412,16 +412,23 @@ pub async fn checkout_url(
     Ok(stored.checkout_url.unwrap_or_default())
 }
 
+async fn trial_days_for(db: &Db, row: &EngagementRow) -> Result<u32, BillingError> {
+    let row = row.clone();
+    db.run(move |conn| trial_days(conn, &row, models::now()))
+        .await
+}
+
 /// A replacement keeps the trial clock of the engagement it replaces: it gets what was
 /// left of those 14 days (at least one), not a fresh trial.
-async fn trial_days_for(db: &Db, row: &EngagementRow) -> Result<u32, BillingError> {
-    let Some(replaced_id) = row.replaces_id else {
-        return Ok(TRIAL_DAYS as u32);
-    };
-    let replaced = db
-        .run(move |conn| -> Result<_, BillingError> { Ok(engagement::find(conn, replaced_id)?) })
-        .await?;
-    Ok(remaining_trial_days(replaced.trial_ends_at, models::now()))
+fn trial_days(
+    conn: &mut DbConn,
+    row: &EngagementRow,
+    now: NaiveDateTime,
+) -> Result<u32, BillingError> {
+    Ok(match row.replaces_id {
+        Some(id) => remaining_trial_days(engagement::find(conn, id)?.trial_ends_at, now),
+        None => TRIAL_DAYS as u32,
+    })
 }
 
 pub fn remaining_trial_days(trial_ends_at: Option<NaiveDateTime>, now: NaiveDateTime) -> u32 {
@@ -455,10 +462,7 @@ pub fn sandbox_checkout_page(
         .ok_or(BillingError::NotFound)?;
     let d = developer::find(conn, row.developer_id)?;
     let c = company::find(conn, company_id)?;
-    let trial_days = match row.replaces_id {
-        Some(id) => remaining_trial_days(engagement::find(conn, id)?.trial_ends_at, models::now()),
-        None => TRIAL_DAYS as u32,
-    };
+    let trial_days = trial_days(conn, &row, models::now())?;
     Ok(SandboxCheckout {
         developer_name: developer_name(&d, false),
         company_name: c.name,
@@ -508,10 +512,7 @@ pub fn sandbox_pay(
         }
         let customer_id = format!("cus_sandbox_{company_id}");
         let customer_id = company::set_stripe_customer(conn, company_id, &customer_id)?;
-        let trial_days = match row.replaces_id {
-            Some(id) => remaining_trial_days(engagement::find(conn, id)?.trial_ends_at, now),
-            None => TRIAL_DAYS as u32,
-        };
+        let trial_days = trial_days(conn, &row, now)?;
         let events = sandbox::complete_checkout(
             conn,
             &row,
@@ -1877,12 +1878,22 @@ pub fn company_billing(
 /// The company's payment-failed banner: an open invoice whose payment failed, or an
 /// engagement Stripe reports past due.
 pub fn payment_failed(conn: &mut DbConn, company_id: i32) -> diesel::QueryResult<bool> {
-    if invoice::failed_open_for_company(conn, company_id)? > 0 {
-        return Ok(true);
-    }
-    Ok(engagement::for_company(conn, company_id)?
-        .iter()
-        .any(|e| status_of(e) == EngagementStatus::PastDue))
+    // Runs for every company member's request (the banner): two counts on indexes.
+    Ok(invoice::failed_open_for_company(conn, company_id)? > 0
+        || engagement::count_for_company_with_status(conn, company_id, "past_due")? > 0)
+}
+
+/// The engagement a checkout session belongs to, if it is this company's.
+pub fn company_engagement_by_checkout(
+    conn: &mut DbConn,
+    company_id: i32,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> Result<EngagementDetail, BillingError> {
+    let row = engagement::find_by_checkout_session(conn, session_id)?
+        .filter(|e| e.company_id == company_id)
+        .ok_or(BillingError::NotFound)?;
+    detail(conn, row, now)
 }
 
 /// The admin dashboard's billing figures.

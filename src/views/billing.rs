@@ -3,7 +3,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::{NaiveDate, NaiveDateTime};
 
 use super::Layout;
 use crate::billing::state::EngagementStatus;
@@ -15,14 +14,6 @@ use crate::models::hour_log::HourLogRow;
 use crate::models::invoice::InvoiceRow;
 use crate::models::sandbox_subscription::SandboxSubscriptionRow;
 use crate::services::billing::{BillingMetrics, BookingOptions, EngagementView, format_minutes};
-
-pub fn day(d: &NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
-}
-
-pub fn when(t: &NaiveDateTime) -> String {
-    t.format("%-d %b %Y").to_string()
-}
 
 pub fn hours(minutes: &i32) -> String {
     format_minutes(*minutes)
@@ -222,7 +213,6 @@ pub struct AdminEngagementPage {
     pub layout: Layout,
     pub e: EngagementView,
     pub invoices: Vec<InvoiceRow>,
-    pub hours: Vec<HourLogRow>,
     pub sandbox: Option<SandboxSubscriptionRow>,
     pub events: Vec<BillingEventRow>,
     pub sandbox_mode: bool,
