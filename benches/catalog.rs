@@ -56,6 +56,10 @@ const SCENARIOS: &[Scenario] = &[
         path: "/developers?level=L2&skill=postgresql&page={n}",
     },
     Scenario {
+        name: "uncached: new filter combination",
+        path: "/developers?{combo}",
+    },
+    Scenario {
         name: "uncached: full-text, varying words",
         path: "/developers?q={word}",
     },
@@ -79,6 +83,53 @@ fn names() -> (Vec<String>, Vec<String>) {
             .collect()
     };
     (list("first"), list("last"))
+}
+
+/// Skills for the filter combinations: level × two of these × minimum experience gives
+/// 10,800 distinct filters, so each request of a run computes its matches and facets.
+const COMBO_SKILLS: &[&str] = &[
+    "rust",
+    "go",
+    "python",
+    "java",
+    "kotlin",
+    "typescript",
+    "ruby",
+    "elixir",
+    "php",
+    "node-js",
+    "django",
+    "spring-boot",
+    "postgresql",
+    "mysql",
+    "redis",
+    "kafka",
+    "docker",
+    "kubernetes",
+    "aws",
+    "gcp",
+    "terraform",
+    "graphql",
+    "grpc",
+    "mongodb",
+    "elasticsearch",
+    "rabbitmq",
+    "linux",
+    "git",
+    "fastapi",
+    "tokio",
+];
+
+/// The `n`-th filter combination (see [`COMBO_SKILLS`]).
+fn combo(n: usize) -> String {
+    let level = ["L1", "L2", "L3"][n % 3];
+    let n = n / 3;
+    let a = COMBO_SKILLS[n % COMBO_SKILLS.len()];
+    let n = n / COMBO_SKILLS.len();
+    let b = COMBO_SKILLS[n % COMBO_SKILLS.len()];
+    let n = n / COMBO_SKILLS.len();
+    let years = ["", "&years=2", "&years=5", "&years=8"][n % 4];
+    format!("level={level}&skill={a}&skill={b}{years}")
 }
 
 const WORDS: &[&str] = &[
@@ -167,6 +218,21 @@ fn seed(binary: &Path, database_url: &str, developers: usize, data_dir: &Path) -
     start.elapsed()
 }
 
+/// `ladder catalog explain` on the seeded database: the plans of the catalog's SQL.
+fn explain(binary: &Path, database_url: &str, data_dir: &Path) {
+    let output = Command::new(binary)
+        .args(["catalog", "explain"])
+        .env("DATABASE_URL", database_url)
+        .env("LADDER_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("explain runs");
+    assert!(output.status.success(), "catalog explain failed");
+    println!("\nQuery plans (`ladder catalog explain`):\n\n```");
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    println!("```");
+}
+
 struct Server {
     child: Child,
     base: String,
@@ -232,6 +298,7 @@ async fn drive(base: &str, scenario: &Scenario, connections: usize, seconds: u64
                 scenario
                     .path
                     .replace("{n}", "1")
+                    .replace("{combo}", "level=L2")
                     .replace("{word}", "kafka")
                     .replace("{name}", "Maya")
             ))
@@ -257,6 +324,7 @@ async fn drive(base: &str, scenario: &Scenario, connections: usize, seconds: u64
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let path = template
                     .replace("{n}", &(n % 2000 + 1).to_string())
+                    .replace("{combo}", &combo(n))
                     .replace(
                         "{word}",
                         &format!(
@@ -374,6 +442,7 @@ fn run_backend(label: &str, binary: &Path, database_url: &str, data_dir: &Path) 
         );
     }
     drop(server);
+    explain(binary, database_url, data_dir);
 }
 
 fn main() {

@@ -82,6 +82,25 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Inspect the developer catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// Print the query plans of the catalog's SQL on this database (EXPLAIN QUERY PLAN on
+    /// SQLite; EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, which runs each query once).
+    Explain {
+        /// The full-text term to plan.
+        #[arg(long, default_value = "kafka")]
+        word: String,
+        /// The profile to look up (default: the first developer).
+        #[arg(long)]
+        slug: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +238,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Billing {
             command: BillingCommand::SyncPrices,
         } => runtime.block_on(sync_prices(settings)),
+        Command::Catalog {
+            command: CatalogCommand::Explain { word, slug },
+        } => {
+            let db = runtime.block_on(connect_and_migrate(&settings))?;
+            let mut conn = db.get()?;
+            let slug = match slug {
+                Some(slug) => slug,
+                None => models::developer::first_slug(&mut conn)?.unwrap_or_default(),
+            };
+            let plans =
+                crate::services::catalog_plans::explain(&mut conn, models::now(), &word, &slug)?;
+            for plan in plans {
+                println!("-- {}", plan.name);
+                for line in plan.lines {
+                    println!("{line}");
+                }
+                println!();
+            }
+            Ok(())
+        }
         Command::Admin {
             command:
                 AdminCommand::Create {

@@ -93,11 +93,24 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloperWithId]) -> QueryResul
     crate::insert_batch!(conn, developers::table, rows)
 }
 
-pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<DeveloperRow>> {
+/// The profile lookup (also explained by `ladder catalog explain`).
+pub fn by_slug(
+    slug: &str,
+) -> diesel::dsl::Filter<developers::table, diesel::dsl::Eq<developers::slug, &str>> {
+    developers::table.filter(developers::slug.eq(slug))
+}
+
+/// Any developer's slug (the lowest id), for tools that need an example.
+pub fn first_slug(conn: &mut DbConn) -> QueryResult<Option<String>> {
     developers::table
-        .filter(developers::slug.eq(slug))
+        .order(developers::id.asc())
+        .select(developers::slug)
         .first(conn)
         .optional()
+}
+
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<DeveloperRow>> {
+    by_slug(slug).first(conn).optional()
 }
 
 pub fn max_id(conn: &mut DbConn) -> QueryResult<i32> {

@@ -13,7 +13,8 @@
 //! search runs in the database (FTS5 / tsvector) and its hits are cached per snapshot.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
@@ -28,7 +29,7 @@ use crate::db::{Db, DbConn};
 use crate::domain::overlap::overlap_minutes;
 use crate::domain::{Commitment, Level, Money};
 use crate::models::{developer, developer_skill, experience, vetting_review};
-use crate::schema::{developer_skills, developers, skills};
+use crate::schema::skills;
 use crate::services::catalog_bits::Bits;
 use crate::services::pricing::{self, Tier};
 
@@ -262,8 +263,9 @@ impl CatalogFilter {
             && self.query.is_empty()
     }
 
-    fn cache_key(&self, zone: Option<Tz>) -> String {
-        let mut key = self.to_query(Some(self.page));
+    /// What the matches and facets depend on: everything but the page.
+    fn match_key(&self, zone: Option<Tz>) -> String {
+        let mut key = self.to_query(None);
         key.push_str("&_zone=");
         key.push_str(zone.map(|z| z.name()).unwrap_or(""));
         key
@@ -386,6 +388,10 @@ struct OrderIndex {
     zones: Vec<Bits>,
     /// `years_at_least[y]`: entries with at least `y` years, for `y` in `0..=MAX_YEARS`.
     years_at_least: Vec<Bits>,
+    /// Rank → skill set and zone: facet counts over few matches walk these in rank order
+    /// instead of intersecting every skill's (or zone's) bitset (see [`facet_counts`]).
+    skill_sets: Vec<SkillSet>,
+    zone_of: Vec<u16>,
 }
 
 /// The largest minimum-years filter the query string accepts.
@@ -403,8 +409,12 @@ impl OrderIndex {
         let mut skill_bits = vec![Bits::zeros(n); skills];
         let mut zone_bits = vec![Bits::zeros(n); zones];
         let mut years_at_least = vec![Bits::zeros(n); MAX_YEARS + 1];
+        let mut skill_sets = Vec::with_capacity(n);
+        let mut zone_of = Vec::with_capacity(n);
         for (r, pos) in order.iter().enumerate() {
             let e = &entries[*pos as usize];
+            skill_sets.push(e.skills);
+            zone_of.push(e.zone);
             levels[e.level as usize].set(r);
             for (i, c) in Commitment::ALL.iter().enumerate() {
                 if e.offer.allows(*c) {
@@ -426,8 +436,37 @@ impl OrderIndex {
             skills: skill_bits,
             zones: zone_bits,
             years_at_least,
+            skill_sets,
+            zone_of,
         }
     }
+}
+
+/// How many of `matches` have each value of a many-valued facet (skills: 124 values;
+/// zones: ≈ 50). Two ways, the cheaper one chosen by the number of matches: walk the
+/// matches and add up their values (`per_match` visits each match's values), or
+/// intersect each value's bitset with the matches (a popcount per 64 entries per value,
+/// which the compiler vectorises). A handful of filters leaves a few thousand matches,
+/// where the walk costs a tenth of the intersections; with no filter, the other way round.
+fn facet_counts(
+    matches: &Bits,
+    values: &[Bits],
+    per_match: impl Fn(usize, &mut [usize]),
+) -> Vec<usize> {
+    let mut counts = vec![0usize; values.len()];
+    let found = matches.count();
+    // A match costs a 32-byte load and about six increments; a word, an AND and a popcount:
+    // one match ≈ 16 words.
+    if found.saturating_mul(16) < values.len().saturating_mul(matches.words().len()) {
+        for r in matches.iter() {
+            per_match(r, &mut counts);
+        }
+    } else {
+        for (count, value) in counts.iter_mut().zip(values) {
+            *count = matches.and_count(value);
+        }
+    }
+    counts
 }
 
 /// The sets that depend on the clock, for one sort order: still listed at the request's
@@ -471,17 +510,23 @@ struct Snapshot {
     /// available today are a prefix.
     by_available: Vec<(NaiveDate, u32)>,
     /// [`Dated`] per (sort, expired entries, available entries): changes a few times a day.
-    dated: Mutex<HashMap<(usize, usize, usize), Arc<Dated>>>,
+    dated: Mutex<HashMap<DatedKey, Arc<Dated>>>,
     /// Overlap minutes with each zone in `zones`, per (viewer zone, viewer's date).
     overlaps: Mutex<HashMap<(Tz, NaiveDate), Overlaps>>,
     built_at: Instant,
     fingerprint: Fingerprint,
-    results: Mutex<HashMap<String, Arc<Computed>>>,
-    terms: Mutex<TermCache>,
+    /// Matches and facets per filter (page aside) and clock state: paging through results
+    /// reuses them.
+    results: Mutex<Fifo<(String, DatedKey), Arc<Matched>>>,
+    /// Hits per search term, bounded by [`TERM_CACHE_HITS`] hits in all.
+    terms: Mutex<Fifo<String, TermCell>>,
 }
 
 /// Overlap minutes with each of a snapshot's zones.
 type Overlaps = Arc<Vec<u32>>;
+
+/// (sort, entries past the 30-day cutoff, entries available today).
+type DatedKey = (usize, usize, usize);
 
 /// Hits of one search term: (snapshot position, score: lower is better), by position.
 /// `None` for a term the database ignores (a PostgreSQL stop word).
@@ -491,12 +536,81 @@ type TermHits = Arc<Option<Vec<(u32, f64)>>>;
 /// term being looked up wait for that lookup instead of running the same query.
 type TermCell = Arc<std::sync::OnceLock<Option<TermHits>>>;
 
-#[derive(Default)]
-struct TermCache {
-    terms: HashMap<String, TermCell>,
-    /// Hits held, to bound memory.
-    size: usize,
+/// A map that forgets its oldest entries when it is full (first in, first out): a popular
+/// key that goes is simply computed and inserted again. `weight` bounds memory besides the
+/// number of entries.
+struct Fifo<K, V> {
+    map: HashMap<K, (V, usize)>,
+    order: VecDeque<K>,
+    entries: usize,
+    max_weight: usize,
+    weight: usize,
 }
+
+impl<K: Hash + Eq + Clone, V> Fifo<K, V> {
+    fn new(entries: usize, max_weight: usize) -> Self {
+        Fifo {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+            entries,
+            max_weight,
+            weight: 0,
+        }
+    }
+
+    fn get(&self, key: &K) -> Option<&V> {
+        self.map.get(key).map(|(v, _)| v)
+    }
+
+    /// Oldest first.
+    fn keys(&self) -> impl DoubleEndedIterator<Item = &K> {
+        self.order.iter()
+    }
+
+    fn insert(&mut self, key: K, value: V, weight: usize) {
+        match self.map.insert(key.clone(), (value, weight)) {
+            Some((_, old)) => self.weight -= old,
+            None => self.order.push_back(key),
+        }
+        self.weight += weight;
+        while self.map.len() > self.entries || self.weight > self.max_weight {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, w)) = self.map.remove(&oldest) {
+                self.weight -= w;
+            }
+        }
+    }
+
+    /// Changes a kept entry's weight (evicting others if that goes over the bound).
+    fn reweigh(&mut self, key: &K, weight: usize) {
+        if let Some((_, w)) = self.map.get_mut(key) {
+            self.weight = self.weight - *w + weight;
+            *w = weight;
+        }
+        while self.weight > self.max_weight && self.map.len() > 1 {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, w)) = self.map.remove(&oldest) {
+                self.weight -= w;
+            }
+        }
+    }
+
+    fn remove(&mut self, key: &K) {
+        if let Some((_, w)) = self.map.remove(key) {
+            self.weight -= w;
+            self.order.retain(|k| k != key);
+        }
+    }
+}
+
+/// A rebuilt snapshot looks up again the previous one's terms until it holds this many
+/// hits: ≈ 0.5–1 s of one core on SQLite (bm25 costs ≈ 3 µs a hit), a little more with
+/// PostgreSQL's `ts_rank`. Bounded because a busy catalog rebuilds often.
+const WARM_HITS: usize = 250_000;
 
 /// At most this many term hits are cached per snapshot (≈ 16 bytes each).
 const TERM_CACHE_HITS: usize = 2_000_000;
@@ -552,6 +666,75 @@ pub fn refresh_in_background(cache_key: &str, db: Db) {
         .unwrap_or_else(|e| e.into_inner()) = Some(db);
 }
 
+/// The rows a snapshot is loaded from: approved, published, availability confirmed since
+/// `cutoff`. Shared by the snapshot load, the change check and `ladder catalog explain`
+/// (`catalog_plans`), so the plans printed are those of the SQL that runs.
+macro_rules! listed_developers {
+    ($cutoff:expr) => {{
+        use $crate::schema::developers as d;
+        d::table
+            .filter(d::status.eq("approved"))
+            .filter(d::availability_confirmed_at.ge($cutoff))
+            .filter(d::published_at.is_not_null())
+    }};
+}
+
+/// The change check: how many rows are listed and their latest change.
+macro_rules! fingerprint_query {
+    ($cutoff:expr) => {{
+        use $crate::schema::developers as d;
+        $crate::services::catalog::listed_developers!($cutoff)
+            .select((diesel::dsl::count_star(), diesel::dsl::max(d::updated_at)))
+    }};
+}
+
+/// The snapshot load: the listed developers' card fields.
+macro_rules! listed_rows_query {
+    ($cutoff:expr) => {{
+        use $crate::schema::developers as d;
+        $crate::services::catalog::listed_developers!($cutoff).select((
+            d::id,
+            d::slug,
+            d::first_name,
+            d::last_name,
+            d::headline,
+            d::level,
+            d::commitment,
+            d::years_experience,
+            d::time_zone,
+            d::available_from,
+            d::availability_confirmed_at,
+            d::published_at,
+        ))
+    }};
+}
+
+/// The snapshot load: the listed developers' skills.
+macro_rules! listed_skills_query {
+    ($cutoff:expr) => {{
+        use $crate::schema::{developer_skills as ds, developers as d};
+        let listed = $crate::services::catalog::listed_developers!($cutoff).select(d::id);
+        ds::table.filter(ds::developer_id.eq_any(listed)).select((
+            ds::developer_id,
+            ds::skill_id,
+            ds::years,
+        ))
+    }};
+}
+
+pub(crate) use {fingerprint_query, listed_developers, listed_rows_query, listed_skills_query};
+
+/// Listed developers matching one FTS5 term (a quoted word, `*` for a prefix), with its
+/// weighted `bm25` (name 10, headline 6, bio 1, skills 4; lower is better).
+pub(crate) const SQLITE_TERM_HITS: &str = "SELECT rowid AS id, bm25(developers_fts, 10.0, 6.0, 1.0, 4.0) AS rank \
+     FROM developers_fts WHERE developers_fts MATCH ?";
+
+/// The same on PostgreSQL: the `tsvector` GIN index, ranked by `ts_rank` (negated: lower is
+/// better), restricted to approved, published profiles.
+pub(crate) const PG_TERM_HITS: &str = "SELECT id, -ts_rank(search_tsv, query)::float8 AS rank \
+     FROM developers, to_tsquery('english', $1) AS query \
+     WHERE search_tsv @@ query AND status = 'approved' AND published_at IS NOT NULL";
+
 fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
     now - Duration::days(AVAILABILITY_DAYS)
 }
@@ -559,15 +742,7 @@ fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
 /// What the change check compares: the rows the snapshot was loaded from (count and latest
 /// change, answered from `developers_listed_idx` alone) and the plan prices.
 fn fingerprint(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Fingerprint> {
-    let (listed, updated): (i64, Option<NaiveDateTime>) = developers::table
-        .filter(developers::status.eq("approved"))
-        .filter(developers::availability_confirmed_at.ge(cutoff))
-        .filter(developers::published_at.is_not_null())
-        .select((
-            diesel::dsl::count_star(),
-            diesel::dsl::max(developers::updated_at),
-        ))
-        .first(conn)?;
+    let (listed, updated): (i64, Option<NaiveDateTime>) = fingerprint_query!(cutoff).first(conn)?;
     let plans = crate::models::plan::all(conn)?
         .iter()
         .map(|p| p.price_cents * 31 + i64::from(p.hours_per_month))
@@ -605,38 +780,12 @@ fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot
         pricing::PricingError::Query(q) => q,
         other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
     })?;
-    let listed = developers::table
-        .filter(developers::status.eq("approved"))
-        .filter(developers::published_at.is_not_null())
-        .filter(developers::availability_confirmed_at.ge(load_cutoff));
-    let rows: Vec<ListedRow> = listed
-        .select((
-            developers::id,
-            developers::slug,
-            developers::first_name,
-            developers::last_name,
-            developers::headline,
-            developers::level,
-            developers::commitment,
-            developers::years_experience,
-            developers::time_zone,
-            developers::available_from,
-            developers::availability_confirmed_at,
-            developers::published_at,
-        ))
-        .load(conn)?;
+    let rows: Vec<ListedRow> = listed_rows_query!(load_cutoff).load(conn)?;
     let skill_rows: Vec<(i32, String, String, String)> = skills::table
         .select((skills::id, skills::slug, skills::name, skills::category))
         .order(skills::name.asc())
         .load(conn)?;
-    let links: Vec<(i32, i32, i32)> = developer_skills::table
-        .filter(developer_skills::developer_id.eq_any(listed.select(developers::id)))
-        .select((
-            developer_skills::developer_id,
-            developer_skills::skill_id,
-            developer_skills::years,
-        ))
-        .load(conn)?;
+    let links: Vec<(i32, i32, i32)> = listed_skills_query!(load_cutoff).load(conn)?;
     let t_load = started.elapsed();
 
     let skills: Vec<SkillInfo> = skill_rows
@@ -829,16 +978,23 @@ impl Snapshot {
             overlaps: Mutex::new(HashMap::new()),
             built_at: Instant::now(),
             fingerprint,
-            results: Mutex::new(HashMap::new()),
-            terms: Mutex::new(TermCache::default()),
+            results: Mutex::new(Fifo::new(CACHE_ENTRIES, usize::MAX)),
+            terms: Mutex::new(Fifo::new(CACHE_ENTRIES, TERM_CACHE_HITS)),
         }
+    }
+
+    /// Which entries the clock has expired and made available: what [`Snapshot::dated`]
+    /// depends on.
+    fn dated_key(&self, sort: Sort, cutoff: NaiveDateTime, today: NaiveDate) -> DatedKey {
+        let expired = self.by_confirmed.partition_point(|(c, _)| *c < cutoff);
+        let available = self.by_available.partition_point(|(d, _)| *d <= today);
+        (sort.index(), expired, available)
     }
 
     /// Listed-at-`cutoff` and available-on-`today` sets in `sort`'s position space.
     fn dated(&self, sort: Sort, cutoff: NaiveDateTime, today: NaiveDate) -> Arc<Dated> {
-        let expired = self.by_confirmed.partition_point(|(c, _)| *c < cutoff);
-        let available = self.by_available.partition_point(|(d, _)| *d <= today);
-        let key = (sort.index(), expired, available);
+        let key = self.dated_key(sort, cutoff, today);
+        let (_, expired, available) = key;
         if let Some(d) = self
             .dated
             .lock()
@@ -875,21 +1031,55 @@ impl Snapshot {
             .terms
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .terms
-            .get(key)
+            .get(&key.to_owned())
             .cloned()?;
         cell.get().cloned().flatten()
+    }
+
+    /// Looks up the terms `previous` had cached, most recent first, up to [`WARM_HITS`]
+    /// hits. Failures are left to the requests that want the term.
+    fn warm_terms(&self, conn: &mut DbConn, previous: &Snapshot) {
+        let started = Instant::now();
+        let keys: Vec<String> = previous
+            .terms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .rev()
+            .cloned()
+            .collect();
+        let mut warmed = 0;
+        let mut hits = 0;
+        for key in keys {
+            if hits >= WARM_HITS {
+                break;
+            }
+            if let Ok(found) = self.term(conn, &key) {
+                warmed += 1;
+                hits += found.as_ref().as_ref().map_or(0, Vec::len);
+            }
+        }
+        tracing::info!(
+            terms = warmed,
+            hits,
+            ms = started.elapsed().as_millis() as u64,
+            "catalog search terms warmed"
+        );
     }
 
     /// A term's hits, looked up in the database once per snapshot.
     fn term(&self, conn: &mut DbConn, key: &str) -> QueryResult<TermHits> {
         let cell: TermCell = {
             let mut cache = self.terms.lock().unwrap_or_else(|e| e.into_inner());
-            if cache.size > TERM_CACHE_HITS || cache.terms.len() >= CACHE_ENTRIES {
-                cache.terms.clear();
-                cache.size = 0;
+            let key = key.to_owned();
+            match cache.get(&key) {
+                Some(cell) => cell.clone(),
+                None => {
+                    let cell = TermCell::default();
+                    cache.insert(key, cell.clone(), 1);
+                    cell
+                }
             }
-            cache.terms.entry(key.to_owned()).or_default().clone()
         };
         let mut failure = None;
         let hits = cell.get_or_init(|| match term_hits(conn, key) {
@@ -903,7 +1093,10 @@ impl Snapshot {
                     hits
                 });
                 let size = hits.as_ref().map_or(1, Vec::len);
-                self.terms.lock().unwrap_or_else(|e| e.into_inner()).size += size;
+                self.terms
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .reweigh(&key.to_owned(), size);
                 Some(Arc::new(hits))
             }
             Err(e) => {
@@ -916,8 +1109,9 @@ impl Snapshot {
             None => {
                 // Let a later request try again.
                 let mut cache = self.terms.lock().unwrap_or_else(|e| e.into_inner());
-                if cache.terms.get(key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-                    cache.terms.remove(key);
+                let key = key.to_owned();
+                if cache.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                    cache.remove(&key);
                 }
                 Err(failure.unwrap_or_else(|| {
                     diesel::result::Error::QueryBuilderError(
@@ -1058,7 +1252,7 @@ fn check_if_due(
                 .spawn(move || {
                     let cache = shared;
                     let outcome = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                        refresh(&cache, &current, &mut conn, crate::models::now())
+                        refresh(&cache, &current, &mut conn, crate::models::now(), true)
                             .map_err(|e| e.to_string())
                     });
                     if let Err(error) = outcome {
@@ -1073,7 +1267,7 @@ fn check_if_due(
             Ok(None)
         }
         (None, Some(conn)) => {
-            let outcome = refresh(cache, current, conn, now);
+            let outcome = refresh(cache, current, conn, now, false);
             *cache.checked_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
             cache.checking.store(false, Ordering::SeqCst);
             outcome
@@ -1083,11 +1277,15 @@ fn check_if_due(
 }
 
 /// Rebuilds the snapshot when the listed set changed (or it is old); returns the new one.
+/// `warm`: before the new snapshot serves, look up again the search terms the old one had
+/// cached (on the background thread, so searches after a rebuild don't each pay for a
+/// term's first lookup — tens of milliseconds for a common word).
 fn refresh(
     cache: &CatalogCache,
     current: &Snapshot,
     conn: &mut DbConn,
     now: NaiveDateTime,
+    warm: bool,
 ) -> QueryResult<Option<Arc<Snapshot>>> {
     let changed = current.built_at.elapsed() >= MAX_SNAPSHOT_AGE
         || fingerprint(conn, current.fingerprint.cutoff)? != current.fingerprint;
@@ -1095,6 +1293,9 @@ fn refresh(
         return Ok(None);
     }
     let fresh = Arc::new(build_snapshot(conn, now)?);
+    if warm {
+        fresh.warm_terms(conn, current);
+    }
     *cache.current.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
     Ok(Some(fresh))
 }
@@ -1162,12 +1363,9 @@ fn term_hits(conn: &mut DbConn, key: &str) -> QueryResult<Option<Vec<(i32, f64)>
             } else {
                 format!("\"{word}\"")
             };
-            diesel::sql_query(
-                "SELECT rowid AS id, bm25(developers_fts, 10.0, 6.0, 1.0, 4.0) AS rank \
-                 FROM developers_fts WHERE developers_fts MATCH ?",
-            )
-            .bind::<Text, _>(expr)
-            .load(c)?
+            diesel::sql_query(SQLITE_TERM_HITS)
+                .bind::<Text, _>(expr)
+                .load(c)?
         }
         DbConn::Pg(c) => {
             let expr = if prefix {
@@ -1182,13 +1380,9 @@ fn term_hits(conn: &mut DbConn, key: &str) -> QueryResult<Option<Vec<(i32, f64)>
             if lexemes.n == 0 {
                 return Ok(None);
             }
-            diesel::sql_query(
-                "SELECT id, -ts_rank(search_tsv, query)::float8 AS rank \
-                 FROM developers, to_tsquery('english', $1) AS query \
-                 WHERE search_tsv @@ query AND status = 'approved' AND published_at IS NOT NULL",
-            )
-            .bind::<Text, _>(expr)
-            .load(c)?
+            diesel::sql_query(PG_TERM_HITS)
+                .bind::<Text, _>(expr)
+                .load(c)?
         }
     };
     Ok(Some(hits.into_iter().map(|h| (h.id, h.rank)).collect()))
@@ -1268,6 +1462,7 @@ pub struct CatalogPage {
     pub zone_options: Arc<Vec<String>>,
 }
 
+/// One page of a search: what [`CatalogPage`] shows.
 struct Computed {
     total: usize,
     page: u32,
@@ -1275,6 +1470,19 @@ struct Computed {
     cards: Arc<Vec<Card>>,
     facets: Arc<Facets>,
     unknown_skills: Vec<String>,
+}
+
+/// A filter's matches and facets in one snapshot, at one clock state; any page of it is
+/// cut from here ([`page_of`]).
+struct Matched {
+    /// Bit `r`: the `r`-th entry in the filter's sort order matches.
+    all: Bits,
+    total: usize,
+    facets: Arc<Facets>,
+    unknown_skills: Vec<String>,
+    /// Sorted by best match with a text query: the matching positions, best first.
+    ranked: Option<Vec<u32>>,
+    overlaps: Option<Overlaps>,
 }
 
 /// Runs a catalog search. `cache_key` names the database (one snapshot per database).
@@ -1314,15 +1522,18 @@ fn answer(
     now: NaiveDateTime,
 ) -> QueryResult<Option<CatalogPage>> {
     let zone = filter.zone.or(viewer.zone);
-    let key = filter.cache_key(zone);
+    let key = (
+        filter.match_key(zone),
+        snap.dated_key(filter.sort, cutoff(now), now.date()),
+    );
     let cached = snap
         .results
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .get(&key)
         .cloned();
-    let computed = match cached {
-        Some(c) => c,
+    let matched = match cached {
+        Some(m) => m,
         None => {
             let hits = if filter.query.is_empty() {
                 None
@@ -1332,24 +1543,24 @@ fn answer(
                     None => return Ok(None),
                 }
             };
-            let computed = Arc::new(compute_with_hits(snap, filter, zone, now, hits.as_deref()));
-            let mut results = snap.results.lock().unwrap_or_else(|e| e.into_inner());
-            if results.len() >= CACHE_ENTRIES {
-                results.clear();
-            }
-            results.insert(key, computed.clone());
-            computed
+            let matched = Arc::new(match_filter(snap, filter, zone, now, hits.as_deref()));
+            snap.results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, matched.clone(), 1);
+            matched
         }
     };
+    let computed = page_of(snap, &matched, filter, now);
     Ok(Some(CatalogPage {
         filter: filter.clone(),
         zone,
         total: computed.total,
         page: computed.page,
         pages: computed.pages,
-        cards: computed.cards.clone(),
-        facets: computed.facets.clone(),
-        unknown_skills: computed.unknown_skills.clone(),
+        cards: computed.cards,
+        facets: computed.facets,
+        unknown_skills: computed.unknown_skills,
         all_skills: Arc::clone(&snap.skills_by_popularity),
         zone_options: Arc::clone(&snap.zone_names),
     }))
@@ -1402,6 +1613,7 @@ enum Dim {
 
 /// The page and facets from the posting lists of the filter's sort order. `hits`, when the
 /// filter has a text query, are its matches (position, score: lower is better).
+#[cfg(test)]
 fn compute_with_hits(
     snap: &Snapshot,
     filter: &CatalogFilter,
@@ -1409,6 +1621,23 @@ fn compute_with_hits(
     now: NaiveDateTime,
     hits: Option<&[(u32, f64)]>,
 ) -> Computed {
+    page_of(
+        snap,
+        &match_filter(snap, filter, zone, now, hits),
+        filter,
+        now,
+    )
+}
+
+/// Matches and facets from the posting lists of the filter's sort order. `hits`, when the
+/// filter has a text query, are its matches (position, score: lower is better).
+fn match_filter(
+    snap: &Snapshot,
+    filter: &CatalogFilter,
+    zone: Option<Tz>,
+    now: NaiveDateTime,
+    hits: Option<&[(u32, f64)]>,
+) -> Matched {
     let today = now.date();
     let n = snap.entries.len();
     let index = &snap.orders[filter.sort.index()];
@@ -1518,12 +1747,9 @@ fn compute_with_hits(
     let facets_overlap: Vec<(u8, usize)> = match overlaps.as_ref() {
         Some(minutes) => {
             let overlap_base = except(Dim::Overlap);
-            let words = overlap_base.nonzero_words();
-            let per_zone: Vec<usize> = index
-                .zones
-                .iter()
-                .map(|z| overlap_base.and_count_in(z, &words))
-                .collect();
+            let per_zone = facet_counts(&overlap_base, &index.zones, |r, counts| {
+                counts[usize::from(index.zone_of[r])] += 1;
+            });
             OVERLAP_BUCKETS
                 .iter()
                 .map(|b| {
@@ -1539,46 +1765,70 @@ fn compute_with_hits(
         }
         None => Vec::new(),
     };
-    let all_words = all.nonzero_words();
-    let facets_skills: Vec<usize> = index
-        .skills
-        .iter()
-        .map(|k| all.and_count_in(k, &all_words))
-        .collect();
+    let facets_skills = facet_counts(&all, &index.skills, |r, counts| {
+        index.skill_sets[r].for_each(|k| counts[k] += 1);
+    });
 
-    // The page: in the sort's order, a window of set bits; for best match with a text
-    // query, the matches by score.
     let total = all.count();
-    let pages = total.div_ceil(PAGE_SIZE).max(1) as u32;
-    let page = filter.page.clamp(1, pages);
-    let start = (page as usize - 1) * PAGE_SIZE;
-    let shown: Vec<u32> = match hits {
+    let ranked = match hits {
         Some(hits) if filter.sort == Sort::Best => {
             let mut matched: Vec<(u32, f64)> = hits
                 .iter()
                 .filter(|(pos, _)| all.get(index.rank[*pos as usize] as usize))
                 .copied()
                 .collect();
-            let best_first =
-                |a: &(u32, f64), b: &(u32, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
-            let end = (start + PAGE_SIZE).min(matched.len());
-            if end < matched.len() {
-                matched.select_nth_unstable_by(end, best_first);
-            }
-            let head = &mut matched[..end];
-            if start > 0 && start < head.len() {
-                head.select_nth_unstable_by(start, best_first);
-            }
-            let window = &mut head[start.min(end)..];
-            window.sort_unstable_by(best_first);
-            window.iter().map(|(pos, _)| *pos).collect()
+            matched.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            Some(matched.into_iter().map(|(pos, _)| pos).collect())
         }
-        _ => all
+        _ => None,
+    };
+    Matched {
+        all,
+        total,
+        facets: Arc::new(facets(
+            snap,
+            filter,
+            zone.is_some(),
+            &facets_skills,
+            FacetCounts {
+                levels: facets_levels,
+                commitments: facets_commit,
+                years: facets_years,
+                available_now: facets_avail,
+                overlap: facets_overlap,
+            },
+        )),
+        unknown_skills,
+        ranked,
+        overlaps,
+    }
+}
+
+/// The requested page of `matched`: in the sort's order, a window of set bits (page *p*
+/// is found by popcounting words, so page 1500 costs what page 1 does); for best match
+/// with a text query, a slice of the ranked matches.
+fn page_of(
+    snap: &Snapshot,
+    matched: &Matched,
+    filter: &CatalogFilter,
+    now: NaiveDateTime,
+) -> Computed {
+    let today = now.date();
+    let index = &snap.orders[filter.sort.index()];
+    let total = matched.total;
+    let pages = total.div_ceil(PAGE_SIZE).max(1) as u32;
+    let page = filter.page.clamp(1, pages);
+    let start = (page as usize - 1) * PAGE_SIZE;
+    let shown: Vec<u32> = match &matched.ranked {
+        Some(ranked) => ranked.iter().skip(start).take(PAGE_SIZE).copied().collect(),
+        None => matched
+            .all
             .select_range(start, PAGE_SIZE)
             .into_iter()
             .map(|r| index.order[r])
             .collect(),
     };
+    let overlaps = matched.overlaps.as_ref();
     let cards = shown
         .iter()
         .map(|pos| {
@@ -1595,7 +1845,7 @@ fn compute_with_hits(
                     .map(|s| snap.skills[*s as usize].name.clone())
                     .collect(),
                 time_zone: snap.zone_names[e.zone as usize].clone(),
-                overlap_minutes: overlaps.as_ref().map(|o| o[e.zone as usize]),
+                overlap_minutes: overlaps.map(|o| o[e.zone as usize]),
                 price_from: price_from(&snap.tiers, e.level, e.offer, filter.commitment),
                 commitment: e.offer.label(),
                 available_now: e.available_from.is_some_and(|d| d <= today),
@@ -1609,20 +1859,8 @@ fn compute_with_hits(
         page,
         pages,
         cards: Arc::new(cards),
-        facets: Arc::new(facets(
-            snap,
-            filter,
-            zone.is_some(),
-            &facets_skills,
-            FacetCounts {
-                levels: facets_levels,
-                commitments: facets_commit,
-                years: facets_years,
-                available_now: facets_avail,
-                overlap: facets_overlap,
-            },
-        )),
-        unknown_skills,
+        facets: matched.facets.clone(),
+        unknown_skills: matched.unknown_skills.clone(),
     }
 }
 
@@ -2178,6 +2416,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn fifo_forgets_the_oldest_entries_first() {
+        let mut f: Fifo<u32, &str> = Fifo::new(3, 100);
+        for (k, v) in [(1, "a"), (2, "b"), (3, "c")] {
+            f.insert(k, v, 1);
+        }
+        // Re-inserting keeps the original position.
+        f.insert(1, "a2", 1);
+        f.insert(4, "d", 1);
+        assert_eq!(f.get(&1), None);
+        assert_eq!(f.keys().copied().collect::<Vec<_>>(), vec![2, 3, 4]);
+        // Weight: a heavy entry pushes older ones out until the total fits.
+        f.insert(5, "e", 1);
+        f.reweigh(&5, 99);
+        assert_eq!(f.keys().copied().collect::<Vec<_>>(), vec![4, 5]);
+        assert_eq!(f.get(&5), Some(&"e"));
+        f.remove(&5);
+        assert_eq!(f.get(&5), None);
+        f.insert(6, "f", 100);
+        assert_eq!(f.get(&6), Some(&"f"));
     }
 
     #[test]

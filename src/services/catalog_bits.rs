@@ -83,25 +83,6 @@ impl Bits {
             .sum()
     }
 
-    /// `(self & other).count()` looking only at the given word indexes (the words where
-    /// `self` is non-zero: cheap when `self` is sparse).
-    pub fn and_count_in(&self, other: &Bits, word_indexes: &[u32]) -> usize {
-        word_indexes
-            .iter()
-            .map(|i| (self.words[*i as usize] & other.words[*i as usize]).count_ones() as usize)
-            .sum()
-    }
-
-    /// Indexes of the non-zero words.
-    pub fn nonzero_words(&self) -> Vec<u32> {
-        self.words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w != 0)
-            .map(|(i, _)| i as u32)
-            .collect()
-    }
-
     /// Up to `take` set bits, skipping the first `skip` set bits, in increasing order.
     /// Skipping costs one popcount per word, so a deep page costs about what page 1 does.
     pub fn select_range(&self, skip: usize, take: usize) -> Vec<usize> {
@@ -200,7 +181,6 @@ mod tests {
             let either: Vec<usize> = (0..len).filter(|i| na[*i] || nb[*i]).collect();
             assert_eq!(a.count(), na.iter().filter(|x| **x).count());
             assert_eq!(a.and_count(&b), both.len());
-            assert_eq!(a.and_count_in(&b, &a.nonzero_words()), both.len());
             let mut and = a.clone();
             and.and_assign(&b);
             assert_eq!(and.iter().collect::<Vec<_>>(), both);

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod calendar;
 pub mod catalog;
 pub mod catalog_bits;
+pub mod catalog_plans;
 pub mod interviews;
 pub mod outbox;
 pub mod pricing;

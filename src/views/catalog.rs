@@ -1,19 +1,91 @@
 //! Views of the developer catalog and profiles.
 
+use std::sync::{Arc, Mutex};
+
 use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
 use crate::domain::overlap::format_hours;
-use crate::services::catalog::{CatalogPage, Sort};
+use crate::services::catalog::{CatalogPage, SkillInfo, Sort};
 
+/// One value of a filter. The texts are shared (`Arc<str>`): the skill and zone lists are
+/// the same on every page of a snapshot, so a request clones pointers, not strings.
 pub struct Choice {
-    pub value: String,
-    pub label: String,
+    pub value: Arc<str>,
+    pub label: Arc<str>,
     pub count: Option<usize>,
     pub checked: bool,
     /// Stable id, for `<label for>` and out-of-band count updates.
-    pub id: String,
+    pub id: Arc<str>,
+}
+
+/// The unchanging part of a [`Choice`].
+#[derive(Clone)]
+struct ChoiceText {
+    value: Arc<str>,
+    label: Arc<str>,
+    id: Arc<str>,
+}
+
+impl ChoiceText {
+    fn choice(&self, count: Option<usize>, checked: bool) -> Choice {
+        Choice {
+            value: self.value.clone(),
+            label: self.label.clone(),
+            count,
+            checked,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// The skill and zone choices of one catalog snapshot, built once per snapshot. The
+/// snapshot's lists are held here, so a pointer comparison identifies them.
+struct SnapshotChoices {
+    skills_of: Arc<Vec<SkillInfo>>,
+    zones_of: Arc<Vec<String>>,
+    skills: Vec<ChoiceText>,
+    /// Sorted by zone name.
+    zones: Vec<ChoiceText>,
+}
+
+static SNAPSHOT_CHOICES: Mutex<Option<Arc<SnapshotChoices>>> = Mutex::new(None);
+
+fn zone_choice(zone: &str) -> ChoiceText {
+    ChoiceText {
+        label: zone.replace('_', " ").into(),
+        id: format!("tz-{}", zone.replace('/', "-")).into(),
+        value: zone.into(),
+    }
+}
+
+fn snapshot_choices(page: &CatalogPage) -> Arc<SnapshotChoices> {
+    let mut current = SNAPSHOT_CHOICES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = current.as_ref()
+        && Arc::ptr_eq(&c.skills_of, &page.all_skills)
+        && Arc::ptr_eq(&c.zones_of, &page.zone_options)
+    {
+        return c.clone();
+    }
+    let mut zones: Vec<&String> = page.zone_options.iter().collect();
+    zones.sort();
+    let built = Arc::new(SnapshotChoices {
+        skills_of: page.all_skills.clone(),
+        zones_of: page.zone_options.clone(),
+        skills: page
+            .all_skills
+            .iter()
+            .map(|s| ChoiceText {
+                value: s.slug.as_str().into(),
+                label: s.name.as_str().into(),
+                id: format!("skill-{}", s.slug).into(),
+            })
+            .collect(),
+        zones: zones.into_iter().map(|z| zone_choice(z)).collect(),
+    });
+    *current = Some(built.clone());
+    built
 }
 
 pub struct CardView {
@@ -155,7 +227,7 @@ impl CatalogView {
                 label: s.label().into(),
                 count: None,
                 checked: *s == current,
-                id: format!("sort-{}", s.as_str()),
+                id: format!("sort-{}", s.as_str()).into(),
             })
             .collect()
     }
@@ -176,12 +248,13 @@ impl CatalogView {
             .iter()
             .map(|(l, n)| Choice {
                 value: l.as_str().into(),
-                label: format!("{} · {}", l.as_str(), l.title()),
+                label: format!("{} · {}", l.as_str(), l.title()).into(),
                 count: Some(*n),
                 checked: f.levels.contains(l),
-                id: format!("level-{}", l.css()),
+                id: format!("level-{}", l.css()).into(),
             })
             .collect();
+        let texts = snapshot_choices(page);
         let skills = {
             let counts: std::collections::HashMap<&str, usize> = page
                 .facets
@@ -189,18 +262,12 @@ impl CatalogView {
                 .iter()
                 .map(|fs| (fs.slug.as_str(), fs.count))
                 .collect();
-            let mut list: Vec<Choice> = page
-                .all_skills
+            let mut list: Vec<Choice> = texts
+                .skills
                 .iter()
-                .map(|s| {
-                    let count = counts.get(s.slug.as_str()).copied().unwrap_or(0);
-                    Choice {
-                        value: s.slug.clone(),
-                        label: s.name.clone(),
-                        count: Some(count),
-                        checked: f.skills.contains(&s.slug),
-                        id: format!("skill-{}", s.slug),
-                    }
+                .map(|t| {
+                    let count = counts.get(&*t.value).copied().unwrap_or(0);
+                    t.choice(Some(count), f.skills.iter().any(|s| **s == *t.value))
                 })
                 .collect();
             // Chosen skills first, then the rest by popularity: a stable order, so counts
@@ -209,7 +276,7 @@ impl CatalogView {
             list
         };
         let mut commitments = vec![Choice {
-            value: String::new(),
+            value: "".into(),
             label: "Any".into(),
             count: None,
             checked: f.commitment.is_none(),
@@ -220,71 +287,73 @@ impl CatalogView {
             label: c.label().into(),
             count: Some(*n),
             checked: f.commitment == Some(*c),
-            id: format!("commitment-{}", c.as_str()),
+            id: format!("commitment-{}", c.as_str()).into(),
         }));
         let mut years = vec![Choice {
-            value: String::new(),
+            value: "".into(),
             label: "Any experience".into(),
             count: None,
             checked: f.min_years.is_none(),
             id: "years-any".into(),
         }];
         years.extend(page.facets.years.iter().map(|(y, n)| Choice {
-            value: y.to_string(),
-            label: format!("{y}+ years"),
+            value: y.to_string().into(),
+            label: format!("{y}+ years").into(),
             count: Some(*n),
             checked: f.min_years == Some(*y),
-            id: format!("years-{y}"),
+            id: format!("years-{y}").into(),
         }));
         let zone_name = page.zone.map(|z| z.name().to_owned());
         let mut overlap = vec![Choice {
-            value: String::new(),
+            value: "".into(),
             label: "Any overlap".into(),
             count: None,
             checked: f.overlap_hours.is_none(),
             id: "overlap-any".into(),
         }];
         overlap.extend(page.facets.overlap.iter().map(|(h, n)| Choice {
-            value: h.to_string(),
-            label: format!("At least {h} h"),
+            value: h.to_string().into(),
+            label: format!("At least {h} h").into(),
             count: Some(*n),
             checked: f.overlap_hours == Some(*h),
-            id: format!("overlap-{h}"),
+            id: format!("overlap-{h}").into(),
         }));
         if page.facets.overlap.is_empty() {
             overlap.extend(
                 crate::services::catalog::OVERLAP_BUCKETS
                     .iter()
                     .map(|h| Choice {
-                        value: h.to_string(),
-                        label: format!("At least {h} h"),
+                        value: h.to_string().into(),
+                        label: format!("At least {h} h").into(),
                         count: None,
                         checked: f.overlap_hours == Some(*h),
-                        id: format!("overlap-{h}"),
+                        id: format!("overlap-{h}").into(),
                     }),
             );
         }
-        let mut zone_list: Vec<String> = page.zone_options.as_ref().clone();
-        if let Some(z) = &zone_name
-            && !zone_list.contains(z)
-        {
-            zone_list.push(z.clone());
-        }
-        zone_list.sort();
         let mut zones = vec![Choice {
-            value: String::new(),
+            value: "".into(),
             label: "Choose a time zone".into(),
             count: None,
             checked: zone_name.is_none(),
             id: "tz-none".into(),
         }];
-        zones.extend(zone_list.into_iter().map(|z| Choice {
-            checked: zone_name.as_deref() == Some(z.as_str()),
-            label: z.replace('_', " "),
-            id: format!("tz-{}", z.replace('/', "-")),
-            value: z,
-            count: None,
-        }));
+        let chosen = zone_name.as_deref();
+        match chosen.filter(|z| !page.zone_options.iter().any(|o| o == z)) {
+            // A zone no listed developer works in (the company's own, say): add it in order.
+            Some(extra) => {
+                let mut list: Vec<ChoiceText> = texts.zones.clone();
+                list.push(zone_choice(extra));
+                list.sort_by(|a, b| a.value.cmp(&b.value));
+                zones.extend(list.iter().map(|t| t.choice(None, *t.value == *extra)));
+            }
+            None => zones.extend(
+                texts
+                    .zones
+                    .iter()
+                    .map(|t| t.choice(None, chosen == Some(&*t.value))),
+            ),
+        }
         let cards = page
             .cards
             .iter()
