@@ -41,7 +41,8 @@ impl ChoiceText {
 }
 
 /// The skill and zone choices of one catalog snapshot, built once per snapshot. The
-/// snapshot's lists are held here, so a pointer comparison identifies them.
+/// snapshot's lists are held here (their memory can't be reused while cached), so a
+/// pointer comparison identifies them.
 struct SnapshotChoices {
     skills_of: Arc<Vec<SkillInfo>>,
     zones_of: Arc<Vec<String>>,
