@@ -576,14 +576,7 @@ impl<K: Hash + Eq + Clone, V> Fifo<K, V> {
             None => self.order.push_back(key),
         }
         self.weight += weight;
-        while self.map.len() > self.entries || self.weight > self.max_weight {
-            let Some(oldest) = self.order.pop_front() else {
-                break;
-            };
-            if let Some((_, w)) = self.map.remove(&oldest) {
-                self.weight -= w;
-            }
-        }
+        self.evict(0);
     }
 
     /// Changes a kept entry's weight (evicting others if that goes over the bound).
@@ -592,7 +585,14 @@ impl<K: Hash + Eq + Clone, V> Fifo<K, V> {
             self.weight = self.weight - *w + weight;
             *w = weight;
         }
-        while self.weight > self.max_weight && self.map.len() > 1 {
+        self.evict(1);
+    }
+
+    /// Drops the oldest entries while over a bound, keeping at least `keep`.
+    fn evict(&mut self, keep: usize) {
+        while self.map.len() > keep
+            && (self.map.len() > self.entries || self.weight > self.max_weight)
+        {
             let Some(oldest) = self.order.pop_front() else {
                 break;
             };
@@ -727,8 +727,9 @@ macro_rules! listed_skills_query {
 
 pub(crate) use {fingerprint_query, listed_developers, listed_rows_query, listed_skills_query};
 
-/// Listed developers matching one FTS5 term (a quoted word, `*` for a prefix), with its
-/// weighted `bm25` (name 10, headline 6, bio 1, skills 4; lower is better).
+/// Developers matching one FTS5 term (a quoted word, `*` for a prefix), with its weighted
+/// `bm25` (name 10, headline 6, bio 1, skills 4; lower is better). The index holds every
+/// developer; the caller keeps the ones in its snapshot.
 pub(crate) const SQLITE_TERM_HITS: &str = "SELECT rowid AS id, bm25(developers_fts, 10.0, 6.0, 1.0, 4.0) AS rank \
      FROM developers_fts WHERE developers_fts MATCH ?";
 
