@@ -314,16 +314,25 @@ pub async fn checkout_status(
     member: VerifiedMember,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let (company_id, id) = (member.company.company_id, path.into_inner());
-    let now = models::now();
-    let detail = ctx
-        .state
-        .db
-        .run(move |conn| billing::company_engagement(conn, company_id, id, now))
-        .await?;
+    let detail = company_engagement(&ctx, &member, path.into_inner()).await?;
     ok_html(&CheckoutStatusFragment {
         e: detail.engagement,
     })
+}
+
+/// One of the member's company's engagements, with its hours and invoices (404 otherwise).
+async fn company_engagement(
+    ctx: &PageContext,
+    member: &VerifiedMember,
+    id: i32,
+) -> Result<billing::EngagementDetail, AppError> {
+    let company_id = member.company.company_id;
+    let now = models::now();
+    Ok(ctx
+        .state
+        .db
+        .run(move |conn| billing::company_engagement(conn, company_id, id, now))
+        .await?)
 }
 
 fn sandbox_only(state: &AppState) -> Result<(), AppError> {
@@ -455,13 +464,7 @@ pub async fn show(
     member: VerifiedMember,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let (company_id, id) = (member.company.company_id, path.into_inner());
-    let now = models::now();
-    let d = ctx
-        .state
-        .db
-        .run(move |conn| billing::company_engagement(conn, company_id, id, now))
-        .await?;
+    let d = company_engagement(&ctx, &member, path.into_inner()).await?;
     let title = format!("Engagement: {}", d.engagement.developer_name);
     ok_html(&EngagementPage {
         layout: ctx.layout(&title, "engagements"),
