@@ -43,7 +43,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the web app (the default). Migrates first; on an empty database also seeds demo data.
+    /// Serve the web app (the default). Migrates first; in development an empty database
+    /// also gets demo data (never in production).
     Serve {
         /// Do not run the background job worker in this process.
         #[arg(long)]
@@ -181,6 +182,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { developers } => {
+            if settings.environment.is_production() {
+                bail!(
+                    "`ladder seed` loads demo data (fake companies, developers and Stripe ids) \
+                     and is refused in production (LADDER_ENV=production)"
+                );
+            }
             let db = runtime.block_on(connect_and_migrate(&settings))?;
             seed_and_report(&db, developers, std::io::stderr().is_terminal())
         }
@@ -412,19 +419,11 @@ async fn mail_check(settings: Settings, to: Email) -> anyhow::Result<()> {
 
 async fn serve(settings: Settings, with_worker: bool) -> anyhow::Result<()> {
     let base = settings.base_url_str().to_owned();
+    let production = settings.environment.is_production();
     let worker_ctx = with_worker.then(|| settings.clone());
     let app = Application::build(settings).await?;
     let db = app.db().clone();
-    let empty = db
-        .run(|conn| models::user::max_id(conn).map_err(DbError::from))
-        .await?
-        == 0;
-    if empty {
-        println!("Empty database: loading demo data (about {DEFAULT_DEVELOPERS} developers)…");
-        let seed_db = db.clone();
-        tokio::task::spawn_blocking(move || seed_and_report(&seed_db, DEFAULT_DEVELOPERS, false))
-            .await??;
-    }
+    seed_if_empty_in_development(&db, production).await?;
     let (stop_worker, worker_stopped) = watch::channel(false);
     let worker = match worker_ctx {
         Some(settings) => {
@@ -445,6 +444,31 @@ async fn serve(settings: Settings, with_worker: bool) -> anyhow::Result<()> {
     tracing::info!("server stopped");
     served?;
     Ok(())
+}
+
+/// Development: an empty database gets demo data, so the first `cargo run` shows a working
+/// marketplace. Production never loads demo data (its fake Stripe ids and revenue would be
+/// taken for real ones): an empty database is migrated and the operator is told how to
+/// create the first admin.
+async fn seed_if_empty_in_development(db: &Db, production: bool) -> anyhow::Result<()> {
+    let empty = db
+        .run(|conn| models::user::max_id(conn).map_err(DbError::from))
+        .await?
+        == 0;
+    if !empty {
+        return Ok(());
+    }
+    if production {
+        println!(
+            "Empty database: migrated, no demo data in production. Create the first admin with \
+             `ladder admin create EMAIL` (it asks for a password)."
+        );
+        return Ok(());
+    }
+    println!("Empty database: loading demo data (about {DEFAULT_DEVELOPERS} developers)…");
+    let seed_db = db.clone();
+    tokio::task::spawn_blocking(move || seed_and_report(&seed_db, DEFAULT_DEVELOPERS, false))
+        .await?
 }
 
 fn seed_and_report(db: &Db, developers: usize, progress: bool) -> anyhow::Result<()> {

@@ -20,7 +20,7 @@ use crate::auth::csrf;
 use crate::auth::rate_limit::RateLimiter;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
-use crate::handlers::{error, pages};
+use crate::handlers::{error, input, pages};
 use crate::mail::Outbox;
 use crate::views::assets::static_dir;
 use crate::{routes, telemetry};
@@ -173,7 +173,7 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
             .app_data(state.clone())
             .app_data(
                 web::FormConfig::default()
-                    .limit(64 * 1024)
+                    .limit(input::MAX_FORM_BYTES)
                     .error_handler(|err, _| {
                         actix_web::error::InternalError::from_response(
                             err,
@@ -204,6 +204,8 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
             .configure(routes::configure)
             .default_service(web::to(pages::not_found))
             .wrap(from_fn(csrf::verify))
+            // Before CSRF: an oversized or undecodable body is refused for what it is.
+            .wrap(from_fn(input::guard))
             .wrap(ErrorHandlers::new().default_handler(error::render_plain_errors))
             .wrap(session)
             .wrap(NormalizePath::new(TrailingSlash::Trim))

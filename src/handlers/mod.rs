@@ -10,6 +10,7 @@ pub mod dev_mailbox;
 pub mod error;
 pub mod forms;
 pub mod health;
+pub mod input;
 pub mod interviews;
 pub mod pages;
 pub mod profile;

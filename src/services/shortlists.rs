@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::models::{self, developer, shortlist, shortlist_entry};
@@ -78,7 +78,7 @@ pub fn create(
     user_id: i32,
     name: &str,
 ) -> Result<shortlist::ShortlistRow, ShortlistError> {
-    write_transaction(conn, |conn| {
+    let created = write_transaction(conn, |conn| {
         if name_taken(conn, company_id, name, None)? {
             return Err(ShortlistError::NameTaken(name.to_owned()));
         }
@@ -96,7 +96,12 @@ pub fn create(
                 updated_at: now,
             },
         )?)
-    })
+    });
+    // Two teammates naming a list at once: `shortlists_company_name_key` lets one win.
+    match created {
+        Err(e) if is_unique_violation(&e) => Err(ShortlistError::NameTaken(name.to_owned())),
+        other => other,
+    }
 }
 
 pub fn rename(
@@ -105,14 +110,18 @@ pub fn rename(
     id: i32,
     name: &str,
 ) -> Result<(), ShortlistError> {
-    write_transaction(conn, |conn| {
+    let renamed = write_transaction(conn, |conn| {
         shortlist::find_for_company(conn, company_id, id)?;
         if name_taken(conn, company_id, name, Some(id))? {
             return Err(ShortlistError::NameTaken(name.to_owned()));
         }
         shortlist::rename(conn, id, name, models::now())?;
         Ok(())
-    })
+    });
+    match renamed {
+        Err(e) if is_unique_violation(&e) => Err(ShortlistError::NameTaken(name.to_owned())),
+        other => other,
+    }
 }
 
 /// Deletes the list and its entries; returns its name.
@@ -137,13 +146,7 @@ fn listed_developer(
 }
 
 fn is_unique_violation(e: &ShortlistError) -> bool {
-    matches!(
-        e,
-        ShortlistError::Db(DbError::Query(DieselError::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _
-        )))
-    )
+    matches!(e, ShortlistError::Db(DbError::Query(e)) if models::is_unique_violation(e))
 }
 
 /// Puts the developer on the list (`on`) or takes them off. Idempotent: adding twice
@@ -157,8 +160,27 @@ pub fn set_membership(
     slug: &str,
     on: bool,
 ) -> Result<i32, ShortlistError> {
+    // Two clicks racing on PostgreSQL: the other one created the company's first list or
+    // this entry first (the unique indexes decide). Running again finds its rows, so this
+    // click's own change is still made: an add is never lost, a list never doubled.
+    match set_membership_once(conn, company_id, user_id, shortlist_id, slug, on) {
+        Err(e) if is_unique_violation(&e) => {
+            set_membership_once(conn, company_id, user_id, shortlist_id, slug, on)
+        }
+        other => other,
+    }
+}
+
+fn set_membership_once(
+    conn: &mut DbConn,
+    company_id: i32,
+    user_id: i32,
+    shortlist_id: Option<i32>,
+    slug: &str,
+    on: bool,
+) -> Result<i32, ShortlistError> {
     let now = models::now();
-    let outcome = write_transaction(conn, |conn| {
+    write_transaction(conn, |conn| {
         let developer = listed_developer(conn, slug, now)?;
         let list = match shortlist_id {
             Some(id) => shortlist::find_for_company(conn, company_id, id)?,
@@ -199,18 +221,7 @@ pub fn set_membership(
             _ => {}
         }
         Ok(list.id)
-    });
-    match outcome {
-        // Two clicks racing on PostgreSQL: the other one inserted the entry first.
-        Err(e) if is_unique_violation(&e) => match shortlist_id {
-            Some(id) => Ok(id),
-            None => shortlist::for_company(conn, company_id)?
-                .first()
-                .map(|l| l.id)
-                .ok_or(ShortlistError::NotFound),
-        },
-        other => other,
-    }
+    })
 }
 
 /// The company's lists, and for each developer slug the ids of the lists they are on.

@@ -237,7 +237,7 @@ pub fn review_stage(
     if !(1..=5).contains(&review.score) {
         return Err(not_allowed("Scores go from 1 to 5."));
     }
-    write_transaction(conn, |conn| {
+    let recorded = write_transaction(conn, |conn| {
         let d = developer::find(conn, developer_id)?;
         if current_stage(&d) != Some(stage) {
             return Err(not_allowed(format!(
@@ -321,7 +321,15 @@ pub fn review_stage(
             reject_in_tx(conn, outbox, admin_id, &d, &reason, now)?;
         }
         Ok(())
-    })
+    });
+    match recorded {
+        // Two admins reviewing the same stage at once: `vetting_reviews_developer_stage_key`
+        // keeps the first review; the second is told, not shown a 500.
+        Err(VettingError::Db(DbError::Query(e))) if models::is_unique_violation(&e) => Err(
+            not_allowed("Another admin has just reviewed this stage. Reload to see their review."),
+        ),
+        other => other,
+    }
 }
 
 fn reject_in_tx(

@@ -11,6 +11,7 @@ mod billing_stripe;
 mod catalog;
 mod health;
 mod hiring;
+mod input;
 mod interviews;
 mod jobs;
 mod mail;

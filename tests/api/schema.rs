@@ -128,13 +128,15 @@ fn sqlite_schema(conn: &mut SqliteConnection) -> BTreeMap<String, Table> {
         .unwrap()
         .into_iter()
         .map(|i| {
-            let columns = diesel::sql_query("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
-                .bind::<Text, _>(&i.name)
-                .load::<Name>(conn)
-                .unwrap()
-                .into_iter()
-                .map(|n| n.name)
-                .collect();
+            let columns = diesel::sql_query(
+                "SELECT coalesce(name, '<expr>') AS name FROM pragma_index_info(?) ORDER BY seqno",
+            )
+            .bind::<Text, _>(&i.name)
+            .load::<Name>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.name)
+            .collect();
             Index {
                 name: i.name,
                 columns,
@@ -152,6 +154,45 @@ fn sqlite_schema(conn: &mut SqliteConnection) -> BTreeMap<String, Table> {
 /// `tsvector` column and GIN index there; SQLite keeps an FTS5 table instead).
 fn pg_only(name: &str) -> bool {
     name.ends_with("_tsv") || name.ends_with("_search_idx")
+}
+
+/// The indexed columns of a PostgreSQL index definition, `<expr>` for an expression (as
+/// SQLite reports them); a partial index's `WHERE` is not a column.
+fn index_columns(definition: &str) -> Vec<String> {
+    let after_using = definition
+        .find(" USING ")
+        .map_or(definition, |at| &definition[at..]);
+    let Some(open) = after_using.find('(') else {
+        return Vec::new();
+    };
+    let mut columns = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0;
+    for c in after_using[open + 1..].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => break,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                columns.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    columns.push(current);
+    columns
+        .into_iter()
+        .map(|c| {
+            let c = c.trim();
+            if c.contains('(') {
+                "<expr>".to_owned()
+            } else {
+                c.trim_matches('"').to_owned()
+            }
+        })
+        .collect()
 }
 
 fn pg_schema(conn: &mut PgConnection) -> BTreeMap<String, Table> {
@@ -186,15 +227,7 @@ fn pg_schema(conn: &mut PgConnection) -> BTreeMap<String, Table> {
         .into_iter()
         .filter(|i| !pg_only(&i.name))
         .map(|i| {
-            let inside = i
-                .definition
-                .rsplit_once('(')
-                .map(|(_, rest)| rest.trim_end_matches(')'))
-                .unwrap_or("");
-            let columns = inside
-                .split(',')
-                .map(|c| c.trim().trim_matches('"').to_owned())
-                .collect();
+            let columns = index_columns(&i.definition);
             Index {
                 name: i.name,
                 columns,

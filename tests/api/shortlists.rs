@@ -423,3 +423,75 @@ async fn teammates_share_shortlists_and_removed_members_lose_access_at_once() {
     assert_eq!(sam.post(&link, &[]).await.status().as_u16(), 303);
     assert_eq!(sam.get("/shortlists").await.status().as_u16(), 200);
 }
+
+/// A company without a list double-clicks "+ Shortlist" (and a teammate's click races in
+/// too): one list named "Shortlist", holding every developer that was clicked. Repeated so
+/// PostgreSQL's read-committed race shows up if the unique index were missing.
+#[tokio::test]
+async fn racing_first_clicks_make_one_list_and_lose_no_add() {
+    let app = spawn_app().await;
+    let (_, ana) =
+        listed_developer(&app, "Ana Souza", "ana@devs.example", "L2", "Europe/Warsaw").await;
+    let (_, ben) =
+        listed_developer(&app, "Ben Okafor", "ben@devs.example", "L1", "Africa/Lagos").await;
+    for round in 0..5 {
+        let company = app
+            .verified_company(&format!("Race {round}"), &format!("jo{round}@race.example"))
+            .await;
+        let add_ana = [("developer", ana.as_str()), ("on", "1")];
+        let add_ben = [("developer", ben.as_str()), ("on", "1")];
+        let (x, y, z) = tokio::join!(
+            company.post("/shortlists/entries", &add_ana),
+            company.post("/shortlists/entries", &add_ana),
+            company.post("/shortlists/entries", &add_ben),
+        );
+        for r in [x, y, z] {
+            assert_eq!(r.status().as_u16(), 303, "round {round}: never a 500");
+        }
+        let company_name = format!("Race {round}");
+        let (lists, entries): (Vec<String>, i64) = app
+            .with_conn(move |conn| {
+                use ladder::schema::companies;
+                let company_id: i32 = companies::table
+                    .filter(companies::name.eq(&company_name))
+                    .select(companies::id)
+                    .first(conn)
+                    .unwrap();
+                let lists = shortlists::table
+                    .filter(shortlists::company_id.eq(company_id))
+                    .select(shortlists::name)
+                    .load(conn)
+                    .unwrap();
+                let entries = shortlist_entries::table
+                    .inner_join(shortlists::table)
+                    .filter(shortlists::company_id.eq(company_id))
+                    .count()
+                    .get_result(conn)
+                    .unwrap();
+                (lists, entries)
+            })
+            .await;
+        assert_eq!(lists, vec!["Shortlist".to_owned()], "round {round}");
+        assert_eq!(entries, 2, "round {round}: both developers are on the list");
+    }
+}
+
+#[tokio::test]
+async fn list_names_are_unique_whatever_the_case_even_when_racing() {
+    let app = spawn_app().await;
+    let company = app.verified_company("Acme", "jo@acme.example").await;
+    let (a, b) = tokio::join!(
+        company.post("/shortlists", &[("name", "Backend")]),
+        company.post("/shortlists", &[("name", "backend")]),
+    );
+    let statuses = [a.status().as_u16(), b.status().as_u16()];
+    assert!(statuses.contains(&303), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 303 || *s == 422),
+        "{statuses:?}: never a 500"
+    );
+    let count: i64 = app
+        .with_conn(|conn| shortlists::table.count().get_result(conn).unwrap())
+        .await;
+    assert_eq!(count, 1);
+}

@@ -1,0 +1,1 @@
+DROP INDEX shortlists_company_name_key;
