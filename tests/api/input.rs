@@ -206,3 +206,53 @@ async fn oversized_forms_get_413_before_csrf() {
     .await;
     assert!(status == 200 || status == 422 || status == 401, "{status}");
 }
+
+/// Odd but well-formed values in every path parameter and common query field: never a 500.
+/// (Out-of-range ids overflow `INTEGER` on PostgreSQL; long words reach full-text search.)
+#[tokio::test]
+async fn odd_values_in_paths_and_queries_are_never_a_500() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_admin("odd-admin@ladder.test").await;
+    let company = app.verified_company("Odd Co", "odd@company.test").await;
+    let routes = declared_routes();
+    let odd = [
+        "99999999999",
+        "-1",
+        "0",
+        "abc",
+        "%E2%80%AE%F0%9F%98%80",
+        "x%27%20OR%201%3D1--",
+    ];
+    let long = "w".repeat(3000);
+    for browser in [&admin, &company] {
+        let token = browser.csrf().await;
+        for (method, pattern) in &routes {
+            for value in odd.iter().copied().chain([long.as_str()]) {
+                let path = pattern
+                    .split('/')
+                    .map(|part| if part.starts_with('{') { value } else { part })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let query = format!(
+                    "q={value}&page={value}&level={value}&developer={value}&status={value}&sort={value}"
+                );
+                let status = if *method == "POST" {
+                    post_raw(
+                        browser,
+                        &path,
+                        &format!("csrf_token={token}&{query}&name={value}&note={value}"),
+                    )
+                    .await
+                    .0
+                } else {
+                    browser
+                        .get(&format!("{path}?{query}"))
+                        .await
+                        .status()
+                        .as_u16()
+                };
+                assert!(status < 500, "{method} {path}?{query}: {status}");
+            }
+        }
+    }
+}
