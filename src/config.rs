@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use url::Url;
 
 use crate::db::DatabaseUrl;
+use crate::domain::client_address::TrustedProxies;
 
 /// A value that must never reach a log line or a panic message.
 #[derive(Clone, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub struct Settings {
     /// `None` means the built-in sandbox checkout.
     pub stripe: Option<StripeSettings>,
     pub data_dir: PathBuf,
+    /// Proxies whose `X-Forwarded-For` names the client; empty: the socket's peer is the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -210,6 +213,13 @@ impl Settings {
 
         let data_dir = PathBuf::from(get("LADDER_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
 
+        let trusted_proxies =
+            TrustedProxies::parse(get("LADDER_TRUSTED_PROXIES").as_deref().unwrap_or_default())
+                .map_err(|e| ConfigError::Invalid {
+                    name: "LADDER_TRUSTED_PROXIES",
+                    reason: format!("{e}; expected comma-separated addresses or CIDR blocks"),
+                })?;
+
         Ok(Settings {
             environment,
             database_url,
@@ -220,6 +230,7 @@ impl Settings {
             mail_from,
             stripe,
             data_dir,
+            trusted_proxies,
         })
     }
 
@@ -256,6 +267,11 @@ mod tests {
             matches!(s.database_url, DatabaseUrl::Sqlite(ref p) if p.ends_with("data/ladder.db"))
         );
         assert!(s.smtp_url.is_none() && s.stripe.is_none() && s.secret_key.is_none());
+        assert_eq!(
+            s.trusted_proxies,
+            TrustedProxies::default(),
+            "no proxy trusted"
+        );
     }
 
     #[test]
@@ -302,6 +318,7 @@ mod tests {
             ("DATABASE_URL", "mysql://localhost/x"),
             ("LADDER_SMTP_URL", "http://mail"),
             ("LADDER_SECRET_KEY", "short"),
+            ("LADDER_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
         ];
         for (name, value) in cases {
             let err = settings(&[(name, value)]).unwrap_err();

@@ -16,8 +16,8 @@ use actix_web::middleware::{
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
-use crate::auth::csrf;
-use crate::auth::rate_limit::RateLimiter;
+use crate::auth::device::DeviceKey;
+use crate::auth::{cache_control, csrf, session as session_cookie};
 use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::handlers::{error, pages};
@@ -30,7 +30,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub outbox: Outbox,
-    pub rate_limiter: RateLimiter,
+    /// Signs device cookies (a browser's proof of a past successful sign-in).
+    pub device_key: DeviceKey,
     /// Stripe, or the embedded sandbox when no Stripe key is set.
     pub gateway: crate::billing::Gateway,
 }
@@ -154,12 +155,12 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
         outbox: Outbox::from_settings(&settings),
         gateway: crate::billing::Gateway::from_settings(&settings),
         settings: Arc::new(settings),
-        rate_limiter: RateLimiter::default(),
+        device_key: DeviceKey::new(key.signing()),
     });
     let static_root = static_dir();
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-            .cookie_name("ladder_session".into())
+            .cookie_name(session_cookie::COOKIE_NAME.into())
             .cookie_secure(production)
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
@@ -206,6 +207,8 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
             .wrap(from_fn(csrf::verify))
             .wrap(ErrorHandlers::new().default_handler(error::render_plain_errors))
             .wrap(session)
+            // Outside the session middleware, so it sees the cookie that one sets.
+            .wrap(from_fn(cache_control::private_responses))
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(security_headers(production))

@@ -13,6 +13,7 @@ pub mod health;
 pub mod interviews;
 pub mod pages;
 pub mod profile;
+pub mod sessions;
 pub mod shortlists;
 pub mod team;
 

@@ -6,11 +6,12 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::current_user::{CurrentUser, Membership};
 use crate::auth::password::{self, NewPassword};
+use crate::auth::rate_limit;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::{Email, Role, Slug, TimeZone};
 use crate::mail::Outbox;
-use crate::mail::templates::{PasswordReset, VerifyEmail};
-use crate::models::{self, company, company_member, developer, email_token, user};
+use crate::mail::templates::{Notice, PasswordReset, VerifyEmail};
+use crate::models::{self, company, company_member, developer, email_token, session, user};
 
 pub const VERIFY_TTL_HOURS: i64 = 48;
 pub const RESET_TTL_MINUTES: i64 = 60;
@@ -225,14 +226,95 @@ fn insert_unverified_user(
     )?)
 }
 
-/// Creates the company, its owner and a verification email; returns the owner.
+/// What a sign-up did. The person signing up is told the same either way (so nobody learns
+/// which addresses have accounts); only a new account is signed in.
+#[derive(Debug)]
+pub enum SignUp {
+    Created(user::UserRow),
+    /// The address already has an account: its owner was told by email.
+    AlreadyRegistered,
+}
+
+/// Runs a sign-up transaction; an address that already has an account (found first, or
+/// inserted by a concurrent sign-up: a unique violation) mails its owner instead.
+fn sign_up(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    email: &Email,
+    create: impl FnOnce(&mut DbConn) -> Result<user::UserRow, AccountError>,
+) -> Result<SignUp, AccountError> {
+    match write_transaction(conn, create) {
+        Ok(row) => Ok(SignUp::Created(row)),
+        Err(AccountError::EmailTaken) => {
+            warn_existing_owner(conn, outbox, email)?;
+            Ok(SignUp::AlreadyRegistered)
+        }
+        Err(AccountError::Db(DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )))) if user::find_by_email(conn, email.as_str())?.is_some() => {
+            warn_existing_owner(conn, outbox, email)?;
+            Ok(SignUp::AlreadyRegistered)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// "Someone tried to create an account with your address": at most a few an hour per
+/// address, so sign-up attempts cannot flood an inbox.
+fn warn_existing_owner(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    email: &Email,
+) -> Result<(), AccountError> {
+    let room = rate_limit::hit(
+        conn,
+        rate_limit::SIGN_UP_WARNING_PER_ACCOUNT,
+        email.as_str(),
+        models::now(),
+    )?;
+    if room.is_err() {
+        return Ok(());
+    }
+    write_transaction(conn, |conn| {
+        let Some(owner) = user::find_active_by_email(conn, email.as_str())? else {
+            return Ok(());
+        };
+        if owner.disabled_at.is_some() {
+            return Ok(());
+        }
+        let message = Notice {
+            kind: "account_exists",
+            subject: "Someone tried to create a Ladder account with your address".into(),
+            name: owner.name.clone(),
+            heading: "You already have a Ladder account".into(),
+            paragraphs: vec![
+                "Someone (maybe you) just tried to create a new Ladder account with this email address. You already have one, so we didn't create another.".into(),
+                "If it was you, sign in, or reset your password if you've forgotten it. If it wasn't, you can ignore this email: nothing has changed.".into(),
+            ],
+            details: vec![format!(
+                "Forgotten your password? Reset it at {}",
+                outbox.url("/password/forgot")
+            )],
+            action: Some(("Sign in".into(), outbox.url("/login"))),
+            footer: None,
+        }
+        .email(&owner.email, &outbox.base_url)?;
+        outbox.queue(conn, message)?;
+        Ok(())
+    })
+}
+
+/// Creates the company, its owner and a verification email. The password is hashed even
+/// when the address is taken, so both answers take as long.
 pub fn sign_up_company(
     conn: &mut DbConn,
     outbox: &Outbox,
     input: CompanySignUp,
-) -> Result<user::UserRow, AccountError> {
+) -> Result<SignUp, AccountError> {
     let hash = input.password.hash();
-    write_transaction(conn, |conn| {
+    let email = input.email.clone();
+    sign_up(conn, outbox, &email, |conn| {
         let now = models::now();
         let owner =
             insert_unverified_user(conn, &input.email, &input.name, hash, Role::Company, now)?;
@@ -281,14 +363,16 @@ pub fn split_name(name: &str) -> (String, String) {
     }
 }
 
-/// Creates the developer's account and a `draft` profile, and sends the verification email.
+/// Creates the developer's account and a `draft` profile, and sends the verification
+/// email (or, for a taken address, tells its owner).
 pub fn sign_up_developer(
     conn: &mut DbConn,
     outbox: &Outbox,
     input: DeveloperSignUp,
-) -> Result<user::UserRow, AccountError> {
+) -> Result<SignUp, AccountError> {
     let hash = input.password.hash();
-    write_transaction(conn, |conn| {
+    let email = input.email.clone();
+    sign_up(conn, outbox, &email, |conn| {
         let now = models::now();
         let account =
             insert_unverified_user(conn, &input.email, &input.name, hash, Role::Developer, now)?;
@@ -396,6 +480,7 @@ pub fn load_session_user(
         role,
         email_verified: row.email_verified_at.is_some(),
         session_version: row.session_version,
+        session_id: 0,
         company,
         developer_id,
     }))
@@ -510,27 +595,33 @@ pub fn reset_password(
         let token = consume_token(conn, "password_reset", raw)?;
         let now = models::now();
         user::set_password(conn, token.user_id, &hash, now)?;
+        session::revoke_all_except(conn, token.user_id, None, now)?;
         user::mark_email_verified(conn, token.user_id, now)?;
         email_token::invalidate(conn, token.user_id, "password_reset", now)?;
         Ok(token.user_id)
     })
 }
 
-/// Changes the password after checking the current one; returns the new session version
-/// (the caller keeps its own session on it; every other session ends).
+/// Changes the password after checking the current one. The session `keep_session` (the
+/// one asking) carries on; every other session of the account ends.
 pub fn change_password(
     conn: &mut DbConn,
     user_id: i32,
+    keep_session: i32,
     current: &str,
     new_password: &NewPassword,
-) -> Result<i32, AccountError> {
+) -> Result<(), AccountError> {
     let row = user::find(conn, user_id)?;
     if !password::verify_password(&row.password_hash, current) {
         return Err(AccountError::WrongPassword);
     }
     let hash = new_password.hash();
     write_transaction(conn, |conn| {
-        Ok(user::set_password(conn, user_id, &hash, models::now())?)
+        let now = models::now();
+        let version = user::set_password(conn, user_id, &hash, now)?;
+        session::set_version(conn, keep_session, version)?;
+        session::revoke_all_except(conn, user_id, Some(keep_session), now)?;
+        Ok(())
     })
 }
 

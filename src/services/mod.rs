@@ -14,6 +14,7 @@ pub mod profiles;
 pub mod search_index;
 pub mod seed;
 pub mod seed_billing;
+pub mod sessions;
 pub mod shortlists;
 pub mod team;
 pub mod vetting;
