@@ -148,12 +148,19 @@ impl PageContext {
     }
 
     /// Signs `user_id` in on this browser: a new `sessions` row, its id in a fresh cookie.
+    /// A session this browser had before (another account, say) ends.
     pub async fn sign_in(&self, user_id: i32) -> Result<(), AppError> {
         let user_agent = self.user_agent.clone();
+        let previous = session::claimed_session(&self.session);
         let raw = self
             .state
             .db
-            .run(move |conn| sessions::start(conn, user_id, &user_agent))
+            .run(move |conn| {
+                if let Some(previous) = previous {
+                    sessions::end(conn, &previous)?;
+                }
+                sessions::start(conn, user_id, &user_agent)
+            })
             .await?;
         session::sign_in(&self.session, &raw);
         Ok(())

@@ -114,14 +114,7 @@ pub fn active_for_user(
         .load(conn)
 }
 
-/// Forgets sessions that ended or went idle before `before`.
-pub fn delete_ended_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(
-        sessions::table.filter(
-            sessions::last_seen_at
-                .lt(before)
-                .or(sessions::revoked_at.lt(before)),
-        ),
-    )
-    .execute(conn)
+/// Forgets sessions last seen before `before` (a revoked one is never seen again).
+pub fn delete_last_seen_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::last_seen_at.lt(before))).execute(conn)
 }

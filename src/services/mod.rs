@@ -16,5 +16,6 @@ pub mod seed;
 pub mod seed_billing;
 pub mod sessions;
 pub mod shortlists;
+pub mod taken_address;
 pub mod team;
 pub mod vetting;

@@ -46,7 +46,7 @@ pub fn start(conn: &mut DbConn, user_id: i32, user_agent: &str) -> Result<String
             },
         )?;
         // Sign-ins are rare next to page views: a fine moment to forget long-ended sessions.
-        session::delete_ended_before(conn, now - Duration::days(IDLE_DAYS * 2))?;
+        session::delete_last_seen_before(conn, now - Duration::days(IDLE_DAYS * 2))?;
         Ok::<_, DbError>(())
     })?;
     Ok(raw)

@@ -13,6 +13,8 @@ CREATE TABLE sessions (
 );
 CREATE UNIQUE INDEX sessions_token_hash_key ON sessions (token_hash);
 CREATE INDEX sessions_user_idx ON sessions (user_id);
+-- Forgetting long-idle sessions.
+CREATE INDEX sessions_last_seen_idx ON sessions (last_seen_at);
 
 -- Fixed-window counters shared by every process: failed sign-ins per account, per
 -- address, per trusted device; sign-ups, resets and resends.
