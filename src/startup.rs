@@ -17,6 +17,8 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
 use crate::auth::device::DeviceKey;
+use crate::auth::rate_limit;
+use crate::auth::redis_store::RedisStore;
 use crate::auth::{cache_control, csrf, session as session_cookie};
 use crate::config::{Secret, Settings};
 use crate::db::Db;
@@ -32,6 +34,8 @@ pub struct AppState {
     pub outbox: Outbox,
     /// Signs device cookies (a browser's proof of a past successful sign-in).
     pub device_key: DeviceKey,
+    /// Where rate-limit counters live (the database, or Redis).
+    pub rate_limits: rate_limit::Store,
     /// Stripe, or the embedded sandbox when no Stripe key is set.
     pub gateway: crate::billing::Gateway,
 }
@@ -150,12 +154,20 @@ fn security_headers(production: bool) -> DefaultHeaders {
 fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::Result<Server> {
     let production = settings.environment.is_production();
     crate::services::catalog::refresh_in_background(&settings.database_url.to_string(), db.clone());
+    let rate_limits = match &settings.redis {
+        Some(target) => rate_limit::Store::Redis(Arc::new(RedisStore::new(
+            target.clone(),
+            &settings.database_url.to_string(),
+        ))),
+        None => rate_limit::Store::Database,
+    };
     let state = web::Data::new(AppState {
         db,
         outbox: Outbox::from_settings(&settings),
         gateway: crate::billing::Gateway::from_settings(&settings),
         settings: Arc::new(settings),
         device_key: DeviceKey::new(key.signing()),
+        rate_limits,
     });
     let static_root = static_dir();
     let server = HttpServer::new(move || {

@@ -7,4 +7,5 @@ pub mod current_user;
 pub mod device;
 pub mod password;
 pub mod rate_limit;
+pub mod redis_store;
 pub mod session;

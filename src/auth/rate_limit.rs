@@ -5,15 +5,20 @@
 //! still overlaps the last `window`, plus the current one's (so a burst at the end of one
 //! window still counts at the start of the next).
 //!
+//! With `LADDER_REDIS_URL` set the counters live in Redis instead ([`Store`]); a Redis
+//! error falls back to the database for that call.
+//!
 //! Sign-in counts failures only, and a browser holding a device cookie from a past
 //! successful sign-in (see `device`) is limited on its own key instead of the account's,
 //! so strangers guessing a password slow each other down but never lock the owner out.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::redis_store::RedisStore;
 use crate::db::{DbConn, write_transaction};
 use crate::models::rate_limit;
 
@@ -134,6 +139,84 @@ pub fn record(
                 if attempts < 3 => {}
             other => return other,
         }
+    }
+}
+
+/// Where the counters live: the database (the default), or Redis.
+#[derive(Clone)]
+pub enum Store {
+    Database,
+    Redis(Arc<RedisStore>),
+}
+
+fn window_seconds(limit: Limit) -> i64 {
+    limit.window.as_secs().max(1) as i64
+}
+
+impl Store {
+    /// [`check`] on this store.
+    pub fn check(
+        &self,
+        conn: &mut DbConn,
+        limit: Limit,
+        key: &str,
+        now: NaiveDateTime,
+    ) -> Result<Result<(), Wait>, DieselError> {
+        if let Store::Redis(redis) = self {
+            let (start, left) = window(limit, now);
+            let counted = redis.counts(
+                &storage_key(limit, key),
+                start.and_utc().timestamp(),
+                window_seconds(limit),
+            );
+            match counted {
+                Ok((previous, current)) => return Ok(room(limit, previous, current, left)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis unavailable; rate limits read from the database")
+                }
+            }
+        }
+        check(conn, limit, key, now)
+    }
+
+    /// [`record`] on this store.
+    pub fn record(
+        &self,
+        conn: &mut DbConn,
+        limit: Limit,
+        key: &str,
+        now: NaiveDateTime,
+    ) -> Result<i32, DieselError> {
+        if let Store::Redis(redis) = self {
+            let (start, _) = window(limit, now);
+            let counted = redis.increment(
+                &storage_key(limit, key),
+                start.and_utc().timestamp(),
+                window_seconds(limit),
+            );
+            match counted {
+                Ok(hits) => return Ok(hits),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis unavailable; rate limits counted in the database")
+                }
+            }
+        }
+        record(conn, limit, key, now)
+    }
+
+    /// [`hit`] on this store.
+    pub fn hit(
+        &self,
+        conn: &mut DbConn,
+        limit: Limit,
+        key: &str,
+        now: NaiveDateTime,
+    ) -> Result<Result<(), Wait>, DieselError> {
+        if let Err(wait) = self.check(conn, limit, key, now)? {
+            return Ok(Err(wait));
+        }
+        self.record(conn, limit, key, now)?;
+        Ok(Ok(()))
     }
 }
 

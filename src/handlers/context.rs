@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 
 use super::AppError;
 use crate::auth::current_user::{CurrentUser, current_user};
-use crate::auth::rate_limit::{self, Limit, Wait};
+use crate::auth::rate_limit::{Limit, Wait};
 use crate::auth::session;
 use crate::db::DbError;
 use crate::models;
@@ -102,11 +102,14 @@ impl PageContext {
     /// Counts a hit against a rate limit, if there is room; over it, the caller answers 429.
     pub async fn rate_limit(&self, limit: Limit, key: &str) -> Result<(), AppError> {
         let key = key.to_owned();
+        let store = self.state.rate_limits.clone();
         let verdict = self
             .state
             .db
             .run(move |conn| {
-                rate_limit::hit(conn, limit, &key, models::now()).map_err(DbError::from)
+                store
+                    .hit(conn, limit, &key, models::now())
+                    .map_err(DbError::from)
             })
             .await?;
         verdict.map_err(too_many)
@@ -115,13 +118,14 @@ impl PageContext {
     /// Whether every (limit, key) still has room; counts nothing.
     pub async fn check_limits(&self, limits: &[(Limit, String)]) -> Result<(), AppError> {
         let limits = limits.to_vec();
+        let store = self.state.rate_limits.clone();
         let verdict = self
             .state
             .db
             .run(move |conn| {
                 let now = models::now();
                 for (limit, key) in &limits {
-                    if let Err(wait) = rate_limit::check(conn, *limit, key, now)? {
+                    if let Err(wait) = store.check(conn, *limit, key, now)? {
                         return Ok(Err(wait));
                     }
                 }
@@ -134,12 +138,13 @@ impl PageContext {
     /// Counts a failure (a wrong password) against every (limit, key).
     pub async fn count_failure(&self, limits: &[(Limit, String)]) -> Result<(), AppError> {
         let limits = limits.to_vec();
+        let store = self.state.rate_limits.clone();
         self.state
             .db
             .run(move |conn| {
                 let now = models::now();
                 for (limit, key) in &limits {
-                    rate_limit::record(conn, *limit, key, now)?;
+                    store.record(conn, *limit, key, now)?;
                 }
                 Ok::<_, DbError>(())
             })

@@ -262,3 +262,84 @@ async fn login_with_device(app: &TestApp, device: &str) -> u16 {
 fn hex_encode(text: &str) -> String {
     text.bytes().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The Redis the tests may use: `LADDER_TEST_REDIS_URL`, else 127.0.0.1:6379 when it answers.
+fn test_redis() -> Option<String> {
+    if let Ok(url) = std::env::var("LADDER_TEST_REDIS_URL") {
+        return Some(url).filter(|u| !u.is_empty());
+    }
+    let address = "127.0.0.1:6379".parse().unwrap();
+    std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(200))
+        .ok()
+        .map(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+async fn table_rows(app: &TestApp) -> i64 {
+    app.with_conn(|conn| rate_limits::table.count().get_result(conn).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn with_redis_two_processes_share_one_budget_there() {
+    let Some(redis) = test_redis() else {
+        eprintln!("skipped: no Redis at 127.0.0.1:6379 and LADDER_TEST_REDIS_URL unset");
+        return;
+    };
+    let settings = [("LADDER_REDIS_URL", redis.as_str())];
+    let app = spawn_app_with(&settings).await;
+    owner(&app).await;
+    let (other, _dir) = second_instance(&app, &settings).await;
+    let there = Browser {
+        client: crate::helpers::new_client(),
+        address: other,
+    };
+    for i in 0..10 {
+        let browser = if i % 2 == 0 { &app.browser() } else { &there };
+        let status = browser
+            .login("jo@acme.example", "wrong password guess")
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(status, 422, "attempt {i}");
+    }
+    assert_eq!(
+        there
+            .login("jo@acme.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        429
+    );
+    assert_eq!(
+        table_rows(&app).await,
+        0,
+        "counted in Redis, not the database"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_falls_back_to_the_database() {
+    // Nothing listens on port 1: every Redis call fails fast and the database counts.
+    let app = spawn_app_with(&[("LADDER_REDIS_URL", "redis://127.0.0.1:1")]).await;
+    owner(&app).await;
+    let browser = app.browser();
+    for _ in 0..10 {
+        assert_eq!(
+            browser
+                .login("jo@acme.example", "wrong password guess")
+                .await
+                .status()
+                .as_u16(),
+            422
+        );
+    }
+    assert_eq!(
+        browser
+            .login("jo@acme.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        429
+    );
+    assert!(table_rows(&app).await > 0);
+}
