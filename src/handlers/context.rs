@@ -14,6 +14,7 @@ use crate::auth::current_user::{CurrentUser, current_user};
 use crate::auth::rate_limit::{Limit, Wait};
 use crate::auth::session;
 use crate::db::DbError;
+use crate::domain::client_address::is_loopback;
 use crate::models;
 use crate::services::sessions;
 use crate::startup::AppState;
@@ -88,7 +89,8 @@ impl PageContext {
             user: self.user.as_ref().map(CurrentUser::nav),
             flashes: session::take_flashes(&self.session),
             nav,
-            dev_mailbox: !settings.environment.is_production(),
+            // Linked only where it answers: development, from this machine.
+            dev_mailbox: !settings.environment.is_production() && is_loopback(self.client_ip),
             htmx_js: a.htmx.clone(),
             css: a.css.clone(),
             app_js: a.js.clone(),

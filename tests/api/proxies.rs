@@ -32,7 +32,12 @@ async fn the_dev_mailbox_answers_loopback_clients_only() {
             200,
             "{path} through the proxy from loopback"
         );
-        for remote in ["203.0.113.5", "10.0.0.8", "192.168.1.20"] {
+        for remote in [
+            "203.0.113.5",
+            "10.0.0.8",
+            "192.168.1.20",
+            "::ffff:198.51.100.4",
+        ] {
             assert_eq!(
                 get_from(&app, path, Some(remote)).await,
                 404,
@@ -40,6 +45,27 @@ async fn the_dev_mailbox_answers_loopback_clients_only() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn the_footer_links_the_mailbox_only_where_it_answers() {
+    let app = spawn_app_with(&[("LADDER_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let page = |ip: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let mut request = crate::helpers::new_client().get(app.url("/"));
+            if let Some(ip) = ip {
+                request = request.header("x-forwarded-for", ip);
+            }
+            request.send().await.unwrap().text().await.unwrap()
+        }
+    };
+    assert!(page(None).await.contains("href=\"/dev/mailbox\""));
+    assert!(
+        !page(Some("203.0.113.5"))
+            .await
+            .contains("href=\"/dev/mailbox\"")
+    );
 }
 
 #[tokio::test]
