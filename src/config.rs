@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use url::Url;
 
 use crate::db::DatabaseUrl;
+use crate::domain::client_address::TrustedProxies;
 
 /// A value that must never reach a log line or a panic message.
 #[derive(Clone, PartialEq, Eq)]
@@ -27,6 +28,57 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([redacted])")
+    }
+}
+
+/// Where Redis is and how to sign in to it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisTarget {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub database: u32,
+}
+
+impl std::fmt::Debug for RedisTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redis://{}:{}/{}", self.host, self.port, self.database)
+    }
+}
+
+impl RedisTarget {
+    /// `redis://[[user]:password@]host[:port][/db]`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let url = Url::parse(text).map_err(|_| "expected redis://host[:port][/db]".to_owned())?;
+        if url.scheme() != "redis" {
+            return Err("expected redis://host[:port][/db] (TLS is not supported)".into());
+        }
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("expected a host")?
+            .trim_matches(|c| c == '[' || c == ']')
+            .to_owned();
+        let database = match url.path().trim_start_matches('/') {
+            "" => 0,
+            db => db
+                .parse()
+                .map_err(|_| "the path must be a database number".to_owned())?,
+        };
+        let decode = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        Ok(RedisTarget {
+            host,
+            port: url.port().unwrap_or(6379),
+            username: Some(decode(url.username())).filter(|u| !u.is_empty()),
+            password: url.password().map(|p| Secret::new(decode(p))),
+            database,
+        })
     }
 }
 
@@ -63,6 +115,10 @@ pub struct Settings {
     /// `None` means the built-in sandbox checkout.
     pub stripe: Option<StripeSettings>,
     pub data_dir: PathBuf,
+    /// Proxies whose `X-Forwarded-For` names the client; empty: the socket's peer is the client.
+    pub trusted_proxies: TrustedProxies,
+    /// `None`: rate-limit counters live in the database.
+    pub redis: Option<RedisTarget>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -210,6 +266,24 @@ impl Settings {
 
         let data_dir = PathBuf::from(get("LADDER_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
 
+        let trusted_proxies =
+            TrustedProxies::parse(get("LADDER_TRUSTED_PROXIES").as_deref().unwrap_or_default())
+                .map_err(|e| ConfigError::Invalid {
+                    name: "LADDER_TRUSTED_PROXIES",
+                    reason: format!("{e}; expected comma-separated addresses or CIDR blocks"),
+                })?;
+
+        let redis = match get("LADDER_REDIS_URL") {
+            None => None,
+            Some(text) => Some(RedisTarget::parse(&text).map_err(|reason| {
+                // The value may hold a password: do not echo it.
+                ConfigError::Invalid {
+                    name: "LADDER_REDIS_URL",
+                    reason,
+                }
+            })?),
+        };
+
         Ok(Settings {
             environment,
             database_url,
@@ -220,6 +294,8 @@ impl Settings {
             mail_from,
             stripe,
             data_dir,
+            trusted_proxies,
+            redis,
         })
     }
 
@@ -256,6 +332,11 @@ mod tests {
             matches!(s.database_url, DatabaseUrl::Sqlite(ref p) if p.ends_with("data/ladder.db"))
         );
         assert!(s.smtp_url.is_none() && s.stripe.is_none() && s.secret_key.is_none());
+        assert_eq!(
+            s.trusted_proxies,
+            TrustedProxies::default(),
+            "no proxy trusted"
+        );
     }
 
     #[test]
@@ -302,6 +383,8 @@ mod tests {
             ("DATABASE_URL", "mysql://localhost/x"),
             ("LADDER_SMTP_URL", "http://mail"),
             ("LADDER_SECRET_KEY", "short"),
+            ("LADDER_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
+            ("LADDER_REDIS_URL", "http://cache"),
         ];
         for (name, value) in cases {
             let err = settings(&[(name, value)]).unwrap_err();
@@ -316,6 +399,29 @@ mod tests {
     fn smtp_errors_do_not_echo_the_password() {
         let err = settings(&[("LADDER_SMTP_URL", "bogus://u:hunter2@x")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn urls_parse_and_never_show_the_password() {
+        let t = RedisTarget::parse("redis://:s%40cret@cache.internal:6380/3").unwrap();
+        assert_eq!(
+            (t.host.as_str(), t.port, t.database),
+            ("cache.internal", 6380, 3)
+        );
+        assert_eq!(t.password.as_ref().map(Secret::expose), Some("s@cret"));
+        assert_eq!(t.username, None);
+        assert!(!format!("{t:?}").contains("cret"));
+        let t = RedisTarget::parse("redis://127.0.0.1").unwrap();
+        assert_eq!((t.port, t.database, t.password.is_none()), (6379, 0, true));
+        for bad in [
+            "rediss://x",
+            "http://x",
+            "redis://",
+            "redis://x/abc",
+            "nonsense",
+        ] {
+            assert!(RedisTarget::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

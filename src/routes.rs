@@ -4,7 +4,7 @@ use actix_web::web;
 
 use crate::handlers::{
     accounts, admin, application, billing, dev_mailbox, health, interviews, pages, profile,
-    shortlists, team,
+    sessions, shortlists, team,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -39,6 +39,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(accounts::change_password),
         )
         .route("/account/delete", web::post().to(accounts::delete_account))
+        .route(
+            "/account/sessions/revoke-others",
+            web::post().to(sessions::revoke_others),
+        )
+        .route(
+            "/account/sessions/{id}/revoke",
+            web::post().to(sessions::revoke),
+        )
         .route("/me/profile", web::get().to(profile::show))
         .route("/me/profile", web::post().to(profile::update))
         .route("/me/profile/avatar", web::post().to(profile::upload_avatar))

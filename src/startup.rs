@@ -16,8 +16,10 @@ use actix_web::middleware::{
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
-use crate::auth::csrf;
-use crate::auth::rate_limit::RateLimiter;
+use crate::auth::device::DeviceKey;
+use crate::auth::rate_limit;
+use crate::auth::redis_store::RedisStore;
+use crate::auth::{cache_control, csrf, session as session_cookie};
 use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::handlers::{error, input, pages};
@@ -30,7 +32,10 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub outbox: Outbox,
-    pub rate_limiter: RateLimiter,
+    /// Signs device cookies (a browser's proof of a past successful sign-in).
+    pub device_key: DeviceKey,
+    /// Where rate-limit counters live (the database, or Redis).
+    pub rate_limits: rate_limit::Store,
     /// Stripe, or the embedded sandbox when no Stripe key is set.
     pub gateway: crate::billing::Gateway,
 }
@@ -149,17 +154,25 @@ fn security_headers(production: bool) -> DefaultHeaders {
 fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::Result<Server> {
     let production = settings.environment.is_production();
     crate::services::catalog::refresh_in_background(&settings.database_url.to_string(), db.clone());
+    let rate_limits = match &settings.redis {
+        Some(target) => rate_limit::Store::Redis(Arc::new(RedisStore::new(
+            target.clone(),
+            &settings.database_url.to_string(),
+        ))),
+        None => rate_limit::Store::Database,
+    };
     let state = web::Data::new(AppState {
         db,
         outbox: Outbox::from_settings(&settings),
         gateway: crate::billing::Gateway::from_settings(&settings),
         settings: Arc::new(settings),
-        rate_limiter: RateLimiter::default(),
+        device_key: DeviceKey::new(key.signing()),
+        rate_limits,
     });
     let static_root = static_dir();
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-            .cookie_name("ladder_session".into())
+            .cookie_name(session_cookie::COOKIE_NAME.into())
             .cookie_secure(production)
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
@@ -208,6 +221,8 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
             .wrap(from_fn(input::guard))
             .wrap(ErrorHandlers::new().default_handler(error::render_plain_errors))
             .wrap(session)
+            // Outside the session middleware, so it sees the cookie that one sets.
+            .wrap(from_fn(cache_control::private_responses))
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(Compress::default())
             .wrap(security_headers(production))

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use super::session;
 use crate::domain::Role;
 use crate::handlers::error::error_page;
-use crate::services::accounts;
+use crate::services::sessions;
 use crate::startup::AppState;
 use crate::views::NavUser;
 
@@ -35,6 +35,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub email_verified: bool,
     pub session_version: i32,
+    /// The `sessions` row this request is signed in with.
+    pub session_id: i32,
     /// Set for company members.
     pub company: Option<Membership>,
     /// Set for developers: their profile's id.
@@ -71,27 +73,27 @@ impl CurrentUser {
 #[derive(Clone)]
 struct Loaded(Option<CurrentUser>);
 
-/// The user the session cookie names, if the cookie's session version is still current
-/// and the account is active. A stale cookie is cleared.
+/// The user of the session the cookie names, if that session is still open (not signed
+/// out, not ended by a password change or a disable, not idle too long) and the account
+/// is active. A cookie naming an ended session is cleared.
 pub async fn current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, actix_web::Error> {
     if let Some(Loaded(user)) = req.extensions().get::<Loaded>() {
         return Ok(user.clone());
     }
     let session = req.get_session();
-    let user = match session::claimed_user(&session) {
+    let user = match session::claimed_session(&session) {
         None => None,
-        Some((id, version)) => {
+        Some(raw) => {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .expect("AppState is registered")
                 .clone();
             let loaded = state
                 .db
-                .run(move |conn| accounts::load_session_user(conn, id, version))
+                .run(move |conn| sessions::load(conn, &raw))
                 .await
                 .map_err(crate::handlers::AppError::from)?;
             if loaded.is_none() {
-                // Password changed elsewhere, account disabled or deleted: sign this cookie out.
                 session::sign_out(&session);
             }
             loaded
@@ -99,6 +101,13 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, acti
     };
     req.extensions_mut().insert(Loaded(user.clone()));
     Ok(user)
+}
+
+/// Whether this request was found to be signed in (after the handler ran).
+pub fn was_signed_in(req: &HttpRequest) -> bool {
+    req.extensions()
+        .get::<Loaded>()
+        .is_some_and(|Loaded(user)| user.is_some())
 }
 
 /// Why a role extractor refused the request.

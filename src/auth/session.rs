@@ -1,5 +1,6 @@
-//! What lives in the encrypted session cookie: the user id and session version (issue 4),
-//! the CSRF token, and one-time flash messages. No server-side session state.
+//! What lives in the encrypted session cookie: the random id of a signed-in session (its
+//! `sessions` row holds only a hash; see services::sessions), the CSRF token, and one-time
+//! flash messages.
 
 use actix_session::Session;
 
@@ -8,31 +9,28 @@ use crate::views::Flash;
 
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
-const USER_KEY: &str = "uid";
-const VERSION_KEY: &str = "ver";
+const SESSION_ID_KEY: &str = "sid";
+/// The session cookie's name.
+pub const COOKIE_NAME: &str = "ladder_session";
 
-/// Starts a signed-in session: a fresh cookie (no fixation), the user id, the session
-/// version that a password change or a disable bumps to end it, and a new CSRF token.
-pub fn sign_in(session: &Session, user_id: i32, session_version: i32) {
+/// Starts a signed-in session: a fresh cookie (no fixation) holding the session's random
+/// id, and a new CSRF token.
+pub fn sign_in(session: &Session, session_id: &str) {
     session.renew();
     session.remove(CSRF_KEY);
-    let _ = session.insert(USER_KEY, user_id);
-    let _ = session.insert(VERSION_KEY, session_version);
+    let _ = session.insert(SESSION_ID_KEY, session_id);
 }
 
-/// Keeps this session valid after the user changed their own password.
-pub fn set_version(session: &Session, session_version: i32) {
-    let _ = session.insert(VERSION_KEY, session_version);
+/// The session id the cookie claims, if any.
+pub fn claimed_session(session: &Session) -> Option<String> {
+    session
+        .get::<String>(SESSION_ID_KEY)
+        .ok()
+        .flatten()
+        .filter(|id| !id.is_empty())
 }
 
-/// The (user id, session version) the cookie claims, if any.
-pub fn claimed_user(session: &Session) -> Option<(i32, i32)> {
-    let id = session.get::<i32>(USER_KEY).ok().flatten()?;
-    let version = session.get::<i32>(VERSION_KEY).ok().flatten()?;
-    Some((id, version))
-}
-
-/// Ends the session: the cookie is removed.
+/// Ends the session in this browser: the cookie is removed.
 pub fn sign_out(session: &Session) {
     session.purge();
 }

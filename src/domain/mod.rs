@@ -1,5 +1,6 @@
 //! Parsed domain types: once a value is one of these, it is valid.
 
+pub mod client_address;
 pub mod country;
 mod email;
 pub mod interview_slots;

@@ -1,7 +1,7 @@
 //! Sign-up, sign-in, email verification, password reset and the account page.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
@@ -9,10 +9,11 @@ use super::forms::{FieldErrors, no_control_chars, render_with_status, safe_next,
 use super::{AppError, PageContext};
 use crate::auth::current_user::{CurrentUser, SignedIn};
 use crate::auth::password::NewPassword;
-use crate::auth::rate_limit;
-use crate::auth::session;
+use crate::auth::{device, rate_limit};
 use crate::domain::{Email, Role, TimeZone, country};
-use crate::services::accounts::{self, AccountError, CompanySignUp, DeveloperSignUp, Verified};
+use crate::services::accounts::{
+    self, AccountError, CompanySignUp, DeveloperSignUp, SignUp, Verified,
+};
 use crate::views::Flash;
 use crate::views::accounts::{
     AccountPage, ApplyPage, ForgotPage, LoginPage, NoticePage, ResendPage, ResetPage, SignupPage,
@@ -127,7 +128,8 @@ pub async fn signup(
         return render_with_status(&signup_page(&ctx, values, errors), UNPROCESSABLE);
     };
     // Counted only for submissions that would create an account.
-    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)?;
+    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)
+        .await?;
     let outbox = ctx.state.outbox.clone();
     let input = CompanySignUp {
         company_name: form.company_name,
@@ -141,22 +143,11 @@ pub async fn signup(
         .db
         .run(move |conn| accounts::sign_up_company(conn, &outbox, input))
         .await;
-    match result {
-        Ok(owner) => {
-            session::sign_in(&ctx.session, owner.id, owner.session_version);
-            ctx.flash(Flash::success(format!(
-                "Welcome to Ladder! We sent a link to {} — click it to confirm your address.",
-                owner.email
-            )));
-            Ok(see_other("/developers"))
-        }
-        Err(AccountError::EmailTaken) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "An account with this email already exists. Sign in, or reset your password if you've forgotten it.");
-            render_with_status(&signup_page(&ctx, values, errors), UNPROCESSABLE)
-        }
-        Err(e) => Err(e.into()),
-    }
+    let welcome = format!(
+        "Welcome to Ladder! We sent a link to {} — click it to confirm your address.",
+        values.email.to_lowercase()
+    );
+    signed_up(&ctx, result?, welcome, "/developers").await
 }
 
 // ---- developer sign-up -----------------------------------------------------------
@@ -231,7 +222,8 @@ pub async fn apply(ctx: PageContext, form: web::Form<ApplyForm>) -> Result<HttpR
     else {
         return render_with_status(&apply_page(&ctx, values, errors), UNPROCESSABLE);
     };
-    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)?;
+    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)
+        .await?;
     let outbox = ctx.state.outbox.clone();
     let input = DeveloperSignUp {
         name: form.name,
@@ -240,27 +232,33 @@ pub async fn apply(ctx: PageContext, form: web::Form<ApplyForm>) -> Result<HttpR
         country_code,
         time_zone,
     };
-    match ctx
+    let outcome = ctx
         .state
         .db
         .run(move |conn| accounts::sign_up_developer(conn, &outbox, input))
-        .await
-    {
-        Ok(account) => {
-            session::sign_in(&ctx.session, account.id, account.session_version);
-            ctx.flash(Flash::success(format!(
-                "Welcome to Ladder! We sent a link to {} — confirm your address, then complete your profile for vetting.",
-                account.email
-            )));
-            Ok(see_other("/me/profile"))
-        }
-        Err(AccountError::EmailTaken) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "An account with this email already exists. Sign in, or reset your password if you've forgotten it.");
-            render_with_status(&apply_page(&ctx, values, errors), UNPROCESSABLE)
-        }
-        Err(e) => Err(e.into()),
+        .await?;
+    let welcome = format!(
+        "Welcome to Ladder! We sent a link to {} — confirm your address, then complete your profile for vetting.",
+        values.email.to_lowercase()
+    );
+    signed_up(&ctx, outcome, welcome, "/me/profile").await
+}
+
+/// The answer to a sign-up, the same whether the address was new or already had an
+/// account (whose owner got an email instead): the same redirect, flash and fresh cookie.
+/// Only a new account is signed in.
+async fn signed_up(
+    ctx: &PageContext,
+    outcome: SignUp,
+    welcome: String,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        SignUp::Created(account) => ctx.sign_in(account.id).await?,
+        SignUp::AlreadyRegistered => ctx.session.renew(),
     }
+    ctx.flash(Flash::success(welcome));
+    Ok(see_other(to))
 }
 
 // ---- sign in / out ---------------------------------------------------------------
@@ -301,14 +299,26 @@ pub async fn login_form(
     render_with_status(&login_page(&ctx, String::new(), next, None), StatusCode::OK)
 }
 
-pub async fn login(ctx: PageContext, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
+/// Sign-in, rate limited on failures only. A browser whose device cookie was issued for
+/// this email at a past successful sign-in is limited on its own; any other browser is
+/// limited per account and per address, so strangers' guesses lock out strangers only.
+pub async fn login(
+    ctx: PageContext,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
     let next = safe_next(Some(&form.next), "");
-    ctx.rate_limit(rate_limit::SIGN_IN_PER_IP, &ctx.peer_ip)?;
-    if !email.is_empty() {
-        ctx.rate_limit(rate_limit::SIGN_IN_PER_ACCOUNT, &email)?;
-    }
+    let limits = match device::trusted_nonce(&req, &ctx.state.device_key, &email) {
+        Some(nonce) => vec![(rate_limit::SIGN_IN_PER_DEVICE, nonce)],
+        None if email.is_empty() => vec![(rate_limit::SIGN_IN_PER_IP, ctx.peer_ip.clone())],
+        None => vec![
+            (rate_limit::SIGN_IN_PER_IP, ctx.peer_ip.clone()),
+            (rate_limit::SIGN_IN_PER_ACCOUNT, email.clone()),
+        ],
+    };
+    ctx.check_limits(&limits).await?;
     let lookup = email.clone();
     let password = form.password;
     let found = ctx
@@ -318,13 +328,20 @@ pub async fn login(ctx: PageContext, form: web::Form<LoginForm>) -> Result<HttpR
         .await?;
     match found {
         Some(user) => {
-            session::sign_in(&ctx.session, user.id, user.session_version);
-            Ok(see_other(&safe_next(
-                Some(&next),
-                home_for_role(&user.role),
-            )))
+            ctx.sign_in(user.id).await?;
+            let mut response = see_other(&safe_next(Some(&next), home_for_role(&user.role)));
+            let production = ctx.state.settings.environment.is_production();
+            response
+                .add_cookie(&device::cookie(
+                    &ctx.state.device_key,
+                    &user.email,
+                    production,
+                ))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("device cookie: {e}")))?;
+            Ok(response)
         }
         None => {
+            ctx.count_failure(&limits).await?;
             let page = login_page(
                 &ctx,
                 form.email.trim().to_owned(),
@@ -336,9 +353,9 @@ pub async fn login(ctx: PageContext, form: web::Form<LoginForm>) -> Result<HttpR
     }
 }
 
-pub async fn logout(ctx: PageContext) -> HttpResponse {
-    session::sign_out(&ctx.session);
-    see_other("/")
+pub async fn logout(ctx: PageContext) -> Result<HttpResponse, AppError> {
+    ctx.sign_out().await?;
+    Ok(see_other("/"))
 }
 
 // ---- email verification ----------------------------------------------------------
@@ -450,8 +467,10 @@ pub async fn resend_form(ctx: PageContext, user: SignedIn) -> Result<HttpRespons
 
 pub async fn resend(ctx: PageContext, user: SignedIn) -> Result<HttpResponse, AppError> {
     let user = user.0;
-    ctx.rate_limit(rate_limit::RESEND_PER_IP, &ctx.peer_ip)?;
-    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)?;
+    ctx.rate_limit(rate_limit::RESEND_PER_IP, &ctx.peer_ip)
+        .await?;
+    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)
+        .await?;
     let outbox = ctx.state.outbox.clone();
     let id = user.id;
     let sent = ctx
@@ -503,8 +522,10 @@ pub async fn forgot(
         };
         return render_with_status(&page, UNPROCESSABLE);
     };
-    ctx.rate_limit(rate_limit::RESET_PER_IP, &ctx.peer_ip)?;
-    ctx.rate_limit(rate_limit::RESET_PER_ACCOUNT, email.as_str())?;
+    ctx.rate_limit(rate_limit::RESET_PER_IP, &ctx.peer_ip)
+        .await?;
+    ctx.rate_limit(rate_limit::RESET_PER_ACCOUNT, email.as_str())
+        .await?;
     let outbox = ctx.state.outbox.clone();
     let lookup = email.clone();
     ctx.state
@@ -588,7 +609,7 @@ pub async fn reset(
         .await
     {
         Ok(_) => {
-            session::sign_out(&ctx.session);
+            ctx.sign_out().await?;
             render_with_status(
                 &notice(
                     &ctx,
@@ -619,6 +640,7 @@ async fn account_page(
         .db
         .run(move |conn| accounts::pending_email(conn, id))
         .await?;
+    let sessions = super::sessions::items(ctx, user).await?;
     Ok(AccountPage {
         layout: ctx.layout("Your account", "account"),
         name: user.name.clone(),
@@ -633,6 +655,7 @@ async fn account_page(
         },
         company_name: user.company.as_ref().map(|c| c.company_name.clone()),
         errors,
+        sessions,
     })
 }
 
@@ -703,7 +726,8 @@ pub async fn change_email(
         ctx.flash(Flash::info("That's already your email address."));
         return Ok(see_other("/account"));
     }
-    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)?;
+    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)
+        .await?;
     let outbox = ctx.state.outbox.clone();
     let (id, target) = (user.id, email.clone());
     match ctx
@@ -747,23 +771,24 @@ pub async fn change_password(
         let page = account_page(&ctx, &user, String::new(), errors).await?;
         return render_with_status(&page, UNPROCESSABLE);
     };
-    ctx.rate_limit(rate_limit::SIGN_IN_PER_ACCOUNT, &user.email)?;
-    let (id, current) = (user.id, form.current_password.clone());
+    let limits = [(rate_limit::PASSWORD_CHECK_PER_ACCOUNT, user.id.to_string())];
+    ctx.check_limits(&limits).await?;
+    let (id, session_id, current) = (user.id, user.session_id, form.current_password.clone());
     match ctx
         .state
         .db
-        .run(move |conn| accounts::change_password(conn, id, &current, &new_password))
+        .run(move |conn| accounts::change_password(conn, id, session_id, &current, &new_password))
         .await
     {
-        Ok(version) => {
+        Ok(()) => {
             // This session carries on; every other one ends.
-            session::set_version(&ctx.session, version);
             ctx.flash(Flash::success(
                 "Your password is changed. Other devices have been signed out.",
             ));
             Ok(see_other("/account"))
         }
         Err(AccountError::WrongPassword) => {
+            ctx.count_failure(&limits).await?;
             errors.add("current_password", "That isn't your current password.");
             let page = account_page(&ctx, &user, String::new(), errors).await?;
             render_with_status(&page, UNPROCESSABLE)
@@ -784,7 +809,8 @@ pub async fn delete_account(
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = user.0;
-    ctx.rate_limit(rate_limit::SIGN_IN_PER_ACCOUNT, &user.email)?;
+    let limits = [(rate_limit::PASSWORD_CHECK_PER_ACCOUNT, user.id.to_string())];
+    ctx.check_limits(&limits).await?;
     let (id, password) = (user.id, form.password.clone());
     match ctx
         .state
@@ -793,7 +819,7 @@ pub async fn delete_account(
         .await
     {
         Ok(()) => {
-            session::sign_out(&ctx.session);
+            ctx.sign_out().await?;
             render_with_status(
                 &notice(
                     &ctx,
@@ -806,6 +832,7 @@ pub async fn delete_account(
             )
         }
         Err(AccountError::WrongPassword) => {
+            ctx.count_failure(&limits).await?;
             let mut errors = FieldErrors::default();
             errors.add("delete_password", "That isn't your current password.");
             let page = account_page(&ctx, &user, String::new(), errors).await?;

@@ -1,16 +1,22 @@
 //! What every page handler needs from the request to render the layout.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::AppError;
 use crate::auth::current_user::{CurrentUser, current_user};
-use crate::auth::rate_limit::Limit;
+use crate::auth::rate_limit::{Limit, Wait};
 use crate::auth::session;
+use crate::db::DbError;
+use crate::domain::client_address::is_loopback;
+use crate::models;
+use crate::services::sessions;
 use crate::startup::AppState;
 use crate::views::assets::assets;
 use crate::views::layout::SITE_DESCRIPTION;
@@ -22,8 +28,11 @@ pub struct PageContext {
     pub path: String,
     pub user: Option<CurrentUser>,
     pub is_htmx: bool,
-    /// The client's address as seen on the socket (rate limits).
+    /// The client's address (rate limits): the socket's peer, or what a trusted proxy
+    /// says (`LADDER_TRUSTED_PROXIES`). Empty when unknown.
     pub peer_ip: String,
+    pub client_ip: Option<IpAddr>,
+    pub user_agent: String,
 }
 
 impl FromRequest for PageContext {
@@ -38,16 +47,21 @@ impl FromRequest for PageContext {
                 .cloned()
                 .expect("AppState is registered in startup");
             let user = current_user(&req).await?;
+            let client_ip = client_ip(&req, &state);
             Ok(PageContext {
                 session: req.get_session(),
                 state,
                 path: req.path().to_owned(),
                 user,
                 is_htmx: req.headers().contains_key("hx-request"),
-                peer_ip: req
-                    .peer_addr()
-                    .map(|a| a.ip().to_string())
-                    .unwrap_or_default(),
+                peer_ip: client_ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                client_ip,
+                user_agent: req
+                    .headers()
+                    .get(header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned(),
             })
         })
     }
@@ -75,7 +89,8 @@ impl PageContext {
             user: self.user.as_ref().map(CurrentUser::nav),
             flashes: session::take_flashes(&self.session),
             nav,
-            dev_mailbox: !settings.environment.is_production(),
+            // Linked only where it answers: development, from this machine.
+            dev_mailbox: !settings.environment.is_production() && is_loopback(self.client_ip),
             htmx_js: a.htmx.clone(),
             css: a.css.clone(),
             app_js: a.js.clone(),
@@ -86,11 +101,103 @@ impl PageContext {
         session::push_flash(&self.session, flash);
     }
 
-    /// Counts a hit against a rate limit; over it, the caller answers 429.
-    pub fn rate_limit(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        self.state
-            .rate_limiter
-            .hit(limit, key)
-            .map_err(|wait| AppError::TooManyRequests(wait.as_secs().max(1)))
+    /// Counts a hit against a rate limit, if there is room; over it, the caller answers 429.
+    pub async fn rate_limit(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let key = key.to_owned();
+        let store = self.state.rate_limits.clone();
+        let verdict = self
+            .state
+            .db
+            .run(move |conn| {
+                store
+                    .hit(conn, limit, &key, models::now())
+                    .map_err(DbError::from)
+            })
+            .await?;
+        verdict.map_err(too_many)
     }
+
+    /// Whether every (limit, key) still has room; counts nothing.
+    pub async fn check_limits(&self, limits: &[(Limit, String)]) -> Result<(), AppError> {
+        let limits = limits.to_vec();
+        let store = self.state.rate_limits.clone();
+        let verdict = self
+            .state
+            .db
+            .run(move |conn| {
+                let now = models::now();
+                for (limit, key) in &limits {
+                    if let Err(wait) = store.check(conn, *limit, key, now)? {
+                        return Ok(Err(wait));
+                    }
+                }
+                Ok::<_, DbError>(Ok(()))
+            })
+            .await?;
+        verdict.map_err(too_many)
+    }
+
+    /// Counts a failure (a wrong password) against every (limit, key).
+    pub async fn count_failure(&self, limits: &[(Limit, String)]) -> Result<(), AppError> {
+        let limits = limits.to_vec();
+        let store = self.state.rate_limits.clone();
+        self.state
+            .db
+            .run(move |conn| {
+                let now = models::now();
+                for (limit, key) in &limits {
+                    store.record(conn, *limit, key, now)?;
+                }
+                Ok::<_, DbError>(())
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Signs `user_id` in on this browser: a new `sessions` row, its id in a fresh cookie.
+    /// A session this browser had before (another account, say) ends.
+    pub async fn sign_in(&self, user_id: i32) -> Result<(), AppError> {
+        let user_agent = self.user_agent.clone();
+        let previous = session::claimed_session(&self.session);
+        let raw = self
+            .state
+            .db
+            .run(move |conn| {
+                if let Some(previous) = previous {
+                    sessions::end(conn, &previous)?;
+                }
+                sessions::start(conn, user_id, &user_agent)
+            })
+            .await?;
+        session::sign_in(&self.session, &raw);
+        Ok(())
+    }
+
+    /// Signs this browser out: its session ends for good, the cookie is removed.
+    pub async fn sign_out(&self) -> Result<(), AppError> {
+        if let Some(raw) = session::claimed_session(&self.session) {
+            self.state
+                .db
+                .run(move |conn| sessions::end(conn, &raw))
+                .await?;
+        }
+        session::sign_out(&self.session);
+        Ok(())
+    }
+}
+
+fn too_many(wait: Wait) -> AppError {
+    AppError::TooManyRequests(wait.0.as_secs().max(1))
+}
+
+/// The client's address, believing `X-Forwarded-For` only from trusted proxies.
+pub fn client_ip(req: &HttpRequest, state: &AppState) -> Option<IpAddr> {
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok());
+    state
+        .settings
+        .trusted_proxies
+        .client_ip(req.peer_addr().map(|a| a.ip()), forwarded)
 }

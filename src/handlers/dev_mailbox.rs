@@ -1,14 +1,16 @@
-//! `/dev/mailbox`: every email the app has sent, readable in the browser. Development only.
+//! `/dev/mailbox`: every email the app has sent, readable in the browser. Development only,
+//! and only from this machine: the mails hold sign-in and reset links.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use super::{AppError, PageContext};
+use crate::domain::client_address::is_loopback;
 use crate::services::outbox;
 use crate::views::dev::{AttachmentItem, MailboxItem, MailboxPage, MessagePage};
 
 fn ensure_development(ctx: &PageContext) -> Result<(), AppError> {
-    if ctx.state.settings.environment.is_production() {
+    if ctx.state.settings.environment.is_production() || !is_loopback(ctx.client_ip) {
         return Err(AppError::NotFound);
     }
     Ok(())

@@ -21,12 +21,14 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Prometheus metrics: request counts and latency, and the job queue. Scrapers on loopback
-/// or a private network may read them, as may admins; anyone else gets a 404.
+/// or a private network may read them, as may admins; anyone else gets a 404. Behind a
+/// reverse proxy the client is what a trusted proxy (`LADDER_TRUSTED_PROXIES`) forwarded,
+/// so a proxy on loopback does not make every visitor internal.
 pub async fn metrics(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, super::AppError> {
-    let internal = req.peer_addr().is_some_and(|a| match a.ip() {
+    let internal = super::context::client_ip(&req, &state).is_some_and(|ip| match ip {
         std::net::IpAddr::V4(ip) => ip.is_loopback() || ip.is_private(),
         std::net::IpAddr::V6(ip) => ip.is_loopback(),
     });

@@ -14,6 +14,7 @@ pub mod input;
 pub mod interviews;
 pub mod pages;
 pub mod profile;
+pub mod sessions;
 pub mod shortlists;
 pub mod team;
 

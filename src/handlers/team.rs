@@ -8,7 +8,6 @@ use super::forms::{FieldErrors, no_control_chars, render_with_status, see_other}
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
 use crate::auth::password::NewPassword;
-use crate::auth::session;
 use crate::domain::{Email, Role};
 use crate::services::team::{self, TeamError};
 use crate::views::Flash;
@@ -262,7 +261,7 @@ pub async fn accept(
         .await?;
     match result {
         Ok(account) => {
-            session::sign_in(&ctx.session, account.id, account.session_version);
+            ctx.sign_in(account.id).await?;
             ctx.flash(Flash::success("Welcome to the team."));
             Ok(see_other("/shortlists"))
         }

@@ -10,7 +10,9 @@ use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::{Email, Role, Slug, TimeZone};
 use crate::mail::Outbox;
 use crate::mail::templates::{PasswordReset, VerifyEmail};
-use crate::models::{self, company, company_member, developer, email_token, user};
+use crate::models::{self, company, company_member, developer, email_token, session, user};
+pub use crate::services::taken_address::SignUp;
+use crate::services::taken_address::sign_up;
 
 pub const VERIFY_TTL_HOURS: i64 = 48;
 pub const RESET_TTL_MINUTES: i64 = 60;
@@ -225,14 +227,16 @@ fn insert_unverified_user(
     )?)
 }
 
-/// Creates the company, its owner and a verification email; returns the owner.
+/// Creates the company, its owner and a verification email. The password is hashed even
+/// when the address is taken, so both answers take as long.
 pub fn sign_up_company(
     conn: &mut DbConn,
     outbox: &Outbox,
     input: CompanySignUp,
-) -> Result<user::UserRow, AccountError> {
+) -> Result<SignUp, AccountError> {
     let hash = input.password.hash();
-    write_transaction(conn, |conn| {
+    let email = input.email.clone();
+    sign_up(conn, outbox, &email, |conn| {
         let now = models::now();
         let owner =
             insert_unverified_user(conn, &input.email, &input.name, hash, Role::Company, now)?;
@@ -281,14 +285,16 @@ pub fn split_name(name: &str) -> (String, String) {
     }
 }
 
-/// Creates the developer's account and a `draft` profile, and sends the verification email.
+/// Creates the developer's account and a `draft` profile, and sends the verification
+/// email (or, for a taken address, tells its owner).
 pub fn sign_up_developer(
     conn: &mut DbConn,
     outbox: &Outbox,
     input: DeveloperSignUp,
-) -> Result<user::UserRow, AccountError> {
+) -> Result<SignUp, AccountError> {
     let hash = input.password.hash();
-    write_transaction(conn, |conn| {
+    let email = input.email.clone();
+    sign_up(conn, outbox, &email, |conn| {
         let now = models::now();
         let account =
             insert_unverified_user(conn, &input.email, &input.name, hash, Role::Developer, now)?;
@@ -396,6 +402,7 @@ pub fn load_session_user(
         role,
         email_verified: row.email_verified_at.is_some(),
         session_version: row.session_version,
+        session_id: 0,
         company,
         developer_id,
     }))
@@ -510,27 +517,33 @@ pub fn reset_password(
         let token = consume_token(conn, "password_reset", raw)?;
         let now = models::now();
         user::set_password(conn, token.user_id, &hash, now)?;
+        session::revoke_all_except(conn, token.user_id, None, now)?;
         user::mark_email_verified(conn, token.user_id, now)?;
         email_token::invalidate(conn, token.user_id, "password_reset", now)?;
         Ok(token.user_id)
     })
 }
 
-/// Changes the password after checking the current one; returns the new session version
-/// (the caller keeps its own session on it; every other session ends).
+/// Changes the password after checking the current one. The session `keep_session` (the
+/// one asking) carries on; every other session of the account ends.
 pub fn change_password(
     conn: &mut DbConn,
     user_id: i32,
+    keep_session: i32,
     current: &str,
     new_password: &NewPassword,
-) -> Result<i32, AccountError> {
+) -> Result<(), AccountError> {
     let row = user::find(conn, user_id)?;
     if !password::verify_password(&row.password_hash, current) {
         return Err(AccountError::WrongPassword);
     }
     let hash = new_password.hash();
     write_transaction(conn, |conn| {
-        Ok(user::set_password(conn, user_id, &hash, models::now())?)
+        let now = models::now();
+        let version = user::set_password(conn, user_id, &hash, now)?;
+        session::set_version(conn, keep_session, version)?;
+        session::revoke_all_except(conn, user_id, Some(keep_session), now)?;
+        Ok(())
     })
 }
 

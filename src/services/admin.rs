@@ -4,8 +4,8 @@ use chrono::Duration;
 
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::models::{
-    self, audit, company, company_member, developer, developer_skill, email, experience, job, user,
-    vetting_review,
+    self, audit, company, company_member, developer, developer_skill, email, experience, job,
+    session, user, vetting_review,
 };
 
 #[derive(Debug, Default)]
@@ -109,6 +109,9 @@ pub fn set_company_disabled(
         company::set_disabled(conn, id, disabled, now)?;
         for (member, _) in company_member::members_of(conn, id)? {
             user::bump_session_version(conn, member.user_id, now)?;
+            if disabled {
+                session::revoke_all_except(conn, member.user_id, None, now)?;
+            }
         }
         let action = if disabled {
             "company.disabled"
@@ -133,7 +136,11 @@ pub fn set_user_disabled(
     }
     write_transaction(conn, |conn| {
         user::find(conn, id)?;
-        user::set_disabled(conn, id, disabled, models::now())?;
+        let now = models::now();
+        user::set_disabled(conn, id, disabled, now)?;
+        if disabled {
+            session::revoke_all_except(conn, id, None, now)?;
+        }
         let action = if disabled {
             "user.disabled"
         } else {

@@ -14,6 +14,8 @@ pub mod profiles;
 pub mod search_index;
 pub mod seed;
 pub mod seed_billing;
+pub mod sessions;
 pub mod shortlists;
+pub mod taken_address;
 pub mod team;
 pub mod vetting;

@@ -90,4 +90,19 @@ pub struct AccountPage {
     pub role_label: String,
     pub company_name: Option<String>,
     pub errors: FieldErrors,
+    /// Where the account is signed in, most recently used first.
+    pub sessions: Vec<SessionItem>,
+}
+
+/// One open session on the account page.
+#[derive(Debug, Clone)]
+pub struct SessionItem {
+    pub id: i32,
+    /// "Firefox on Linux"
+    pub device: String,
+    pub user_agent: String,
+    pub created_at: String,
+    pub last_seen: String,
+    /// The session this page was requested with.
+    pub current: bool,
 }

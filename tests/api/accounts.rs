@@ -117,24 +117,106 @@ async fn a_developer_applies_with_a_draft_profile() {
     assert_eq!(app.emails_to("lucja@devs.example").await.len(), 1);
 }
 
+/// Sign-up and apply answer a taken address exactly as a new one (no account enumeration);
+/// the address's owner is told by email instead, and no second account is made.
 #[tokio::test]
-async fn an_email_can_hold_only_one_account() {
+async fn signing_up_with_a_taken_email_looks_new_and_tells_the_owner() {
     let app = spawn_app().await;
     app.browser()
         .sign_up_company("Acme", "Jo", "jo@acme.example", PASSWORD)
         .await;
+    let mut taken_times = Vec::new();
+    let mut new_times = Vec::new();
+    for i in 0..2 {
+        let stranger = app.browser();
+        let started = std::time::Instant::now();
+        let taken = stranger
+            .apply("Jo Again", " JO@acme.example", PASSWORD)
+            .await;
+        taken_times.push(started.elapsed());
+        let started = std::time::Instant::now();
+        let fresh = app
+            .browser()
+            .apply("Someone New", &format!("new{i}@acme.example"), PASSWORD)
+            .await;
+        new_times.push(started.elapsed());
+        assert_eq!(taken.status().as_u16(), 303);
+        assert_eq!(location(&taken), location(&fresh));
+        assert_eq!(location(&taken), "/me/profile");
+        assert!(
+            taken.headers().contains_key("set-cookie")
+                && fresh.headers().contains_key("set-cookie")
+        );
+        // The same flash, naming the address typed.
+        let flash = stranger.get_html("/").await.1;
+        assert!(
+            flash.contains("We sent a link to jo@acme.example"),
+            "{flash}"
+        );
+        // But nobody is signed in to Jo's account.
+        assert_eq!(
+            location(&stranger.get("/account").await),
+            "/login?next=%2Faccount"
+        );
+    }
     let r = app
         .browser()
-        .apply("Jo Again", "JO@acme.example", PASSWORD)
+        .sign_up_company("Other Co", "Eve", "jo@acme.example", PASSWORD)
         .await;
-    assert_eq!(r.status().as_u16(), 422);
-    let html = r.text().await.unwrap();
-    assert!(html.contains("already exists"));
-    assert!(html.contains("value=\"JO@acme.example\""), "input is kept");
+    assert_eq!(
+        (r.status().as_u16(), location(&r)),
+        (303, "/developers".into())
+    );
+    // Both answers hash a password: a taken address is not answered noticeably faster.
+    let (taken, fresh) = (
+        taken_times.iter().min().unwrap(),
+        new_times.iter().min().unwrap(),
+    );
+    println!("sign-up answer times: taken address {taken:?}, new address {fresh:?}");
+    assert!(
+        taken.as_secs_f64() > fresh.as_secs_f64() * 0.3,
+        "{taken:?} vs {fresh:?}"
+    );
+
     let count: i64 = app
-        .with_conn(|conn| users::table.count().get_result(conn).unwrap())
+        .with_conn(|conn| {
+            users::table
+                .filter(users::email.eq("jo@acme.example"))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
         .await;
     assert_eq!(count, 1);
+    let companies: i64 = app
+        .with_conn(|conn| companies::table.count().get_result(conn).unwrap())
+        .await;
+    assert_eq!(companies, 1, "no company for the refused sign-up");
+    // The owner hears about it (at most 3 such mails an hour), with a way in.
+    let emails = app.emails_to("jo@acme.example").await;
+    let warnings: Vec<_> = emails
+        .iter()
+        .filter(|e| e.kind == "account_exists")
+        .collect();
+    assert_eq!(warnings.len(), 3);
+    let text = &warnings[0].text_body;
+    assert!(
+        text.contains("tried to create a new Ladder account"),
+        "{text}"
+    );
+    assert!(
+        text.contains("/login") && text.contains("/password/forgot"),
+        "{text}"
+    );
+    // The owner's account is untouched.
+    assert_eq!(
+        app.browser()
+            .login("jo@acme.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
 }
 
 #[tokio::test]
