@@ -163,11 +163,14 @@ pub fn set_membership(
     // Two clicks racing on PostgreSQL: the other one created the company's first list or
     // this entry first (the unique indexes decide). Running again finds its rows, so this
     // click's own change is still made: an add is never lost, a list never doubled.
-    match set_membership_once(conn, company_id, user_id, shortlist_id, slug, on) {
-        Err(e) if is_unique_violation(&e) => {
-            set_membership_once(conn, company_id, user_id, shortlist_id, slug, on)
+    // Each lost race means another click committed a row (the list, then the entry) that
+    // the next attempt finds, so three attempts always settle.
+    let mut attempt = 1;
+    loop {
+        match set_membership_once(conn, company_id, user_id, shortlist_id, slug, on) {
+            Err(e) if is_unique_violation(&e) && attempt < 3 => attempt += 1,
+            other => return other,
         }
-        other => other,
     }
 }
 
