@@ -63,6 +63,8 @@ pub struct Settings {
     /// `None` means the built-in sandbox checkout.
     pub stripe: Option<StripeSettings>,
     pub data_dir: PathBuf,
+    /// How many background jobs one process runs at once (`LADDER_WORKER_SLOTS`).
+    pub worker_slots: usize,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -80,6 +82,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ladder.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_MAIL_FROM: &str = "Ladder <hello@ladder.localhost>";
+pub const DEFAULT_WORKER_SLOTS: usize = 4;
 
 impl Settings {
     /// Reads the process environment.
@@ -210,6 +213,18 @@ impl Settings {
 
         let data_dir = PathBuf::from(get("LADDER_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
 
+        let worker_slots = match get("LADDER_WORKER_SLOTS") {
+            None => DEFAULT_WORKER_SLOTS,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "LADDER_WORKER_SLOTS",
+                    reason: format!("expected a number of jobs from 1 to 64, got `{text}`"),
+                })?,
+        };
+
         Ok(Settings {
             environment,
             database_url,
@@ -220,6 +235,7 @@ impl Settings {
             mail_from,
             stripe,
             data_dir,
+            worker_slots,
         })
     }
 
@@ -256,6 +272,13 @@ mod tests {
             matches!(s.database_url, DatabaseUrl::Sqlite(ref p) if p.ends_with("data/ladder.db"))
         );
         assert!(s.smtp_url.is_none() && s.stripe.is_none() && s.secret_key.is_none());
+        assert_eq!(s.worker_slots, DEFAULT_WORKER_SLOTS);
+        assert_eq!(
+            settings(&[("LADDER_WORKER_SLOTS", "8")])
+                .unwrap()
+                .worker_slots,
+            8
+        );
     }
 
     #[test]
@@ -302,6 +325,8 @@ mod tests {
             ("DATABASE_URL", "mysql://localhost/x"),
             ("LADDER_SMTP_URL", "http://mail"),
             ("LADDER_SECRET_KEY", "short"),
+            ("LADDER_WORKER_SLOTS", "0"),
+            ("LADDER_WORKER_SLOTS", "many"),
         ];
         for (name, value) in cases {
             let err = settings(&[(name, value)]).unwrap_err();

@@ -737,12 +737,12 @@ pub async fn outbox_page(
         jobs: jobs
             .into_iter()
             .map(|j| JobView {
+                last_error: j.current_error().unwrap_or_default().to_owned(),
                 id: j.id,
                 kind: j.kind,
                 status: j.status,
                 attempts: format!("{}/{}", j.attempts, j.max_attempts),
                 run_at: when(j.run_at),
-                last_error: j.last_error.unwrap_or_default(),
             })
             .collect(),
         emails: emails

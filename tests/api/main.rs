@@ -12,6 +12,7 @@ mod catalog;
 mod health;
 mod hiring;
 mod interviews;
+mod job_faults;
 mod jobs;
 mod mail;
 mod pages;
