@@ -9,6 +9,7 @@ mod accounts;
 mod billing;
 mod billing_stripe;
 mod catalog;
+mod db_faults;
 mod health;
 mod hiring;
 mod interviews;
