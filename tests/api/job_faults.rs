@@ -322,3 +322,44 @@ async fn sigterm_stops_the_worker_process_within_its_grace_and_releases_the_hung
         "{row:?}"
     );
 }
+
+#[tokio::test]
+async fn a_message_delivered_twice_carries_the_same_message_id() {
+    // At least once: a worker that dies after the server took the message but before the
+    // job was marked done sends it again. Receivers can drop the copy by its Message-ID.
+    let sink = SmtpSink::start(0).await;
+    let app = spawn_app().await;
+    let (email_id, job_id) = queue_one(&app, "maya@northwind-freight.example").await;
+    let mailer = Mailer::new(Transport::Smtp(smtp_transport(&sink.url()).unwrap()));
+    assert_eq!(
+        app.worker(mailer.clone()).run_one().await.unwrap(),
+        Outcome::Done { job_id }
+    );
+    // The crash: neither the email's nor the job's completion was recorded.
+    app.with_conn(move |conn| {
+        use ladder::schema::emails;
+        diesel::update(emails::table.find(email_id))
+            .set(emails::status.eq("queued"))
+            .execute(conn)
+            .unwrap();
+        diesel::update(jobs::table.find(job_id))
+            .set(jobs::status.eq("queued"))
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    app.worker(mailer).run_one().await.unwrap();
+    let ids: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| {
+            let text = String::from_utf8_lossy(&m.data).into_owned();
+            text.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+                .unwrap_or_else(|| panic!("no Message-ID in {text}"))
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1]);
+}
