@@ -337,26 +337,16 @@ impl Db {
     /// Checks the database answers, for `/readyz`. For SQLite the file must also still be
     /// there: an open connection keeps answering from a deleted file, losing every write.
     pub async fn ping(&self) -> Result<(), DbError> {
-        let db = self.clone();
-        let sqlite_path = match &self.url {
-            DatabaseUrl::Sqlite(path) => Some(path.clone()),
-            DatabaseUrl::Postgres(_) => None,
-        };
-        tokio::task::spawn_blocking(move || {
-            if let Some(path) = sqlite_path.filter(|p| !p.exists()) {
-                return Err(DbError::Connect(ConnectError::Directory {
-                    path: path.display().to_string(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        "database file is gone",
-                    ),
-                }));
-            }
-            let mut conn = db.checkout()?;
-            conn.batch_execute("SELECT 1").map_err(DbError::Query)
-        })
-        .await
-        .map_err(|_| DbError::Cancelled)?
+        if let DatabaseUrl::Sqlite(path) = &self.url
+            && !path.exists()
+        {
+            return Err(DbError::Connect(ConnectError::Directory {
+                path: path.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "database file is gone"),
+            }));
+        }
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(DbError::Query))
+            .await
     }
 
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {

@@ -138,24 +138,24 @@ impl Worker {
                 permit = free.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
                 _ = shutdown.changed() => break,
             };
-            let idle = match worker.claim_next().await {
+            let pause = match worker.claim_next().await {
                 Ok(Some(row)) => {
                     let worker = worker.clone();
                     running.spawn(async move {
                         worker.attempt(row).await;
                         drop(permit);
                     });
-                    false
+                    None
                 }
-                Ok(None) => true,
+                Ok(None) => Some(worker.config.poll_interval),
                 Err(e) => {
                     tracing::error!(error = %e, "job worker could not reach the database");
-                    true
+                    Some(worker.config.poll_interval.max(StdDuration::from_secs(1)))
                 }
             };
-            if idle {
+            if let Some(pause) = pause {
                 tokio::select! {
-                    _ = tokio::time::sleep(worker.config.poll_interval) => {}
+                    _ = tokio::time::sleep(pause) => {}
                     _ = shutdown.changed() => {}
                 }
             }
