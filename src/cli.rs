@@ -221,7 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             j.attempts,
                             j.max_attempts,
                             j.run_at.format("%Y-%m-%d %H:%M:%S"),
-                            j.last_error.unwrap_or_default()
+                            j.current_error().unwrap_or_default()
                         );
                     }
                 }
@@ -354,11 +354,14 @@ fn job_context(settings: &Settings, db: Db) -> anyhow::Result<Arc<JobContext>> {
 
 async fn run_worker(settings: Settings) -> anyhow::Result<()> {
     let db = connect_and_migrate(&settings).await?;
-    let worker = Worker::new(job_context(&settings, db)?, WorkerConfig::default());
+    let worker = Worker::new(
+        job_context(&settings, db)?,
+        WorkerConfig::from_settings(&settings),
+    );
     let (stop, stopped) = watch::channel(false);
     let running = tokio::spawn(worker.run(stopped));
     shutdown_signal().await;
-    tracing::info!("stopping the worker after its current job");
+    tracing::info!("stopping the worker: running jobs get a short grace, then are queued again");
     let _ = stop.send(true);
     running.await?;
     Ok(())
@@ -394,8 +397,10 @@ async fn mail_check(settings: Settings, to: Email) -> anyhow::Result<()> {
                 .map_err(DbError::from)
         })
         .await?;
+    // Only this message: other queued mail must not hold the check up (each delivery is
+    // bounded by the SMTP send timeout, so a server that never answers fails it in time).
     let worker = Worker::new(ctx, WorkerConfig::default());
-    worker.run_until_idle().await?;
+    worker.run_job(queued.job_id.unwrap_or_default()).await?;
     let id = queued.id;
     let row = db
         .run(move |conn| models::email::find(conn, id).map_err(DbError::from))
@@ -427,15 +432,16 @@ async fn serve(settings: Settings, with_worker: bool) -> anyhow::Result<()> {
     let (stop_worker, worker_stopped) = watch::channel(false);
     let worker = match worker_ctx {
         Some(settings) => {
-            let worker = Worker::new(job_context(&settings, db.clone())?, WorkerConfig::default());
+            let config = WorkerConfig::from_settings(&settings);
+            let worker = Worker::new(job_context(&settings, db.clone())?, config);
             Some(tokio::spawn(worker.run(worker_stopped)))
         }
         None => None,
     };
     tracing::info!(port = app.port(), url = %base, "Ladder is serving");
     println!("Ladder is serving at {base}");
-    // actix stops on SIGINT/SIGTERM after in-flight requests finish; then the worker
-    // finishes its current job.
+    // actix stops on SIGINT/SIGTERM after in-flight requests finish; then the worker's
+    // running jobs get a short grace and are queued again if they don't finish.
     let served = app.run_until_stopped().await;
     let _ = stop_worker.send(true);
     if let Some(worker) = worker {

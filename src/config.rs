@@ -119,6 +119,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// `None`: rate-limit counters live in the database.
     pub redis: Option<RedisTarget>,
+    /// How many background jobs one process runs at once (`LADDER_WORKER_SLOTS`).
+    pub worker_slots: usize,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -136,6 +138,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ladder.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_MAIL_FROM: &str = "Ladder <hello@ladder.localhost>";
+pub const DEFAULT_WORKER_SLOTS: usize = 4;
 
 impl Settings {
     /// Reads the process environment.
@@ -284,6 +287,18 @@ impl Settings {
             })?),
         };
 
+        let worker_slots = match get("LADDER_WORKER_SLOTS") {
+            None => DEFAULT_WORKER_SLOTS,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "LADDER_WORKER_SLOTS",
+                    reason: format!("expected a number of jobs from 1 to 64, got `{text}`"),
+                })?,
+        };
+
         Ok(Settings {
             environment,
             database_url,
@@ -296,6 +311,7 @@ impl Settings {
             data_dir,
             trusted_proxies,
             redis,
+            worker_slots,
         })
     }
 
@@ -336,6 +352,13 @@ mod tests {
             s.trusted_proxies,
             TrustedProxies::default(),
             "no proxy trusted"
+        );
+        assert_eq!(s.worker_slots, DEFAULT_WORKER_SLOTS);
+        assert_eq!(
+            settings(&[("LADDER_WORKER_SLOTS", "8")])
+                .unwrap()
+                .worker_slots,
+            8
         );
     }
 
@@ -385,6 +408,8 @@ mod tests {
             ("LADDER_SECRET_KEY", "short"),
             ("LADDER_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
             ("LADDER_REDIS_URL", "http://cache"),
+            ("LADDER_WORKER_SLOTS", "0"),
+            ("LADDER_WORKER_SLOTS", "many"),
         ];
         for (name, value) in cases {
             let err = settings(&[(name, value)]).unwrap_err();

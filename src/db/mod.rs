@@ -4,9 +4,10 @@
 //! (instead of letting `MultiConnection::establish` try each backend in turn) so that an
 //! unreachable PostgreSQL reports PostgreSQL's own error.
 
+mod health;
 mod url;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::Connection;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -14,6 +15,7 @@ use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub use self::health::{Circuit, is_connection_error};
 pub use self::url::DatabaseUrl;
 
 #[derive(diesel::MultiConnection)]
@@ -56,11 +58,22 @@ pub enum DbError {
     Migration(String),
     #[error("database task was cancelled")]
     Cancelled,
+    #[error("the database is unreachable (a fresh connection is tried every few seconds)")]
+    Down,
 }
 
 impl DbError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, DbError::Query(diesel::result::Error::NotFound))
+    }
+
+    /// The database could not be reached or the connection was lost: a 503, never a 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DbError::Connect(_) | DbError::Pool(_) | DbError::Down => true,
+            DbError::Query(e) => is_connection_error(e),
+            DbError::Migration(_) | DbError::Cancelled => false,
+        }
     }
 }
 
@@ -70,6 +83,9 @@ pub enum ConnectError {
     Connection(#[from] diesel::ConnectionError),
     #[error("connection setup failed: {0}")]
     Setup(#[from] diesel::result::Error),
+    /// A pooled connection failed its check on checkout; the pool replaces it.
+    #[error("pooled connection is dead: {0}")]
+    Stale(diesel::result::Error),
     #[error("cannot create the database directory {path}: {source}")]
     Directory {
         path: String,
@@ -108,8 +124,37 @@ impl DbManager {
                 )?;
                 Ok(DbConn::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url.expose())?)),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(&with_connect_timeout(url.expose()))?;
+                conn.set_instrumentation(health::ConnectionHealth::default());
+                Ok(DbConn::Pg(conn))
+            }
         }
+    }
+}
+
+/// libpq waits for an unanswered connection attempt forever unless told otherwise; a few
+/// seconds bound it (an explicit `connect_timeout` in `DATABASE_URL` wins).
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
+    } else {
+        format!("{url}?connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
+    }
+}
+
+const PG_CONNECT_TIMEOUT_SECS: u32 = 3;
+
+/// Whether a query on this connection failed because the connection is gone.
+fn connection_lost(conn: &mut DbConn) -> bool {
+    match conn {
+        DbConn::Pg(c) => c
+            .instrumentation()
+            .downcast_ref::<health::ConnectionHealth>()
+            .is_some_and(|h| h.lost),
+        DbConn::Sqlite(_) => false,
     }
 }
 
@@ -131,26 +176,38 @@ impl r2d2::ManageConnection for DbManager {
         self.establish()
     }
 
+    /// Checked on every checkout, so a connection the server closed while it sat idle (a
+    /// restart, a failover, `pg_terminate_backend`) is replaced before a request uses it.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
-        conn.batch_execute("SELECT 1").map_err(ConnectError::Setup)
+        conn.batch_execute("SELECT 1").map_err(ConnectError::Stale)
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
-        // A connection handed back mid-transaction (a panic in a closure) is discarded.
-        match conn {
-            DbConn::Pg(c) => in_transaction(c),
-            DbConn::Sqlite(c) => in_transaction(c),
-        }
+        // A connection handed back mid-transaction (a panic in a closure) is discarded, and
+        // so is one whose server went away under a query.
+        connection_lost(conn)
+            || match conn {
+                DbConn::Pg(c) => in_transaction(c),
+                DbConn::Sqlite(c) => in_transaction(c),
+            }
     }
 }
 
-/// The application's handle on the database: a pool plus the backend it speaks.
+/// The application's handle on the database: a pool plus the backend it speaks, and the
+/// circuit that knows when the server is unreachable.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
     url: DatabaseUrl,
+    manager: DbManager,
+    circuit: Circuit,
 }
+
+/// How long a request waits for a pooled connection when all are busy.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The wait is sliced so that a failed connection attempt (the circuit opening) ends it.
+const CHECKOUT_SLICE: Duration = Duration::from_millis(200);
 
 impl Db {
     /// Connects once directly (so a failure reports the server's own error), then builds the pool.
@@ -162,18 +219,56 @@ impl Db {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         };
+        let circuit = Circuit::default();
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(5))
-            .test_on_check_out(false)
-            .build_unchecked(manager);
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            .test_on_check_out(true)
+            .error_handler(Box::new(health::TripOnConnectError {
+                circuit: circuit.clone(),
+                manager: manager.clone(),
+            }))
+            .build_unchecked(manager.clone());
         drop(first);
         Ok(Db {
             pool,
             backend,
             url: url.clone(),
+            manager,
+            circuit,
         })
+    }
+
+    /// A live connection, or an error at once while the database is known to be down.
+    fn checkout(&self) -> Result<PooledConn, DbError> {
+        if self.circuit.is_open() {
+            // An idle connection that still answers proves the server is back.
+            if let Some(conn) = self.pool.try_get() {
+                self.circuit.close();
+                return Ok(conn);
+            }
+            if !self.circuit.take_probe() {
+                return Err(DbError::Down);
+            }
+            match self.manager.establish() {
+                Ok(_) => self.circuit.close(),
+                Err(e) => {
+                    self.circuit.trip();
+                    return Err(DbError::Connect(e));
+                }
+            }
+        }
+        let deadline = Instant::now() + CHECKOUT_TIMEOUT;
+        loop {
+            let slice = CHECKOUT_SLICE.min(deadline.saturating_duration_since(Instant::now()));
+            match self.pool.get_timeout(slice) {
+                Ok(conn) => return Ok(conn),
+                Err(_) if self.circuit.is_open() => return Err(DbError::Down),
+                Err(e) if Instant::now() >= deadline => return Err(DbError::Pool(e)),
+                Err(_) => {}
+            }
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -182,20 +277,48 @@ impl Db {
 
     /// A connection for synchronous callers (CLI commands, blocking tasks).
     pub fn get(&self) -> Result<PooledConn, DbError> {
-        Ok(self.pool.get()?)
+        self.checkout()
     }
 
-    /// Runs blocking diesel work off the async threads.
+    /// Runs blocking diesel work off the async threads. Connections are checked on
+    /// checkout; one that dies under `work` is discarded, and the error is a 503 (see
+    /// [`DbError::is_unavailable`]). Reads that can run twice should use [`Db::read`].
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
+            let mut conn = db.checkout()?;
             work(&mut conn)
+        })
+        .await
+        .map_err(|_| E::from(DbError::Cancelled))?
+    }
+
+    /// Like [`Db::run`] for work that only reads (or is otherwise safe to repeat): if the
+    /// connection dies under it (a failover, `pg_terminate_backend`), it runs once more on a
+    /// fresh connection, so the caller never sees the dead one.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.checkout()?;
+            match work(&mut conn) {
+                Err(_) if connection_lost(&mut conn) => {
+                    tracing::info!("database connection lost under a read; retrying it once");
+                    drop(conn);
+                    let mut fresh = db.checkout()?;
+                    work(&mut fresh)
+                }
+                done => done,
+            }
         })
         .await
         .map_err(|_| E::from(DbError::Cancelled))?
@@ -214,26 +337,16 @@ impl Db {
     /// Checks the database answers, for `/readyz`. For SQLite the file must also still be
     /// there: an open connection keeps answering from a deleted file, losing every write.
     pub async fn ping(&self) -> Result<(), DbError> {
-        let pool = self.pool.clone();
-        let sqlite_path = match &self.url {
-            DatabaseUrl::Sqlite(path) => Some(path.clone()),
-            DatabaseUrl::Postgres(_) => None,
-        };
-        tokio::task::spawn_blocking(move || {
-            if let Some(path) = sqlite_path.filter(|p| !p.exists()) {
-                return Err(DbError::Connect(ConnectError::Directory {
-                    path: path.display().to_string(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        "database file is gone",
-                    ),
-                }));
-            }
-            let mut conn = pool.get_timeout(Duration::from_secs(2))?;
-            conn.batch_execute("SELECT 1").map_err(DbError::Query)
-        })
-        .await
-        .map_err(|_| DbError::Cancelled)?
+        if let DatabaseUrl::Sqlite(path) = &self.url
+            && !path.exists()
+        {
+            return Err(DbError::Connect(ConnectError::Directory {
+                path: path.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "database file is gone"),
+            }));
+        }
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(DbError::Query))
+            .await
     }
 
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {

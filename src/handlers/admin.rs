@@ -38,7 +38,7 @@ pub async fn dashboard(ctx: PageContext, _admin: AdminUser) -> Result<DashboardP
     let (d, billing) = ctx
         .state
         .db
-        .run(move |conn| -> Result<_, AppError> {
+        .read(move |conn| -> Result<_, AppError> {
             Ok((
                 admin_service::dashboard(conn)?,
                 crate::services::billing::metrics(conn, now)?,
@@ -86,7 +86,7 @@ pub async fn queue(
     let rows = ctx
         .state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             admin_service::vetting_queue(conn, &stage_key, &search).map_err(AppError::from)
         })
         .await?;
@@ -125,7 +125,7 @@ async fn review_page(
     let detail = ctx
         .state
         .db
-        .run(move |conn| admin_service::developer_detail(conn, id).map_err(AppError::from))
+        .read(move |conn| admin_service::developer_detail(conn, id).map_err(AppError::from))
         .await?;
     let admin_service::DeveloperDetail {
         developer: d,
@@ -484,7 +484,7 @@ pub async fn developers(
     let rows = ctx
         .state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             admin_service::developers(conn, s.as_deref(), l.as_deref(), &t).map_err(AppError::from)
         })
         .await?;
@@ -518,7 +518,7 @@ pub async fn companies(
     let rows = ctx
         .state
         .db
-        .run(move |conn| admin_service::companies(conn, &text).map_err(AppError::from))
+        .read(move |conn| admin_service::companies(conn, &text).map_err(AppError::from))
         .await?;
     Ok(CompaniesPage {
         layout: ctx.layout("Companies", "admin"),
@@ -546,7 +546,7 @@ pub async fn company(
     let detail = ctx
         .state
         .db
-        .run(move |conn| admin_service::company_detail(conn, id).map_err(AppError::from))
+        .read(move |conn| admin_service::company_detail(conn, id).map_err(AppError::from))
         .await?;
     Ok(CompanyPage {
         layout: ctx.layout(&detail.company.name, "admin"),
@@ -682,7 +682,7 @@ pub async fn audit_log(
     let rows = ctx
         .state
         .db
-        .run(move |conn| admin_service::audit_entries(conn, &filter).map_err(AppError::from))
+        .read(move |conn| admin_service::audit_entries(conn, &filter).map_err(AppError::from))
         .await?;
     Ok(AuditPage {
         layout: ctx.layout("Audit log", "admin"),
@@ -724,7 +724,7 @@ pub async fn outbox_page(
     let (jobs, emails) = ctx
         .state
         .db
-        .run(move |conn| -> Result<_, DbError> {
+        .read(move |conn| -> Result<_, DbError> {
             Ok((
                 outbox::list_jobs(conn, filter.as_deref(), 100)?,
                 admin_service::recent_emails(conn, 100)?,
@@ -737,12 +737,12 @@ pub async fn outbox_page(
         jobs: jobs
             .into_iter()
             .map(|j| JobView {
+                last_error: j.current_error().unwrap_or_default().to_owned(),
                 id: j.id,
                 kind: j.kind,
                 status: j.status,
                 attempts: format!("{}/{}", j.attempts, j.max_attempts),
                 run_at: when(j.run_at),
-                last_error: j.last_error.unwrap_or_default(),
             })
             .collect(),
         emails: emails

@@ -48,7 +48,8 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Query(diesel::result::Error::NotFound) => AppError::NotFound,
-            DbError::Pool(_) | DbError::Connect(_) => AppError::Unavailable(e),
+            // Unreachable, or the connection died under the query: the next try may work.
+            e if e.is_unavailable() => AppError::Unavailable(e),
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }
@@ -119,6 +120,13 @@ impl ResponseError for AppError {
             if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
+            return response;
+        }
+        if let AppError::Unavailable(_) = self {
+            let mut response = error_page(status, detail);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             return response;
         }
         error_page(status, detail)

@@ -81,7 +81,7 @@ async fn page(
     let (profile, skills) = ctx
         .state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             Ok::<_, AppError>((
                 profiles::load(conn, developer_id)?,
                 profiles::skills_catalogue(conn)?,
@@ -402,7 +402,7 @@ pub async fn update(
     let known: Vec<String> = ctx
         .state
         .db
-        .run(|conn| profiles::skills_catalogue(conn).map_err(AppError::from))
+        .read(|conn| profiles::skills_catalogue(conn).map_err(AppError::from))
         .await?
         .into_iter()
         .map(|s| s.slug)

@@ -25,7 +25,18 @@ pub enum MailError {
     Build(String),
     #[error("SMTP delivery failed: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    #[error(
+        "SMTP delivery timed out after {} s (the server accepted the connection but did not finish the conversation)",
+        .0.as_secs_f64()
+    )]
+    TimedOut(Duration),
 }
+
+/// How long connecting to the SMTP server may take (lettre's own timeout).
+pub const SMTP_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one whole delivery may take: connect, greeting, TLS, authentication and data.
+/// lettre's timeout does not cover a server that accepts the connection and never greets.
+pub const SMTP_SEND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A file sent with a message (interview invites attach `.ics` files).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,11 +150,23 @@ pub enum Transport {
 #[derive(Clone)]
 pub struct Mailer {
     transport: Transport,
+    send_timeout: Duration,
 }
 
 impl Mailer {
     pub fn new(transport: Transport) -> Self {
-        Mailer { transport }
+        Mailer {
+            transport,
+            send_timeout: SMTP_SEND_TIMEOUT,
+        }
+    }
+
+    /// Bounds each whole delivery by `limit` instead of [`SMTP_SEND_TIMEOUT`].
+    pub fn with_send_timeout(self, limit: Duration) -> Self {
+        Mailer {
+            send_timeout: limit,
+            ..self
+        }
     }
 
     pub fn from_settings(settings: &Settings) -> Result<Mailer, MailError> {
@@ -175,7 +198,10 @@ impl Mailer {
         match &self.transport {
             Transport::Mailbox => Ok("mailbox"),
             Transport::Smtp(smtp) => {
-                smtp.send(build_message(row, attachments)?).await?;
+                let message = build_message(row, attachments)?;
+                tokio::time::timeout(self.send_timeout, smtp.send(message))
+                    .await
+                    .map_err(|_| MailError::TimedOut(self.send_timeout))??;
                 Ok("smtp")
             }
             Transport::Memory(store) => {
@@ -228,7 +254,8 @@ pub fn build_message(
 
 /// `smtp://user:pass@host:587` (STARTTLS required), `smtps://user:pass@host:465` (TLS from
 /// the first byte). `?tls=opportunistic` or `?tls=none` relax `smtp://` for local relays.
-/// Credentials are percent-decoded; every connection times out after 10 s.
+/// Credentials are percent-decoded; connecting times out after [`SMTP_CONNECT_TIMEOUT`] (and
+/// [`Mailer::send`] bounds the whole delivery).
 pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
     let parsed = url::Url::parse(url).map_err(|e| MailError::Config(e.to_string()))?;
     let host = parsed
@@ -270,7 +297,7 @@ pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, M
             decode(parsed.password().unwrap_or("")),
         ))
     };
-    Ok(builder.timeout(Some(Duration::from_secs(10))).build())
+    Ok(builder.timeout(Some(SMTP_CONNECT_TIMEOUT)).build())
 }
 
 fn percent_decode(text: &str) -> String {

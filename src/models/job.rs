@@ -24,6 +24,17 @@ pub struct JobRow {
     pub finished_at: Option<NaiveDateTime>,
 }
 
+impl JobRow {
+    /// The error that explains the job's present state: why a queued job is waiting for a
+    /// retry, or why a dead one gave up. A running or done job shows none.
+    pub fn current_error(&self) -> Option<&str> {
+        match self.status.as_str() {
+            "queued" | "dead" => self.last_error.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = jobs)]
 pub struct NewJob {
@@ -108,12 +119,71 @@ pub fn claim_next(
     })
 }
 
+/// Claims one particular queued job (`ladder mail check` runs only its own message).
+pub fn claim(
+    conn: &mut DbConn,
+    id: i32,
+    worker: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<JobRow>> {
+    diesel::update(jobs::table.find(id).filter(jobs::status.eq("queued")))
+        .set((
+            jobs::status.eq("running"),
+            jobs::attempts.eq(jobs::attempts + 1),
+            jobs::locked_at.eq(Some(now)),
+            jobs::locked_by.eq(Some(worker)),
+            jobs::updated_at.eq(now),
+        ))
+        .returning(jobs::all_columns)
+        .get_result(conn)
+        .optional()
+}
+
+/// The heartbeat of a running job: `locked_at` is when its lease was last renewed. Returns
+/// 0 when the job is no longer this worker's (its lease expired and it was released).
+pub fn renew_lease(
+    conn: &mut DbConn,
+    id: i32,
+    worker: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        jobs::table
+            .find(id)
+            .filter(jobs::status.eq("running"))
+            .filter(jobs::locked_by.eq(worker)),
+    )
+    .set(jobs::locked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// A worker shutting down gives back the jobs it could not finish within its grace period:
+/// queued again at once, with the interrupted attempt not counted.
+pub fn release_held_by(conn: &mut DbConn, worker: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        jobs::table
+            .filter(jobs::status.eq("running"))
+            .filter(jobs::locked_by.eq(worker)),
+    )
+    .set((
+        jobs::status.eq("queued"),
+        jobs::attempts.eq(jobs::attempts - 1),
+        jobs::locked_at.eq(None::<NaiveDateTime>),
+        jobs::locked_by.eq(None::<String>),
+        jobs::run_at.eq(now),
+        jobs::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Done: the errors of earlier attempts no longer describe the job, so they are cleared.
 pub fn mark_done(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(jobs::table.find(id))
         .set((
             jobs::status.eq("done"),
             jobs::locked_at.eq(None::<NaiveDateTime>),
             jobs::locked_by.eq(None::<String>),
+            jobs::last_error.eq(None::<String>),
             jobs::finished_at.eq(Some(now)),
             jobs::updated_at.eq(now),
         ))
@@ -162,7 +232,8 @@ pub fn retry(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<usiz
         .execute(conn)
 }
 
-/// Jobs left `running` by a worker that died are queued again after their lease expires.
+/// Jobs left `running` by a worker that died (no heartbeat since `lease_started_before`)
+/// are queued again at once.
 pub fn release_expired(
     conn: &mut DbConn,
     lease_started_before: NaiveDateTime,
@@ -177,6 +248,9 @@ pub fn release_expired(
         jobs::status.eq("queued"),
         jobs::locked_at.eq(None::<NaiveDateTime>),
         jobs::locked_by.eq(None::<String>),
+        jobs::last_error.eq(Some(
+            "lease expired: the worker running it stopped sending heartbeats",
+        )),
         jobs::run_at.eq(now),
         jobs::updated_at.eq(now),
     ))

@@ -210,7 +210,7 @@ pub fn fast_retries() -> ladder::jobs::WorkerConfig {
         poll_interval: std::time::Duration::from_millis(20),
         backoff_base: chrono::Duration::milliseconds(1),
         backoff_max: chrono::Duration::milliseconds(5),
-        lease: chrono::Duration::minutes(10),
+        ..ladder::jobs::WorkerConfig::default()
     }
 }
 

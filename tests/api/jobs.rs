@@ -10,7 +10,7 @@ use ladder::services::outbox::{RetryOutcome, retry_job};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::smtp_sink::{SmtpSink, free_port};
 
-fn check_email(to: &str) -> ladder::mail::OutgoingEmail {
+pub(crate) fn check_email(to: &str) -> ladder::mail::OutgoingEmail {
     MailCheck {
         base_url: "http://127.0.0.1:8080".into(),
         transport: "test".into(),
@@ -20,7 +20,7 @@ fn check_email(to: &str) -> ladder::mail::OutgoingEmail {
 }
 
 /// Queues one message in its own transaction; returns (email id, job id).
-async fn queue_one(app: &TestApp, to: &str) -> (i32, i32) {
+pub(crate) async fn queue_one(app: &TestApp, to: &str) -> (i32, i32) {
     let message = check_email(to);
     let from = app.settings.mail_from.clone();
     app.with_conn(move |conn| {

@@ -174,3 +174,36 @@ async fn session(
         }
     }
 }
+
+/// A "mail server" that accepts TCP connections and never says a word: no greeting, no
+/// replies. It holds every connection open until dropped.
+pub struct SilentSmtp {
+    pub port: u16,
+    task: JoinHandle<()>,
+}
+
+impl SilentSmtp {
+    pub async fn start() -> SilentSmtp {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("silent listener binds");
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        SilentSmtp { port, task }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}?tls=none", self.port)
+    }
+}
+
+impl Drop for SilentSmtp {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
