@@ -39,6 +39,12 @@ impl From<AuthError> for AppError {
             AuthError::SignInRequired { next } => AppError::SignInRequired(next),
             AuthError::Forbidden => AppError::Forbidden,
             AuthError::Unverified => AppError::Unverified,
+            // Loading the signed-in user found the database unreachable: still a 503.
+            AuthError::Internal(e)
+                if e.as_response_error().status_code() == StatusCode::SERVICE_UNAVAILABLE =>
+            {
+                AppError::Unavailable(DbError::Down)
+            }
             AuthError::Internal(e) => AppError::Internal(anyhow::anyhow!("{e}")),
         }
     }
@@ -176,4 +182,28 @@ pub fn render_plain_errors<B>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, page).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_database_connection_is_a_503_on_every_path() {
+        let lost = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::ClosedConnection,
+            Box::new("server closed the connection unexpectedly".to_owned()),
+        );
+        let direct = AppError::from(lost);
+        assert_eq!(direct.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            AppError::from(DbError::Down).status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        // Through the signed-in-user loader, which speaks actix errors.
+        let via_auth = AppError::from(AuthError::Internal(direct.into()));
+        assert_eq!(via_auth.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = via_auth.error_response();
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
+    }
 }
