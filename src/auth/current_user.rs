@@ -88,9 +88,11 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, acti
                 .app_data::<web::Data<AppState>>()
                 .expect("AppState is registered")
                 .clone();
+            // A read that may note "last seen" (harmless twice), so a connection that dies
+            // under it is retried once on a fresh one.
             let loaded = state
                 .db
-                .run(move |conn| sessions::load(conn, &raw))
+                .read(move |conn| sessions::load(conn, &raw))
                 .await
                 .map_err(crate::handlers::AppError::from)?;
             if loaded.is_none() {

@@ -114,11 +114,14 @@ impl DbManager {
                     })?;
                 }
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-                // WAL lets readers run beside the single writer; busy_timeout makes writers
-                // queue instead of failing; foreign keys are off by default in SQLite.
+                // busy_timeout first: switching to WAL takes a lock, and two connections
+                // opening at once (a pool growing) must queue there, not fail with "database
+                // is locked" (which the circuit would read as the database being down).
+                // WAL lets readers run beside the single writer; foreign keys are off by
+                // default in SQLite.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL;
-                     PRAGMA busy_timeout = 10000;
+                    "PRAGMA busy_timeout = 10000;
+                     PRAGMA journal_mode = WAL;
                      PRAGMA foreign_keys = ON;
                      PRAGMA synchronous = NORMAL;",
                 )?;
