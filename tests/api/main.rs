@@ -25,5 +25,6 @@ mod seed;
 mod sessions;
 mod settings;
 mod shortlists;
+mod signup;
 mod stripe_client;
 mod vetting;
