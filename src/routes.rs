@@ -4,25 +4,29 @@ use actix_web::web;
 
 use crate::handlers::{
     accounts, admin, application, billing, dev_mailbox, health, interviews, pages, profile,
-    sessions, shortlists, team,
+    sessions, shortlists, signup, team, verification,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
         .route("/pricing", web::get().to(pages::pricing))
-        .route("/signup", web::get().to(accounts::signup_form))
-        .route("/signup", web::post().to(accounts::signup))
-        .route("/apply", web::get().to(accounts::apply_form))
-        .route("/apply", web::post().to(accounts::apply))
+        .route("/signup", web::get().to(signup::signup_form))
+        .route("/signup", web::post().to(signup::signup))
+        .route("/apply", web::get().to(signup::apply_form))
+        .route("/apply", web::post().to(signup::apply))
+        .route("/check-email", web::get().to(signup::check_email))
         .route("/login", web::get().to(accounts::login_form))
         .route("/login", web::post().to(accounts::login))
         .route("/logout", web::post().to(accounts::logout))
         // `resend` before `{token}`, or it would be read as a token.
-        .route("/verify-email/resend", web::get().to(accounts::resend_form))
-        .route("/verify-email/resend", web::post().to(accounts::resend))
+        .route(
+            "/verify-email/resend",
+            web::get().to(verification::resend_form),
+        )
+        .route("/verify-email/resend", web::post().to(verification::resend))
         .route(
             "/verify-email/{token}",
-            web::get().to(accounts::verify_email),
+            web::get().to(verification::verify_email),
         )
         .route("/password/forgot", web::get().to(accounts::forgot_form))
         .route("/password/forgot", web::post().to(accounts::forgot))

@@ -10,6 +10,7 @@ use crate::views::Flash;
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 const SESSION_ID_KEY: &str = "sid";
+const AWAITING_KEY: &str = "awaiting";
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "ladder_session";
 
@@ -61,6 +62,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Remembers the address this browser just signed up with (or asked a new link for), for
+/// the "Check your email" page.
+pub fn set_awaiting_confirmation(session: &Session, email: &str) {
+    let _ = session.insert(AWAITING_KEY, email);
+}
+
+pub fn awaiting_confirmation(session: &Session) -> Option<String> {
+    session
+        .get::<String>(AWAITING_KEY)
+        .ok()
+        .flatten()
+        .filter(|e| !e.is_empty())
 }
 
 pub fn push_flash(session: &Session, flash: Flash) {

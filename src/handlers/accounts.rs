@@ -1,4 +1,5 @@
-//! Sign-up, sign-in, email verification, password reset and the account page.
+//! Sign-in and out, password reset and the account page (sign-up: `signup`; email
+//! verification: `verification`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,15 +11,10 @@ use super::{AppError, PageContext};
 use crate::auth::current_user::{CurrentUser, SignedIn};
 use crate::auth::password::NewPassword;
 use crate::auth::{device, rate_limit};
-use crate::domain::{Email, Role, TimeZone, country};
-use crate::services::accounts::{
-    self, AccountError, CompanySignUp, DeveloperSignUp, SignUp, Verified,
-};
+use crate::domain::{Email, Role};
+use crate::services::accounts::{self, AccountError};
 use crate::views::Flash;
-use crate::views::accounts::{
-    AccountPage, ApplyPage, ForgotPage, LoginPage, NoticePage, ResendPage, ResetPage, SignupPage,
-    SignupValues,
-};
+use crate::views::accounts::{AccountPage, ForgotPage, LoginPage, NoticePage, ResetPage};
 
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
@@ -44,222 +40,6 @@ fn home_for_role(role: &str) -> &'static str {
 }
 
 const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
-
-// ---- company sign-up -------------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize, Validate)]
-pub struct SignupForm {
-    #[serde(default)]
-    #[validate(
-        length(
-            min = 1,
-            max = 120,
-            message = "Enter your company's name (up to 120 characters)."
-        ),
-        custom(function = "no_control_chars")
-    )]
-    pub company_name: String,
-    #[serde(default)]
-    #[validate(
-        length(
-            min = 1,
-            max = 100,
-            message = "Enter your name (up to 100 characters)."
-        ),
-        custom(function = "no_control_chars")
-    )]
-    pub name: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub time_zone: String,
-}
-
-fn signup_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> SignupPage {
-    SignupPage {
-        layout: ctx.layout_with(
-            "Hire pre-vetted backend developers",
-            "Create a company account to shortlist, interview and trial pre-vetted backend developers.",
-            "",
-        ),
-        form,
-        errors,
-        time_zones: crate::domain::time_zone::choices(),
-    }
-}
-
-pub async fn signup_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
-    if let Some(user) = &ctx.user {
-        return Ok(see_other(home_for(user)));
-    }
-    render_with_status(
-        &signup_page(&ctx, SignupValues::default(), FieldErrors::default()),
-        StatusCode::OK,
-    )
-}
-
-pub async fn signup(
-    ctx: PageContext,
-    form: web::Form<SignupForm>,
-) -> Result<HttpResponse, AppError> {
-    let mut form = form.into_inner();
-    form.company_name = form.company_name.trim().to_owned();
-    form.name = form.name.trim().to_owned();
-    let mut errors = form
-        .validate()
-        .err()
-        .map(|e| FieldErrors::from_validation(&e))
-        .unwrap_or_default();
-    let email = errors.check("email", Email::parse(&form.email));
-    let password = errors.check("password", NewPassword::parse(&form.password));
-    let time_zone = errors.check("time_zone", TimeZone::parse(&form.time_zone));
-    let values = SignupValues {
-        company_name: form.company_name.clone(),
-        name: form.name.clone(),
-        email: form.email.trim().to_owned(),
-        time_zone: form.time_zone.clone(),
-        country: String::new(),
-    };
-    let (Some(email), Some(password), Some(time_zone), true) =
-        (email, password, time_zone, errors.is_empty())
-    else {
-        return render_with_status(&signup_page(&ctx, values, errors), UNPROCESSABLE);
-    };
-    // Counted only for submissions that would create an account.
-    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)
-        .await?;
-    let outbox = ctx.state.outbox.clone();
-    let input = CompanySignUp {
-        company_name: form.company_name,
-        name: form.name,
-        email,
-        password,
-        time_zone,
-    };
-    let result = ctx
-        .state
-        .db
-        .run(move |conn| accounts::sign_up_company(conn, &outbox, input))
-        .await;
-    let welcome = format!(
-        "Welcome to Ladder! We sent a link to {} — click it to confirm your address.",
-        values.email.to_lowercase()
-    );
-    signed_up(&ctx, result?, welcome, "/developers").await
-}
-
-// ---- developer sign-up -----------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize, Validate)]
-pub struct ApplyForm {
-    #[serde(default)]
-    #[validate(
-        length(
-            min = 1,
-            max = 100,
-            message = "Enter your full name (up to 100 characters)."
-        ),
-        custom(function = "no_control_chars")
-    )]
-    pub name: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub country: String,
-    #[serde(default)]
-    pub time_zone: String,
-}
-
-fn apply_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> ApplyPage {
-    ApplyPage {
-        layout: ctx.layout_with(
-            "Apply as a developer",
-            "Join Ladder's vetted network of backend developers: steady engagements at fixed monthly rates.",
-            "application",
-        ),
-        form,
-        errors,
-        time_zones: crate::domain::time_zone::choices(),
-        countries: country::all(),
-    }
-}
-
-pub async fn apply_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
-    if let Some(user) = &ctx.user {
-        return Ok(see_other(home_for(user)));
-    }
-    render_with_status(
-        &apply_page(&ctx, SignupValues::default(), FieldErrors::default()),
-        StatusCode::OK,
-    )
-}
-
-pub async fn apply(ctx: PageContext, form: web::Form<ApplyForm>) -> Result<HttpResponse, AppError> {
-    let mut form = form.into_inner();
-    form.name = form.name.trim().to_owned();
-    let mut errors = form
-        .validate()
-        .err()
-        .map(|e| FieldErrors::from_validation(&e))
-        .unwrap_or_default();
-    let email = errors.check("email", Email::parse(&form.email));
-    let password = errors.check("password", NewPassword::parse(&form.password));
-    let country_code = errors.check("country", country::parse_code(&form.country));
-    let time_zone = errors.check("time_zone", TimeZone::parse(&form.time_zone));
-    let values = SignupValues {
-        company_name: String::new(),
-        name: form.name.clone(),
-        email: form.email.trim().to_owned(),
-        time_zone: form.time_zone.clone(),
-        country: form.country.clone(),
-    };
-    let (Some(email), Some(password), Some(country_code), Some(time_zone), true) =
-        (email, password, country_code, time_zone, errors.is_empty())
-    else {
-        return render_with_status(&apply_page(&ctx, values, errors), UNPROCESSABLE);
-    };
-    ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)
-        .await?;
-    let outbox = ctx.state.outbox.clone();
-    let input = DeveloperSignUp {
-        name: form.name,
-        email,
-        password,
-        country_code,
-        time_zone,
-    };
-    let outcome = ctx
-        .state
-        .db
-        .run(move |conn| accounts::sign_up_developer(conn, &outbox, input))
-        .await?;
-    let welcome = format!(
-        "Welcome to Ladder! We sent a link to {} — confirm your address, then complete your profile for vetting.",
-        values.email.to_lowercase()
-    );
-    signed_up(&ctx, outcome, welcome, "/me/profile").await
-}
-
-/// The answer to a sign-up, the same whether the address was new or already had an
-/// account (whose owner got an email instead): the same redirect, flash and fresh cookie.
-/// Only a new account is signed in.
-async fn signed_up(
-    ctx: &PageContext,
-    outcome: SignUp,
-    welcome: String,
-    to: &str,
-) -> Result<HttpResponse, AppError> {
-    match outcome {
-        SignUp::Created(account) => ctx.sign_in(account.id).await?,
-        SignUp::AlreadyRegistered => ctx.session.renew(),
-    }
-    ctx.flash(Flash::success(welcome));
-    Ok(see_other(to))
-}
 
 // ---- sign in / out ---------------------------------------------------------------
 
@@ -328,17 +108,8 @@ pub async fn login(
         .await?;
     match found {
         Some(user) => {
-            ctx.sign_in(user.id).await?;
-            let mut response = see_other(&safe_next(Some(&next), home_for_role(&user.role)));
-            let production = ctx.state.settings.environment.is_production();
-            response
-                .add_cookie(&device::cookie(
-                    &ctx.state.device_key,
-                    &user.email,
-                    production,
-                ))
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("device cookie: {e}")))?;
-            Ok(response)
+            let to = safe_next(Some(&next), home_for_role(&user.role));
+            sign_in_and_redirect(&ctx, user.id, &user.email, &to).await
         }
         None => {
             ctx.count_failure(&limits).await?;
@@ -353,14 +124,32 @@ pub async fn login(
     }
 }
 
+/// Signs `user_id` in on this browser (a new session) and trusts the browser for this
+/// address from now on (the device cookie), then goes `to`. Used by the password and by
+/// the verification link, which proves the address just as well.
+pub(super) async fn sign_in_and_redirect(
+    ctx: &PageContext,
+    user_id: i32,
+    email: &str,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
+    ctx.sign_in(user_id).await?;
+    let mut response = see_other(to);
+    let production = ctx.state.settings.environment.is_production();
+    response
+        .add_cookie(&device::cookie(&ctx.state.device_key, email, production))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("device cookie: {e}")))?;
+    Ok(response)
+}
+
 pub async fn logout(ctx: PageContext) -> Result<HttpResponse, AppError> {
     ctx.sign_out().await?;
     Ok(see_other("/"))
 }
 
-// ---- email verification ----------------------------------------------------------
+// ---- notices ---------------------------------------------------------------------
 
-fn notice(
+pub(super) fn notice(
     ctx: &PageContext,
     title: &str,
     heading: &str,
@@ -376,117 +165,6 @@ fn notice(
             .map(|(l, h)| (l.to_string(), h.to_string()))
             .collect(),
     }
-}
-
-pub async fn verify_email(
-    ctx: PageContext,
-    token: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let raw = token.into_inner();
-    let outcome = ctx
-        .state
-        .db
-        .run(move |conn| accounts::verify_email(conn, &raw))
-        .await;
-    let signed_in = ctx.user.is_some();
-    let onward: &[(&str, &str)] = if signed_in {
-        &[("Go to your account", "/account")]
-    } else {
-        &[("Sign in", "/login")]
-    };
-    match outcome {
-        Ok(Verified::Account { .. }) => {
-            if signed_in {
-                ctx.flash(Flash::success("Thanks — your email address is confirmed."));
-                return Ok(see_other("/account"));
-            }
-            render_with_status(
-                &notice(
-                    &ctx,
-                    "Email confirmed",
-                    "Your email address is confirmed",
-                    "Thanks! Sign in to continue where you left off.",
-                    onward,
-                ),
-                StatusCode::OK,
-            )
-        }
-        Ok(Verified::NewEmail { email, .. }) => {
-            if signed_in {
-                ctx.flash(Flash::success(format!(
-                    "Done — you now sign in with {email}."
-                )));
-                return Ok(see_other("/account"));
-            }
-            render_with_status(
-                &notice(
-                    &ctx,
-                    "Email changed",
-                    "Your new email address is confirmed",
-                    &format!("You now sign in with {email}."),
-                    onward,
-                ),
-                StatusCode::OK,
-            )
-        }
-        Err(AccountError::TokenExpired) => render_with_status(
-            &notice(
-                &ctx,
-                "Link expired",
-                "This link has expired",
-                "Verification links work for 48 hours. Sign in and we'll send you a fresh one.",
-                &[("Send a new link", "/verify-email/resend")],
-            ),
-            StatusCode::GONE,
-        ),
-        Err(AccountError::TokenInvalid) | Err(AccountError::EmailTaken) => render_with_status(
-            &notice(
-                &ctx,
-                "Link not valid",
-                "This link isn't valid any more",
-                "It may have been used already, or a newer link replaced it. If your address isn't confirmed yet, ask for a new link.",
-                &[
-                    ("Send a new link", "/verify-email/resend"),
-                    ("Go to the home page", "/"),
-                ],
-            ),
-            StatusCode::BAD_REQUEST,
-        ),
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub async fn resend_form(ctx: PageContext, user: SignedIn) -> Result<HttpResponse, AppError> {
-    let page = ResendPage {
-        layout: ctx.layout("Confirm your email", "account"),
-        email: user.0.email.clone(),
-        verified: user.0.email_verified,
-    };
-    render_with_status(&page, StatusCode::OK)
-}
-
-pub async fn resend(ctx: PageContext, user: SignedIn) -> Result<HttpResponse, AppError> {
-    let user = user.0;
-    ctx.rate_limit(rate_limit::RESEND_PER_IP, &ctx.peer_ip)
-        .await?;
-    ctx.rate_limit(rate_limit::RESEND_PER_ACCOUNT, &user.email)
-        .await?;
-    let outbox = ctx.state.outbox.clone();
-    let id = user.id;
-    let sent = ctx
-        .state
-        .db
-        .run(move |conn| accounts::resend_verification(conn, &outbox, id))
-        .await?;
-    ctx.flash(if sent {
-        Flash::success(format!(
-            "We sent a new link to {}. It works for 48 hours.",
-            user.email
-        ))
-    } else {
-        Flash::info("Your email address is already confirmed.")
-    });
-    Ok(see_other("/account"))
 }
 
 // ---- password reset --------------------------------------------------------------

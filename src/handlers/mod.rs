@@ -16,7 +16,9 @@ pub mod pages;
 pub mod profile;
 pub mod sessions;
 pub mod shortlists;
+pub mod signup;
 pub mod team;
+pub mod verification;
 
 pub use context::PageContext;
 pub use error::AppError;

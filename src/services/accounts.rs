@@ -410,8 +410,14 @@ pub fn load_session_user(
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verified {
-    /// The account's address is now confirmed.
-    Account { user_id: i32 },
+    /// The account's address is now confirmed; `active` accounts (not disabled or
+    /// deleted) may be signed in by the link.
+    Account {
+        user_id: i32,
+        email: String,
+        role: String,
+        active: bool,
+    },
     /// The account now signs in with this new address.
     NewEmail { user_id: i32, email: String },
 }
@@ -440,8 +446,12 @@ pub fn verify_email(conn: &mut DbConn, raw: &str) -> Result<Verified, AccountErr
             }
             None => {
                 user::mark_email_verified(conn, token.user_id, now)?;
+                let row = user::find(conn, token.user_id)?;
                 Ok(Verified::Account {
-                    user_id: token.user_id,
+                    user_id: row.id,
+                    active: row.disabled_at.is_none() && row.deleted_at.is_none(),
+                    email: row.email,
+                    role: row.role,
                 })
             }
         }
@@ -462,6 +472,22 @@ pub fn resend_verification(
         queue_verification(conn, outbox, &row)?;
         Ok(true)
     })
+}
+
+/// Sends a fresh verification link if an active, unverified account has this address;
+/// otherwise nothing. The caller answers the same either way.
+pub fn resend_verification_to(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    email: &Email,
+) -> Result<(), AccountError> {
+    let Some(row) = user::find_active_by_email(conn, email.as_str())? else {
+        return Ok(());
+    };
+    if row.disabled_at.is_none() {
+        resend_verification(conn, outbox, row.id)?;
+    }
+    Ok(())
 }
 
 /// Mails a reset link if an active account has this email. The caller answers the same

@@ -11,7 +11,8 @@ use crate::models::{self, user};
 use crate::services::accounts::AccountError;
 
 /// What a sign-up did. The person signing up is told the same either way (so nobody learns
-/// which addresses have accounts); only a new account is signed in.
+/// which addresses have accounts), and is signed in by neither: the verification link
+/// signs a new account in.
 #[derive(Debug)]
 pub enum SignUp {
     Created(user::UserRow),

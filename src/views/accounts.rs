@@ -76,6 +76,19 @@ pub struct ResendPage {
     pub layout: Layout,
     pub email: String,
     pub verified: bool,
+    /// Anonymous visitors type the address; a signed-in user's is their own.
+    pub signed_in: bool,
+    pub errors: FieldErrors,
+}
+
+/// Where sign-up and apply land, for new and taken addresses alike.
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/check_email.html")]
+pub struct CheckEmailPage {
+    pub layout: Layout,
+    /// The address this browser signed up with, if its session remembers one.
+    pub email: Option<String>,
+    pub hours_valid: i64,
 }
 
 #[derive(Template, WebTemplate)]

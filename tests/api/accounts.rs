@@ -11,7 +11,14 @@ async fn a_company_signs_up_verifies_and_signs_in_and_out() {
         .sign_up_company("Acme Robotics", "Jo Smith", "Jo@Acme.example", PASSWORD)
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(location(&r), "/developers");
+    assert_eq!(location(&r), "/check-email");
+    // Not signed in: the page asks to confirm the address first.
+    let (_, html) = browser.get_html("/check-email").await;
+    assert!(html.contains("jo@acme.example"), "{html}");
+    assert_eq!(
+        location(&browser.get("/account").await),
+        "/login?next=%2Faccount"
+    );
 
     let (company, role, verified) = app
         .with_conn(|conn| {
@@ -37,7 +44,15 @@ async fn a_company_signs_up_verifies_and_signs_in_and_out() {
     );
     assert!(verified.is_none());
 
-    // Signed in but unverified: the account page says so.
+    // Signed in with the password but unverified: the account page says so.
+    assert_eq!(
+        browser
+            .login("jo@acme.example", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let (status, html) = browser.get_html("/account").await;
     assert_eq!(status, 200);
     assert!(html.contains("not confirmed"));
@@ -52,7 +67,7 @@ async fn a_company_signs_up_verifies_and_signs_in_and_out() {
     let r = browser.get(&link).await;
     assert_eq!(
         (r.status().as_u16(), location(&r)),
-        (303, "/account".into())
+        (303, "/developers".into())
     );
     let (_, html) = browser.get_html("/account").await;
     assert!(html.contains("confirmed") && !html.contains("not confirmed"));
@@ -142,16 +157,16 @@ async fn signing_up_with_a_taken_email_looks_new_and_tells_the_owner() {
         new_times.push(started.elapsed());
         assert_eq!(taken.status().as_u16(), 303);
         assert_eq!(location(&taken), location(&fresh));
-        assert_eq!(location(&taken), "/me/profile");
+        assert_eq!(location(&taken), "/check-email");
         assert!(
             taken.headers().contains_key("set-cookie")
                 && fresh.headers().contains_key("set-cookie")
         );
-        // The same flash, naming the address typed.
-        let flash = stranger.get_html("/").await.1;
+        // The same page, naming the address typed.
+        let page = stranger.get_html("/check-email").await.1;
         assert!(
-            flash.contains("We sent a link to jo@acme.example"),
-            "{flash}"
+            page.contains("We sent an email to <strong>jo@acme.example</strong>"),
+            "{page}"
         );
         // But nobody is signed in to Jo's account.
         assert_eq!(
@@ -165,7 +180,7 @@ async fn signing_up_with_a_taken_email_looks_new_and_tells_the_owner() {
         .await;
     assert_eq!(
         (r.status().as_u16(), location(&r)),
-        (303, "/developers".into())
+        (303, "/check-email".into())
     );
     // Both answers hash a password: a taken address is not answered noticeably faster.
     let (taken, fresh) = (
@@ -525,7 +540,7 @@ async fn verification_links_expire_and_can_be_resent() {
     let app = spawn_app().await;
     let browser = app.browser();
     browser
-        .apply("Ana Souza", "ana@devs.example", PASSWORD)
+        .apply_and_sign_in("Ana Souza", "ana@devs.example", PASSWORD)
         .await;
     let first = app
         .link_in_latest_email("ana@devs.example", "/verify-email/")
@@ -554,7 +569,11 @@ async fn verification_links_expire_and_can_be_resent() {
         .link_in_latest_email("ana@devs.example", "/verify-email/")
         .await;
     assert_ne!(first, second);
-    assert_eq!(browser.get(&second).await.status().as_u16(), 303);
+    let r = browser.get(&second).await;
+    assert_eq!(
+        (r.status().as_u16(), location(&r)),
+        (303, "/me/profile".into())
+    );
     // Once verified, resending sends nothing.
     browser.post("/verify-email/resend", &[]).await;
     assert_eq!(app.emails_to("ana@devs.example").await.len(), 2);
@@ -565,7 +584,7 @@ async fn the_account_page_changes_name_email_and_deletes() {
     let app = spawn_app().await;
     let browser = app.browser();
     browser
-        .apply("Ana Souza", "ana@devs.example", PASSWORD)
+        .apply_and_sign_in("Ana Souza", "ana@devs.example", PASSWORD)
         .await;
 
     assert_eq!(

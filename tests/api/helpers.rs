@@ -310,6 +310,37 @@ impl Browser {
         .await
     }
 
+    /// Signs up a company and then signs in with the password, unverified (sign-up itself
+    /// never signs in; the verification link or the password does).
+    pub async fn sign_up_company_and_sign_in(
+        &self,
+        company: &str,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) {
+        let r = self.sign_up_company(company, name, email, password).await;
+        assert_eq!(
+            (r.status().as_u16(), location(&r)),
+            (303, "/check-email".into()),
+            "sign-up failed"
+        );
+        let r = self.login(email, password).await;
+        assert_eq!(r.status().as_u16(), 303, "sign-in after sign-up failed");
+    }
+
+    /// Applies as a developer and then signs in with the password, unverified.
+    pub async fn apply_and_sign_in(&self, name: &str, email: &str, password: &str) {
+        let r = self.apply(name, email, password).await;
+        assert_eq!(
+            (r.status().as_u16(), location(&r)),
+            (303, "/check-email".into()),
+            "apply failed"
+        );
+        let r = self.login(email, password).await;
+        assert_eq!(r.status().as_u16(), 303, "sign-in after applying failed");
+    }
+
     pub async fn apply(&self, name: &str, email: &str, password: &str) -> reqwest::Response {
         self.post(
             "/apply",
@@ -366,15 +397,33 @@ impl TestApp {
         link.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap()
     }
 
-    /// A company owner who has signed up and confirmed their email; returns their browser.
+    /// Follows the latest verification link mailed to `email` in `browser`, which confirms
+    /// the address and signs that browser in; returns where it lands.
+    pub async fn confirm_email(&self, browser: &Browser, email: &str) -> String {
+        let link = self.link_in_latest_email(email, "/verify-email/").await;
+        let r = browser.get(&link).await;
+        assert_eq!(r.status().as_u16(), 303, "verification link failed");
+        location(&r)
+    }
+
+    /// A company owner who has signed up and confirmed their email (the link signed them
+    /// in); returns their browser.
     pub async fn verified_company(&self, company: &str, email: &str) -> Browser {
         let browser = self.browser();
         let r = browser
             .sign_up_company(company, "Test Owner", email, PASSWORD)
             .await;
         assert_eq!(r.status().as_u16(), 303, "sign-up failed");
-        let link = self.link_in_latest_email(email, "/verify-email/").await;
-        browser.get(&link).await;
+        assert_eq!(self.confirm_email(&browser, email).await, "/developers");
+        browser
+    }
+
+    /// A developer who has applied and confirmed their email (signed in by the link).
+    pub async fn verified_developer(&self, name: &str, email: &str) -> Browser {
+        let browser = self.browser();
+        let r = browser.apply(name, email, PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 303, "apply failed");
+        assert_eq!(self.confirm_email(&browser, email).await, "/me/profile");
         browser
     }
 }

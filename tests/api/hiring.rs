@@ -15,8 +15,7 @@ pub async fn listed_developer(
     zone: &str,
 ) -> (Browser, String) {
     let browser = app.browser();
-    let r = browser.apply(name, email, PASSWORD).await;
-    assert_eq!(r.status().as_u16(), 303, "apply failed");
+    browser.apply_and_sign_in(name, email, PASSWORD).await;
     let (email, level, zone) = (email.to_owned(), level.to_owned(), zone.to_owned());
     let slug = app
         .with_conn(move |conn| {

@@ -27,5 +27,6 @@ mod seed;
 mod sessions;
 mod settings;
 mod shortlists;
+mod signup;
 mod stripe_client;
 mod vetting;

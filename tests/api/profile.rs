@@ -5,14 +5,9 @@ use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app};
 
 async fn developer(app: &TestApp) -> Browser {
     let browser = app.browser();
-    assert_eq!(
-        browser
-            .apply("Ana Souza", "ana@devs.example", PASSWORD)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    browser
+        .apply_and_sign_in("Ana Souza", "ana@devs.example", PASSWORD)
+        .await;
     browser
 }
 

@@ -276,7 +276,7 @@ async fn unverified_companies_get_403_with_the_reason_and_others_are_kept_out() 
     let app = spawn_app().await;
     let unverified = app.browser();
     unverified
-        .sign_up_company("Initech", "Bill", "bill@initech.example", PASSWORD)
+        .sign_up_company_and_sign_in("Initech", "Bill", "bill@initech.example", PASSWORD)
         .await;
     let (developer, slug) =
         listed_developer(&app, "Ana Souza", "ana@devs.example", "L2", "Europe/Warsaw").await;

@@ -196,7 +196,8 @@ async fn an_applicant_goes_from_apply_to_a_published_l2_profile() {
 async fn incomplete_or_unverified_applications_cannot_be_submitted() {
     let app = spawn_app().await;
     let dev = app.browser();
-    dev.apply("Bo Chen", "bo@devs.example", PASSWORD).await;
+    dev.apply_and_sign_in("Bo Chen", "bo@devs.example", PASSWORD)
+        .await;
     let r = dev.post("/me/application/submit", &[]).await;
     assert_eq!(r.status().as_u16(), 403, "unverified");
     assert!(r.text().await.unwrap().contains("verify your email"));
@@ -542,7 +543,8 @@ async fn every_admin_route_refuses_non_admins() {
     let app = spawn_app().await;
     let company = app.verified_company("Acme", "jo@acme.example").await;
     let dev = app.browser();
-    dev.apply("Ana Souza", "ana@devs.example", PASSWORD).await;
+    dev.apply_and_sign_in("Ana Souza", "ana@devs.example", PASSWORD)
+        .await;
     let anonymous = app.browser();
     let gets = [
         "/admin",

@@ -1,7 +1,8 @@
 // Company, with the people it hires: before the hiring manager arrives, a developer applies
 // in their own browser and an admin vets and publishes them as L2 in another (so the
 // developer can sign in later: the journey knows their password). Then the company: sign up
-// → confirm the email from the development mailbox → sign out → sign in → the account shows
+// → "Check your email", signed out → the confirmation link from the development mailbox
+// confirms the email and signs in (the catalog) → sign out → sign in → the account shows
 // "confirmed" → browse the catalog → filter to L2 and a skill (htmx: the results and the URL
 // follow) → shortlist two developers in one click (htmx) → open a profile → the shortlist,
 // with a private note → compare side by side → request an interview, proposing three times
@@ -15,6 +16,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, uniqueEmail } from '../lib/env.m
 import { expectPath, expectText } from '../lib/expect.mjs';
 import {
   signUpCompany,
+  confirmEmail,
   signOut,
   signIn,
   fillSignIn,
@@ -102,20 +104,16 @@ j.step('a hiring manager signs up as a company', async () => {
   await signUpCompany(j, company);
 });
 
-j.step('the account page says the email is not confirmed yet', async () => {
-  const page = await openAccount(j, 'account page, unconfirmed');
-  await expectAccountConfirmed(page, false);
+j.step('"Check your email" names the address; nobody is signed in yet', async () => {
+  await j.check('check your email', { key: true });
+  const page = await j.visit('/account', 'the account page asks to sign in');
+  expectPath(page, '/login');
 });
 
-j.step('the confirmation link from the development mailbox confirms the email', async () => {
-  const page = await followEmailLink(j, {
-    to: company.email,
-    ...VERIFY,
-    label: 'after confirming the email',
-    key: true, // screenshots of the mailbox and the message
-  });
-  expectPath(page, '/account');
-  await expectText(page.locator('#flashes'), /confirmed/i);
+j.step('the confirmation link from the development mailbox confirms the email and signs in', async () => {
+  // Screenshots of the mailbox and the message; lands on the catalog with a flash.
+  await confirmEmail(j, { ...company, company: true }, { key: true });
+  const page = await openAccount(j, 'account page, just confirmed', { key: false });
   await expectAccountConfirmed(page, true);
 });
 

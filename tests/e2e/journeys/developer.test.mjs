@@ -1,4 +1,5 @@
-// Developer: apply → confirm the email from the development mailbox → account page →
+// Developer: apply ("Check your email", signed out) → sign in with the password, unconfirmed
+// → the link from the development mailbox confirms the email (on to the profile) → account page →
 // fill the profile (three skills, a role) → upload a photo → submit for vetting → the
 // status follows on the profile and application pages.
 import assert from 'node:assert/strict';
@@ -7,6 +8,8 @@ import { PASSWORD, uniqueEmail, AVATAR } from '../lib/env.mjs';
 import { expectPath, expectText } from '../lib/expect.mjs';
 import {
   applyAsDeveloper,
+  confirmEmail,
+  signIn,
   openAccount,
   expectAccountConfirmed,
   followEmailLink,
@@ -27,17 +30,18 @@ const developer = {
 };
 const profile = sampleProfile();
 
-j.step('a developer applies', async () => {
-  // Lands on the developer's home (/account, or /me/profile once profiles exist).
+j.step('a developer applies: "Check your email", not signed in', async () => {
   await applyAsDeveloper(j, developer);
+});
+
+j.step('signing in with the password before confirming works; the account says not confirmed', async () => {
+  await signIn(j, developer);
   const page = await openAccount(j, 'account page, unconfirmed', { key: false });
   await expectAccountConfirmed(page, false);
 });
 
-j.step('the confirmation link from the development mailbox confirms the email', async () => {
-  const page = await followEmailLink(j, { to: developer.email, ...VERIFY, label: 'after confirming the email' });
-  expectPath(page, '/account');
-  await expectText(page.locator('#flashes'), /confirmed/i);
+j.step('the confirmation link from the development mailbox confirms the email: on to the profile', async () => {
+  await confirmEmail(j, developer);
 });
 
 j.step('the account page shows a confirmed developer', async () => {

@@ -15,7 +15,10 @@ const COMPANY_HOME_STATUS = CATALOG_LANDED ? 200 : [200, 404];
 
 // ---- accounts ---------------------------------------------------------------------------
 
-/** Company sign-up at /signup; then signed in (see CATALOG_LANDED for where it lands). */
+/**
+ * Company sign-up at /signup. Signing up never signs in (a taken address must look the
+ * same as a new one): it lands on "Check your email", signed out.
+ */
 export async function signUpCompany(j, { company, name, email, password, timeZone = 'Europe/Berlin' }) {
   const page = await j.visit('/signup', 'company sign-up form');
   await page.getByLabel('Company name', exact).fill(company);
@@ -23,13 +26,11 @@ export async function signUpCompany(j, { company, name, email, password, timeZon
   await page.getByLabel('Work email', exact).fill(email);
   await page.getByLabel('Password', exact).fill(password);
   await page.getByLabel('Company time zone', exact).selectOption(timeZone);
-  await j.click(page.getByRole('button', { name: 'Create company account' }), 'after company sign-up', {
-    status: COMPANY_HOME_STATUS,
-  });
-  return expectCompanySignedIn(j, 'account page after sign-up');
+  await j.click(page.getByRole('button', { name: 'Create company account' }), 'after company sign-up');
+  return expectCheckEmail(j, email);
 }
 
-/** Developer application at /apply; lands on /account. */
+/** Developer application at /apply; lands on "Check your email", signed out. */
 export async function applyAsDeveloper(j, { name, email, password, country = 'PL', timeZone = 'Europe/Warsaw' }) {
   const page = await j.visit('/apply', 'developer application form');
   await page.getByLabel('Full name', exact).fill(name);
@@ -38,8 +39,32 @@ export async function applyAsDeveloper(j, { name, email, password, country = 'PL
   await page.getByLabel('Country of residence', exact).selectOption(country);
   await page.getByLabel('Your time zone', exact).selectOption(timeZone);
   await j.click(page.getByRole('button', { name: 'Create developer account' }), 'after developer application');
-  await expectSignedIn(j.page);
-  return j.page;
+  return expectCheckEmail(j, email);
+}
+
+/** The page sign-up and apply land on: names the address, offers a new link and sign-in. */
+export async function expectCheckEmail(j, email) {
+  const page = j.page;
+  expectPath(page, '/check-email');
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await expectText(page.getByRole('main').locator('.lead'), new RegExp(email.replace(/[.+]/g, '\\$&')));
+  await page.getByRole('main').getByRole('button', { name: 'Resend the link' }).waitFor();
+  await page.getByRole('main').getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  await expectSignedOut(page);
+  return page;
+}
+
+/**
+ * Follows the confirmation link from the development mailbox: it confirms the address and
+ * signs this browser in, landing on the role's next step (`/developers` for a company,
+ * `/me/profile` for a developer) with a flash.
+ */
+export async function confirmEmail(j, { email, company = false }, { label = 'after confirming the email', key = false } = {}) {
+  const page = await followEmailLink(j, { to: email, ...VERIFY, label, key });
+  expectPath(page, company ? '/developers' : '/me/profile');
+  await expectText(page.locator('#flashes'), /confirmed/i);
+  await expectSignedIn(page);
+  return page;
 }
 
 /** Sign-in at /login; `company: true` accepts the catalog's status (see CATALOG_LANDED). */
@@ -298,7 +323,7 @@ export async function submitApplication(j, { key = false } = {}) {
  */
 export async function createApplicant(j, developer, { profile = sampleProfile(), avatar } = {}) {
   await applyAsDeveloper(j, developer);
-  await followEmailLink(j, { to: developer.email, ...VERIFY, label: 'after confirming the email' });
+  await confirmEmail(j, developer);
   await fillProfile(j, profile);
   if (avatar) await uploadAvatar(j, avatar);
   await submitApplication(j);
