@@ -87,6 +87,14 @@ fn from_typed(event: stripe_webhook::Event) -> BillingEvent {
                 subscription_id: session.subscription.as_ref().map(|s| s.id().to_string()),
             })
         }
+        EventObject::CheckoutSessionExpired(session) => {
+            EventKind::CheckoutExpired(CheckoutCompleted {
+                session_id: session.id.to_string(),
+                engagement_id: session.client_reference_id.as_deref().and_then(parse_id),
+                customer_id: session.customer.as_ref().map(|c| c.id().to_string()),
+                subscription_id: None,
+            })
+        }
         EventObject::CustomerSubscriptionCreated(s)
         | EventObject::CustomerSubscriptionUpdated(s)
         | EventObject::CustomerSubscriptionDeleted(s)
@@ -102,6 +110,9 @@ fn from_typed(event: stripe_webhook::Event) -> BillingEvent {
         EventObject::InvoicePaid(invoice) => EventKind::InvoicePaid(invoice_snapshot(&invoice)),
         EventObject::InvoicePaymentFailed(invoice) => {
             EventKind::InvoicePaymentFailed(invoice_snapshot(&invoice))
+        }
+        EventObject::InvoiceVoided(invoice) | EventObject::InvoiceMarkedUncollectible(invoice) => {
+            EventKind::InvoiceClosed(invoice_snapshot(&invoice))
         }
         _ => EventKind::Ignored,
     };
@@ -129,6 +140,21 @@ fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> InvoiceSnapshot {
                 .find_map(|line| line.metadata.get("engagement_id"))
         })
         .and_then(|v| parse_id(v));
+    // The billed service period is on the subscription's line items; `invoice.period_*`
+    // is the window for adding items (it looks back one period), the fallback only.
+    let subscription_lines: Vec<(i64, i64)> = invoice
+        .lines
+        .data
+        .iter()
+        .filter(|line| {
+            line.parent
+                .as_ref()
+                .is_some_and(|p| p.subscription_item_details.is_some())
+        })
+        .map(|line| (line.period.start, line.period.end))
+        .collect();
+    let (period_start, period_end) =
+        service_period(&subscription_lines).unwrap_or((invoice.period_start, invoice.period_end));
     InvoiceSnapshot {
         id: invoice
             .id
@@ -153,12 +179,19 @@ fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> InvoiceSnapshot {
         amount_due_cents: invoice.amount_due,
         amount_paid_cents: invoice.amount_paid,
         currency: invoice.currency.to_string(),
-        period_start: from_unix(invoice.period_start),
-        period_end: from_unix(invoice.period_end),
+        period_start: from_unix(period_start),
+        period_end: from_unix(period_end),
         hosted_invoice_url: invoice.hosted_invoice_url.clone(),
         attempt_count: i32::try_from(invoice.attempt_count).unwrap_or(i32::MAX),
         created: from_unix(invoice.created),
     }
+}
+
+/// The span the lines cover: the earliest start to the latest end.
+fn service_period(lines: &[(i64, i64)]) -> Option<(i64, i64)> {
+    let start = lines.iter().map(|(s, _)| *s).min()?;
+    let end = lines.iter().map(|(_, e)| *e).max()?;
+    Some((start, end))
 }
 
 fn parse_id(text: &str) -> Option<i32> {
@@ -187,6 +220,15 @@ fn from_json(payload: &str) -> Result<BillingEvent, WebhookError> {
             customer_id: id_at(object, "customer"),
             subscription_id: id_at(object, "subscription"),
         }),
+        "checkout.session.expired" => EventKind::CheckoutExpired(CheckoutCompleted {
+            session_id: str_at(object, &["id"]).ok_or_else(|| bad("session id"))?,
+            engagement_id: str_at(object, &["client_reference_id"])
+                .as_deref()
+                .and_then(parse_id)
+                .or_else(|| engagement_in(object.get("metadata"))),
+            customer_id: id_at(object, "customer"),
+            subscription_id: None,
+        }),
         "customer.subscription.created"
         | "customer.subscription.updated"
         | "customer.subscription.deleted"
@@ -205,6 +247,9 @@ fn from_json(payload: &str) -> Result<BillingEvent, WebhookError> {
         "invoice.payment_failed" => EventKind::InvoicePaymentFailed(
             invoice_from_json(object).ok_or_else(|| bad("invoice"))?,
         ),
+        "invoice.voided" | "invoice.marked_uncollectible" => {
+            EventKind::InvoiceClosed(invoice_from_json(object).ok_or_else(|| bad("invoice"))?)
+        }
         _ => EventKind::Ignored,
     };
     Ok(BillingEvent {
@@ -233,6 +278,7 @@ fn subscription_from_json(object: &Value) -> Option<SubscriptionSnapshot> {
             .get("cancel_at_period_end")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        cancel_at: int_at(object, &["cancel_at"]).map(from_unix),
         canceled_at: int_at(object, &["canceled_at"]).map(from_unix),
         ended_at: int_at(object, &["ended_at"]).map(from_unix),
     })
@@ -249,6 +295,32 @@ fn invoice_from_json(object: &Value) -> Option<InvoiceSnapshot> {
             .and_then(Value::as_array)
             .and_then(|lines| lines.iter().find_map(|l| engagement_in(l.get("metadata"))))
     });
+    let subscription_lines: Vec<(i64, i64)> = object
+        .pointer("/lines/data")
+        .and_then(Value::as_array)
+        .map(|lines| {
+            lines
+                .iter()
+                .filter(|l| {
+                    l.pointer("/parent/subscription_item_details")
+                        .is_some_and(Value::is_object)
+                })
+                .filter_map(|l| {
+                    Some((
+                        int_at(l, &["period", "start"])?,
+                        int_at(l, &["period", "end"])?,
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (period_start, period_end) = match service_period(&subscription_lines) {
+        Some(period) => period,
+        None => (
+            int_at(object, &["period_start"])?,
+            int_at(object, &["period_end"])?,
+        ),
+    };
     Some(InvoiceSnapshot {
         id: str_at(object, &["id"])?,
         number: str_at(object, &["number"]),
@@ -259,8 +331,8 @@ fn invoice_from_json(object: &Value) -> Option<InvoiceSnapshot> {
         amount_due_cents: int_at(object, &["amount_due"]).unwrap_or(0),
         amount_paid_cents: int_at(object, &["amount_paid"]).unwrap_or(0),
         currency: str_at(object, &["currency"]).unwrap_or_else(|| "usd".into()),
-        period_start: from_unix(int_at(object, &["period_start"])?),
-        period_end: from_unix(int_at(object, &["period_end"])?),
+        period_start: from_unix(period_start),
+        period_end: from_unix(period_end),
         hosted_invoice_url: str_at(object, &["hosted_invoice_url"]),
         attempt_count: int_at(object, &["attempt_count"])
             .and_then(|n| i32::try_from(n).ok())
@@ -424,6 +496,7 @@ mod tests {
             trial_end: Some(from_unix(NOW - 60 + 14 * 86_400)),
             current_period_end: Some(from_unix(NOW - 60 + 14 * 86_400)),
             cancel_at_period_end: false,
+            cancel_at: None,
             canceled_at: None,
             ended_at: None,
         };

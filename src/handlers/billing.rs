@@ -36,7 +36,7 @@ impl From<BillingError> for AppError {
     fn from(e: BillingError) -> Self {
         match e {
             BillingError::NotFound => AppError::NotFound,
-            BillingError::Refused(m) => AppError::BadRequest(m),
+            BillingError::Refused(m) | BillingError::PriceMismatch(m) => AppError::BadRequest(m),
             BillingError::Db(db) => AppError::from(db),
             BillingError::Template(t) => AppError::Internal(t.into()),
             BillingError::StripeUnavailable(m) | BillingError::Stripe(m) => {
@@ -267,6 +267,15 @@ async fn go_to_checkout(
                 StatusCode::SERVICE_UNAVAILABLE,
             )
         }
+        Err(BillingError::PriceMismatch(message)) => render_with_status(
+            &StripeUnavailablePage {
+                layout: ctx.layout("Checkout unavailable", "engagements"),
+                engagement_id,
+                retry_action: format!("/engagements/{engagement_id}/checkout"),
+                message,
+            },
+            StatusCode::CONFLICT,
+        ),
         Err(BillingError::Refused(_)) => Ok(see_other(&format!("/engagements/{engagement_id}"))),
         Err(e) => Err(e.into()),
     }
@@ -362,9 +371,7 @@ async fn sandbox_checkout_page(
             "/billing/checkout/success?session_id={session_id}"
         )));
     }
-    let trial_ends = (models::now() + chrono::Duration::days(i64::from(page.trial_days)))
-        .format("%-d %B %Y")
-        .to_string();
+    let trial_ends = page.trial_end.format("%-d %B %Y").to_string();
     render_with_status(
         &SandboxCheckoutPage {
             layout: ctx.layout("Sandbox checkout", "engagements"),
@@ -428,6 +435,7 @@ pub async fn sandbox_checkout_pay(
         SandboxPayment::Started { .. } => Ok(see_other(&format!(
             "/billing/checkout/success?session_id={session_id}"
         ))),
+        SandboxPayment::Unavailable(message) => Err(AppError::BadRequest(message)),
         SandboxPayment::Declined(message) => {
             sandbox_checkout_page(
                 &ctx,
@@ -666,6 +674,17 @@ pub async fn stripe_webhook(
                 Applied::Duplicate => tracing::info!(event_id, "Stripe event already processed"),
                 Applied::Applied { engagement_id } => {
                     tracing::info!(event_id, ?engagement_id, "Stripe event applied")
+                }
+                Applied::Refused {
+                    engagement_id,
+                    reason,
+                } => {
+                    tracing::warn!(
+                        event_id,
+                        engagement_id,
+                        reason,
+                        "Stripe subscription refused"
+                    )
                 }
             }
             HttpResponse::Ok().json(serde_json::json!({ "received": true }))

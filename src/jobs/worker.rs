@@ -7,7 +7,7 @@ use rand::Rng;
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use super::{Job, backoff, send_email};
+use super::{Job, backoff, cancel_subscription, expire_checkout, send_email};
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::mail::Mailer;
@@ -274,6 +274,17 @@ impl Worker {
                     .await
                     .map(|moved| tracing::info!(moved, "sandbox billing clock moved"))
             }
+            Job::CancelSubscription {
+                engagement_id,
+                subscription_id,
+                reason,
+            } => {
+                cancel_subscription::run(&self.ctx, engagement_id, &subscription_id, &reason).await
+            }
+            Job::ExpireCheckoutSession {
+                engagement_id,
+                session_id,
+            } => expire_checkout::run(&self.ctx, engagement_id, &session_id).await,
         }
     }
 }

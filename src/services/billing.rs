@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
+use crate::billing::capacity;
 use crate::billing::sandbox::{self, Card};
 use crate::billing::state::{self, EngagementStatus, Stored};
 use crate::billing::stripe::{CheckoutRequest, StripeError};
@@ -24,8 +25,8 @@ use crate::mail::templates::Notice;
 use crate::models::engagement::{EngagementRow, NewEngagement, StateChange};
 use crate::models::invoice::{InvoiceFields, InvoiceRow};
 use crate::models::{
-    self, audit, billing_event, company, company_member, developer, engagement, hour_log, invoice,
-    plan, sandbox_subscription, user,
+    self, audit, billing_event, company, company_member, developer, engagement, engagement_notice,
+    hour_log, installation, invoice, plan, sandbox_subscription, user,
 };
 use crate::services::catalog;
 use crate::services::pricing::TRIAL_DAYS;
@@ -50,6 +51,10 @@ pub enum BillingError {
     StripeUnavailable(String),
     #[error("Stripe refused the request: {0}")]
     Stripe(String),
+    /// Stripe's price differs from the engagement's snapshot: checkout is refused (never a
+    /// different charge) and the admins see why in the audit log.
+    #[error("{0}")]
+    PriceMismatch(String),
     #[error("cannot render an email: {0}")]
     Template(#[from] askama::Error),
     #[error(transparent)]
@@ -70,12 +75,25 @@ impl From<StripeError> for BillingError {
         match e {
             StripeError::Unavailable(m) => BillingError::StripeUnavailable(m),
             StripeError::Api(m) => BillingError::Stripe(m),
+            StripeError::PriceMismatch(m) => BillingError::PriceMismatch(m),
         }
     }
 }
 
 fn refused(message: impl Into<String>) -> BillingError {
     BillingError::Refused(message.into())
+}
+
+/// The database already holds the row this insert wanted to make (DESIGN §6: found, not
+/// a failure).
+fn is_unique_violation(e: &BillingError) -> bool {
+    matches!(
+        e,
+        BillingError::Db(DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )))
+    )
 }
 
 pub fn status_of(row: &EngagementRow) -> EngagementStatus {
@@ -165,23 +183,14 @@ fn blocked_reason(
             d.first_name
         )));
     }
-    let engaged: Vec<&EngagementRow> = holding
+    let live: Vec<Commitment> = holding
         .iter()
         .filter(|e| status_of(e).is_engaged())
+        .map(|e| Commitment::from_str_or_full(&e.commitment))
         .collect();
-    if engaged.iter().any(|e| e.commitment == "full_time") {
-        return Ok(Some(format!(
-            "{} is engaged full-time elsewhere.",
-            d.first_name
-        )));
-    }
-    if commitment == Some(Commitment::FullTime) && !engaged.is_empty() {
-        return Ok(Some(format!(
-            "{} has a part-time engagement, so only part-time is possible.",
-            d.first_name
-        )));
-    }
-    Ok(None)
+    // Without a chosen commitment: blocked only if not even part-time fits.
+    let reason = capacity::refusal(commitment.unwrap_or(Commitment::PartTime), &live);
+    Ok(reason.map(|reason| format!("{} {reason}.", d.first_name)))
 }
 
 pub fn booking_options(
@@ -236,6 +245,24 @@ pub struct BookingRequest {
 /// Creates the engagement in `pending_checkout` with a price snapshot, or returns the one
 /// this form already created.
 pub fn book(
+    conn: &mut DbConn,
+    company_id: i32,
+    user_id: i32,
+    request: &BookingRequest,
+    now: NaiveDateTime,
+) -> Result<EngagementRow, BillingError> {
+    match book_once(conn, company_id, user_id, request, now) {
+        // The same form submitted twice at once (PostgreSQL): the other request inserted
+        // the engagement between our look-up and our insert. It is the answer.
+        Err(e) if is_unique_violation(&e) => {
+            engagement::find_by_idempotency_key(conn, company_id, &request.idempotency_key)?
+                .ok_or(e)
+        }
+        other => other,
+    }
+}
+
+fn book_once(
     conn: &mut DbConn,
     company_id: i32,
     user_id: i32,
@@ -334,8 +361,14 @@ pub fn book(
     })
 }
 
+/// How long a Checkout Session stays payable (Stripe's default; the sandbox's too).
+pub const CHECKOUT_SESSION_HOURS: i64 = 24;
+/// Stripe wants a trial end at least 48 hours ahead (`subscription_data.trial_end`).
+const STRIPE_MIN_TRIAL_HOURS: i64 = 48;
+
 /// Where to send the company to pay: Stripe Checkout, or the sandbox's page. Creates the
-/// Stripe customer and checkout session on first use and reuses them after.
+/// Stripe customer and checkout session on first use and reuses them after; an expired
+/// session is forgotten and a fresh one made.
 pub async fn checkout_url(
     db: &Db,
     gateway: &Gateway,
@@ -343,16 +376,31 @@ pub async fn checkout_url(
     company_id: i32,
     engagement_id: i32,
 ) -> Result<String, BillingError> {
-    let (row, company, owner_email) = db
+    let now = models::now();
+    let (row, company, owner_email, installation_id, trial_end) = db
         .run(move |conn| -> Result<_, BillingError> {
-            let row = engagement::find_for_company(conn, company_id, engagement_id)?;
+            let mut row = engagement::find_for_company(conn, company_id, engagement_id)?;
+            if let (Some(session), Some(expires)) =
+                (row.checkout_session_id.clone(), row.checkout_expires_at)
+                && expires <= now
+                && status_of(&row) == EngagementStatus::PendingCheckout
+            {
+                engagement::clear_checkout(conn, row.id, &session)?;
+                row = engagement::find(conn, row.id)?;
+            }
             let company = company::find(conn, company_id)?;
             let owner_email = company_member::for_company(conn, company_id)?
                 .into_iter()
                 .next()
                 .map(|(_, _, email)| email)
                 .unwrap_or_default();
-            Ok((row, company, owner_email))
+            let installation_id = installation::id(
+                conn,
+                &crate::auth::password::random_token(16).to_lowercase(),
+                now,
+            )?;
+            let trial_end = trial_end(conn, &row, now)?;
+            Ok((row, company, owner_email, installation_id, trial_end))
         })
         .await?;
     if status_of(&row) != EngagementStatus::PendingCheckout {
@@ -361,11 +409,11 @@ pub async fn checkout_url(
     if let Some(url) = &row.checkout_url {
         return Ok(url.clone());
     }
-    let (session_id, url) = match gateway {
+    let (session_id, url, expires_at) = match gateway {
         Gateway::Sandbox => {
             let id = format!("cs_sandbox_{}", crate::auth::password::random_token(18));
             let url = format!("/billing/sandbox/checkout/{id}");
-            (id, url)
+            (id, url, now + Duration::hours(CHECKOUT_SESSION_HOURS))
         }
         Gateway::Stripe(client) => {
             let customer_id = match company.stripe_customer_id.clone() {
@@ -374,7 +422,12 @@ pub async fn checkout_url(
                     // Outside any transaction; the Idempotency-Key makes a retry find the
                     // same customer, and the conditional store keeps the first one.
                     let created = client
-                        .create_customer(company.id, &company.name, &owner_email)
+                        .create_customer(
+                            &format!("ladder-{installation_id}-customer-{company_id}"),
+                            company.id,
+                            &company.name,
+                            &owner_email,
+                        )
                         .await?;
                     db.run(move |conn| -> Result<_, BillingError> {
                         Ok(company::set_stripe_customer(conn, company_id, &created)?)
@@ -382,21 +435,62 @@ pub async fn checkout_url(
                     .await?
                 }
             };
-            let session = client
+            let exact_trial_end = row.replaces_id.map(|_| {
+                trial_end
+                    .max(now + Duration::hours(STRIPE_MIN_TRIAL_HOURS) + Duration::minutes(5))
+                    .and_utc()
+                    .timestamp()
+            });
+            let created = client
                 .create_checkout_session(&CheckoutRequest {
                     engagement_id: row.id,
                     company_id,
                     customer_id,
                     lookup_key: row.stripe_lookup_key.clone(),
-                    trial_days: trial_days_for(db, &row).await?,
+                    unit_amount_cents: row.price_cents,
+                    currency: row.currency.clone(),
+                    trial_days: TRIAL_DAYS as u32,
+                    trial_end: exact_trial_end,
                     success_url: format!(
                         "{base_url}/billing/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"
                     ),
                     cancel_url: format!("{base_url}/engagements/{}", row.id),
-                    idempotency_key: format!("ladder-checkout-{}", row.id),
+                    // One per installation, engagement and session: a fresh session after
+                    // an expired one must not get the expired one replayed.
+                    idempotency_key: format!(
+                        "ladder-{installation_id}-checkout-{}-{}",
+                        row.id, row.checkout_attempt
+                    ),
                 })
-                .await?;
-            (session.id, session.url)
+                .await;
+            let session = match created {
+                Err(StripeError::PriceMismatch(why)) => {
+                    tracing::error!(engagement_id, %why, "checkout refused: Stripe's price differs from the booking");
+                    let details = why.clone();
+                    db.run(move |conn| {
+                        audit::record(
+                            conn,
+                            None,
+                            "billing.price_mismatch",
+                            "engagement",
+                            Some(engagement_id),
+                            details,
+                        )
+                        .map_err(BillingError::from)
+                    })
+                    .await?;
+                    return Err(BillingError::PriceMismatch(format!(
+                        "Checkout is paused: the price Stripe would charge for this plan is not the {} a month you booked at. Nothing was charged; we've told our team. Please try again later.",
+                        Money::from_cents(row.price_cents)
+                    )));
+                }
+                other => other?,
+            };
+            (
+                session.id,
+                session.url,
+                crate::billing::from_unix(session.expires_at),
+            )
         }
     };
     let stored = db
@@ -406,31 +500,30 @@ pub async fn checkout_url(
                 engagement_id,
                 &session_id,
                 &url,
+                expires_at,
             )?)
         })
         .await?;
     Ok(stored.checkout_url.unwrap_or_default())
 }
 
-async fn trial_days_for(db: &Db, row: &EngagementRow) -> Result<u32, BillingError> {
-    let row = row.clone();
-    db.run(move |conn| trial_days(conn, &row, models::now()))
-        .await
-}
-
-/// A replacement keeps the trial clock of the engagement it replaces: it gets what was
-/// left of those 14 days (at least one), not a fresh trial.
-fn trial_days(
+/// When the trial of a checkout starting now ends. A replacement keeps the trial clock of
+/// the engagement it replaces, to the second: it ends when that trial would have.
+fn trial_end(
     conn: &mut DbConn,
     row: &EngagementRow,
     now: NaiveDateTime,
-) -> Result<u32, BillingError> {
+) -> Result<NaiveDateTime, BillingError> {
+    let fresh = now + Duration::days(i64::from(TRIAL_DAYS));
     Ok(match row.replaces_id {
-        Some(id) => remaining_trial_days(engagement::find(conn, id)?.trial_ends_at, now),
-        None => TRIAL_DAYS as u32,
+        Some(id) => engagement::find(conn, id)?
+            .trial_ends_at
+            .map_or(fresh, |end| end.max(now)),
+        None => fresh,
     })
 }
 
+/// Whole days left until `trial_end`, rounded up: for display only.
 pub fn remaining_trial_days(trial_ends_at: Option<NaiveDateTime>, now: NaiveDateTime) -> u32 {
     match trial_ends_at {
         Some(end) if end > now => {
@@ -450,6 +543,7 @@ pub struct SandboxCheckout {
     pub developer_name: String,
     pub company_name: String,
     pub trial_days: u32,
+    pub trial_end: NaiveDateTime,
 }
 
 pub fn sandbox_checkout_page(
@@ -462,12 +556,14 @@ pub fn sandbox_checkout_page(
         .ok_or(BillingError::NotFound)?;
     let d = developer::find(conn, row.developer_id)?;
     let c = company::find(conn, company_id)?;
-    let trial_days = trial_days(conn, &row, models::now())?;
+    let now = models::now();
+    let trial_end = trial_end(conn, &row, now)?;
     Ok(SandboxCheckout {
         developer_name: developer_name(&d, false),
         company_name: c.name,
         engagement: row,
-        trial_days,
+        trial_days: remaining_trial_days(Some(trial_end), now),
+        trial_end,
     })
 }
 
@@ -478,6 +574,9 @@ pub enum SandboxPayment {
         engagement_id: i32,
     },
     Declined(String),
+    /// The developer was taken by another checkout that completed first: the booking is
+    /// cancelled and nothing was charged.
+    Unavailable(String),
 }
 
 /// The sandbox checkout page's form: an accepted card starts the trial through the same
@@ -501,26 +600,39 @@ pub fn sandbox_pay(
         Card::Invalid(message) => return Ok(SandboxPayment::Declined(message.into())),
     };
     write_transaction(conn, |conn| {
-        let row = engagement::find_by_checkout_session(conn, session_id)?
+        let found = engagement::find_by_checkout_session(conn, session_id)?
             .filter(|e| e.company_id == company_id)
             .ok_or(BillingError::NotFound)?;
+        // Money commits here: one payment per developer at a time, each seeing the others.
+        engagement::lock_developer(conn, found.developer_id)?;
+        let row = engagement::find(conn, found.id)?;
         let status = status_of(&row);
         if status != EngagementStatus::PendingCheckout {
-            return Ok(SandboxPayment::Started {
-                engagement_id: row.id,
+            return Ok(match status {
+                EngagementStatus::Canceled => SandboxPayment::Unavailable(
+                    "This booking was cancelled, so it can't be paid. Nothing was charged.".into(),
+                ),
+                _ => SandboxPayment::Started {
+                    engagement_id: row.id,
+                },
             });
+        }
+        if row.checkout_expires_at.is_some_and(|t| t <= now) {
+            return Ok(SandboxPayment::Unavailable(
+                "This checkout expired. Nothing was charged; open the engagement to check out again.".into(),
+            ));
+        }
+        if let Some(why) = capacity_refusal(conn, &row)? {
+            let message = format!(
+                "{why} Another company's checkout completed first, so this booking is cancelled and nothing was charged."
+            );
+            refuse_for_capacity(conn, outbox, &row, &why, None)?;
+            return Ok(SandboxPayment::Unavailable(message));
         }
         let customer_id = format!("cus_sandbox_{company_id}");
         let customer_id = company::set_stripe_customer(conn, company_id, &customer_id)?;
-        let trial_days = trial_days(conn, &row, now)?;
-        let events = sandbox::complete_checkout(
-            conn,
-            &row,
-            &customer_id,
-            &last4,
-            i64::from(trial_days),
-            now,
-        )?;
+        let trial_end = trial_end(conn, &row, now)?;
+        let events = sandbox::complete_checkout(conn, &row, &customer_id, &last4, trial_end, now)?;
         for event in &events {
             apply_in_transaction(conn, outbox, "sandbox", event)?;
         }
@@ -541,6 +653,9 @@ pub enum Applied {
     Duplicate,
     /// Older than what is stored, for an engagement we don't know, or a type we ignore.
     Ignored { reason: String },
+    /// A subscription that must not bill (the engagement is over, or lost its developer
+    /// to an earlier checkout): cancelled at Stripe, never counted as revenue.
+    Refused { engagement_id: i32, reason: String },
 }
 
 /// Applies one event, once: the event id is recorded in the same transaction as its
@@ -551,9 +666,15 @@ pub fn apply_event(
     source: &str,
     event: &BillingEvent,
 ) -> Result<Applied, BillingError> {
-    write_transaction(conn, |conn| {
+    match write_transaction(conn, |conn| {
         apply_in_transaction(conn, outbox, source, event)
-    })
+    }) {
+        // The same event delivered twice at once: the other delivery recorded it.
+        Err(e) if is_unique_violation(&e) && billing_event::exists(conn, &event.id)? => {
+            Ok(Applied::Duplicate)
+        }
+        other => other,
+    }
 }
 
 fn apply_in_transaction(
@@ -574,38 +695,105 @@ fn apply_in_transaction(
             match row {
                 None => ignored("no engagement for this checkout session"),
                 Some(row) => {
+                    let row = locked(conn, &row)?;
                     if let Some(customer) = &done.customer_id {
                         company::set_stripe_customer(conn, row.company_id, customer)?;
                     }
                     if let Some(subscription) = &done.subscription_id {
                         engagement::set_subscription(conn, row.id, subscription)?;
                     }
-                    // Every subscription starts with a trial: the checkout starts it.
-                    transition(conn, outbox, &row, EngagementStatus::Trialing, event, None)?
+                    let row = engagement::find(conn, row.id)?;
+                    if status_of(&row).is_final() {
+                        match &done.subscription_id {
+                            Some(subscription) => refuse_subscription(
+                                conn,
+                                &row,
+                                subscription,
+                                &format!(
+                                    "checkout completed for an engagement already {}",
+                                    status_of(&row).as_str()
+                                ),
+                            )?,
+                            None => ignored("the engagement is already over"),
+                        }
+                    } else {
+                        // Every subscription starts with a trial: the checkout starts it.
+                        transition(conn, outbox, &row, EngagementStatus::Trialing, event, None)?
+                    }
                 }
+            }
+        }
+        EventKind::CheckoutExpired(expired) => {
+            match engagement::find_by_checkout_session(conn, &expired.session_id)? {
+                Some(row) if status_of(&row) == EngagementStatus::PendingCheckout => {
+                    engagement::clear_checkout(conn, row.id, &expired.session_id)?;
+                    audit::record(
+                        conn,
+                        None,
+                        "billing.checkout_expired",
+                        "engagement",
+                        Some(row.id),
+                        format!(
+                            "Checkout Session {} expired; the next checkout makes a new one",
+                            expired.session_id
+                        ),
+                    )?;
+                    Applied::Applied {
+                        engagement_id: Some(row.id),
+                    }
+                }
+                Some(_) => ignored("the engagement is no longer waiting for checkout"),
+                None => ignored("not the stored checkout session"),
             }
         }
         EventKind::Subscription(sub) => match engagement_for_subscription(conn, sub)? {
             None => ignored("no engagement for this subscription"),
-            Some(row) => match state::implied_by(sub) {
-                None => ignored(&format!("subscription is {}", sub.status.as_str())),
-                Some(status) => transition(conn, outbox, &row, status, event, Some(sub))?,
-            },
-        },
-        EventKind::TrialWillEnd(sub) => match engagement_for_subscription(conn, sub)? {
-            None => ignored("no engagement for this subscription"),
-            Some(row) if status_of(&row) != EngagementStatus::Trialing => {
-                ignored("the engagement is no longer in its trial")
-            }
             Some(row) => {
-                let ends = sub.trial_end.or(row.trial_ends_at);
-                notify_trial_ending(conn, outbox, &row, ends)?;
-                Applied::Applied {
-                    engagement_id: Some(row.id),
+                let row = locked(conn, &row)?;
+                let outcome = match state::implied_by(sub) {
+                    None => ignored(&format!("subscription is {}", sub.status.as_str())),
+                    Some(status) => transition(conn, outbox, &row, status, event, Some(sub))?,
+                };
+                let now_row = engagement::find(conn, row.id)?;
+                if status_of(&now_row).is_final() && sub.status.is_live() {
+                    refuse_subscription(
+                        conn,
+                        &now_row,
+                        &sub.id,
+                        &format!(
+                            "subscription {} for an engagement {}",
+                            sub.status.as_str(),
+                            status_of(&now_row).as_str()
+                        ),
+                    )?
+                } else {
+                    outcome
                 }
             }
         },
-        EventKind::InvoicePaid(inv) | EventKind::InvoicePaymentFailed(inv) => {
+        EventKind::TrialWillEnd(sub) => match engagement_for_subscription(conn, sub)? {
+            None => ignored("no engagement for this subscription"),
+            Some(row) => {
+                let row = locked(conn, &row)?;
+                let ends = sub.trial_end.or(row.trial_ends_at);
+                // The fact ("ends in 3 days") was true when the event was made; a late
+                // delivery still tells it once, unless the trial was cancelled.
+                let still_true = ends.is_none_or(|end| event.created < end);
+                if status_of(&row) == EngagementStatus::Canceled || !still_true {
+                    ignored("the trial was cancelled or is over")
+                } else {
+                    if engagement_notice::claim(conn, row.id, "trial_ending", models::now())? {
+                        notify_trial_ending(conn, outbox, &row, ends)?;
+                    }
+                    Applied::Applied {
+                        engagement_id: Some(row.id),
+                    }
+                }
+            }
+        },
+        EventKind::InvoicePaid(inv)
+        | EventKind::InvoicePaymentFailed(inv)
+        | EventKind::InvoiceClosed(inv) => {
             let failed = matches!(event.kind, EventKind::InvoicePaymentFailed(_));
             mirror_invoice(conn, outbox, inv, failed, event)?
         }
@@ -615,6 +803,10 @@ fn apply_in_transaction(
         Applied::Applied { engagement_id } => (*engagement_id, "applied".to_owned()),
         Applied::Ignored { reason } => (None, format!("ignored: {reason}")),
         Applied::Duplicate => (None, "duplicate".to_owned()),
+        Applied::Refused {
+            engagement_id,
+            reason,
+        } => (Some(*engagement_id), format!("refused: {reason}")),
     };
     billing_event::insert(
         conn,
@@ -635,6 +827,127 @@ fn ignored(reason: &str) -> Applied {
     Applied::Ignored {
         reason: reason.to_owned(),
     }
+}
+
+/// The engagement as it is under its developer's row lock: every event for one developer
+/// is applied one at a time, each seeing what the others committed.
+fn locked(conn: &mut DbConn, row: &EngagementRow) -> Result<EngagementRow, BillingError> {
+    engagement::lock_developer(conn, row.developer_id)?;
+    Ok(engagement::find(conn, row.id)?)
+}
+
+/// Why the developer can't take this engagement on top of their live ones, if so.
+/// Call with the developer's row locked.
+fn capacity_refusal(
+    conn: &mut DbConn,
+    row: &EngagementRow,
+) -> Result<Option<String>, BillingError> {
+    let live: Vec<Commitment> = engagement::live_for_developer(conn, row.developer_id, row.id)?
+        .iter()
+        .map(|e| Commitment::from_str_or_full(&e.commitment))
+        .collect();
+    let taking = Commitment::from_str_or_full(&row.commitment);
+    Ok(match capacity::refusal(taking, &live) {
+        None => None,
+        Some(reason) => {
+            let d = developer::find(conn, row.developer_id)?;
+            Some(format!("{} {reason}.", developer_name(&d, false)))
+        }
+    })
+}
+
+/// The checkout lost the developer to one that completed first: the engagement is
+/// cancelled, its subscription (if any) cancelled at Stripe at once, the company told.
+fn refuse_for_capacity(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    row: &EngagementRow,
+    why: &str,
+    subscription_id: Option<&str>,
+) -> Result<(), BillingError> {
+    let now = models::now();
+    engagement::apply_state(
+        conn,
+        row.id,
+        &StateChange {
+            status: EngagementStatus::Canceled.as_str().into(),
+            state_version: row.state_version,
+            trial_ends_at: None,
+            current_period_end: None,
+            cancel_at_period_end: false,
+            canceled_at: Some(now),
+            ended_at: Some(now),
+            updated_at: now,
+        },
+    )?;
+    engagement::set_end_reason(conn, row.id, "developer no longer available")?;
+    audit::record(
+        conn,
+        None,
+        "billing.capacity_refused",
+        "engagement",
+        Some(row.id),
+        format!(
+            "pending_checkout → canceled: {why} (rule: one full-time or up to two part-time engagements){}",
+            subscription_id
+                .map(|s| format!("; subscription {s} cancelled at once, nothing charged"))
+                .unwrap_or_default()
+        ),
+    )?;
+    if let Some(subscription) = subscription_id {
+        enqueue_subscription_cancel(conn, row.id, subscription, "developer no longer available")?;
+    }
+    notify_unavailable(conn, outbox, row, why)
+}
+
+/// A live subscription for an engagement that must not bill: cancelled at Stripe at once
+/// (a job), recorded, never revenue.
+fn refuse_subscription(
+    conn: &mut DbConn,
+    row: &EngagementRow,
+    subscription_id: &str,
+    reason: &str,
+) -> Result<Applied, BillingError> {
+    if enqueue_subscription_cancel(conn, row.id, subscription_id, reason)? {
+        audit::record(
+            conn,
+            None,
+            "billing.subscription_refused",
+            "engagement",
+            Some(row.id),
+            format!("{reason}: subscription {subscription_id} is cancelled at Stripe at once"),
+        )?;
+    }
+    Ok(Applied::Refused {
+        engagement_id: row.id,
+        reason: reason.to_owned(),
+    })
+}
+
+/// Queues the cancellation once per subscription; true if this call queued it.
+fn enqueue_subscription_cancel(
+    conn: &mut DbConn,
+    engagement_id: i32,
+    subscription_id: &str,
+    reason: &str,
+) -> Result<bool, BillingError> {
+    let key = format!("cancel-subscription:{subscription_id}");
+    if models::job::find_by_dedupe_key(conn, &key)?.is_some() {
+        return Ok(false);
+    }
+    jobs::enqueue_with(
+        conn,
+        &Job::CancelSubscription {
+            engagement_id,
+            subscription_id: subscription_id.to_owned(),
+            reason: reason.to_owned(),
+        },
+        Enqueue {
+            run_at: None,
+            dedupe_key: Some(key),
+        },
+    )?;
+    Ok(true)
 }
 
 fn engagement_for_subscription(
@@ -659,11 +972,12 @@ fn engagement_for_subscription(
         return Ok(None);
     }
     engagement::set_subscription(conn, row.id, &sub.id)?;
-    Ok(Some(row))
+    Ok(Some(engagement::find(conn, row.id)?))
 }
 
 /// Moves an engagement to `proposed` if the event is at least as new as its state, with
 /// the subscription's fields; sends the emails and writes the audit line of the change.
+/// `row` is read under the developer's row lock ([`locked`]).
 fn transition(
     conn: &mut DbConn,
     outbox: &Outbox,
@@ -685,6 +999,19 @@ fn transition(
             from.as_str()
         )));
     };
+    if from == EngagementStatus::PendingCheckout
+        && to.is_engaged()
+        && let Some(why) = capacity_refusal(conn, row)?
+    {
+        let subscription = sub
+            .map(|s| s.id.clone())
+            .or_else(|| row.stripe_subscription_id.clone());
+        refuse_for_capacity(conn, outbox, row, &why, subscription.as_deref())?;
+        return Ok(Applied::Refused {
+            engagement_id: row.id,
+            reason: why,
+        });
+    }
     let now = models::now();
     let change = StateChange {
         status: to.as_str().into(),
@@ -693,12 +1020,21 @@ fn transition(
         current_period_end: sub
             .and_then(|s| s.current_period_end)
             .or(row.current_period_end),
-        cancel_at_period_end: sub.map_or(row.cancel_at_period_end, |s| s.cancel_at_period_end),
+        cancel_at_period_end: sub.map_or(row.cancel_at_period_end, |s| s.is_cancelling()),
         canceled_at: sub.and_then(|s| s.canceled_at).or(row.canceled_at),
         ended_at: sub.and_then(|s| s.ended_at).or(row.ended_at),
         updated_at: now,
     };
     engagement::apply_state(conn, row.id, &change)?;
+    if from == EngagementStatus::Ending
+        && matches!(to, EngagementStatus::Active | EngagementStatus::PastDue)
+    {
+        // Renewed (in the portal): no longer cancelling, so a new cancel must go through.
+        engagement::clear_cancel_request(conn, row.id, now)?;
+    }
+    if sub.is_some_and(|s| s.status == crate::billing::SubscriptionStatus::Unpaid) {
+        engagement::set_end_reason(conn, row.id, "unpaid: Stripe stopped retrying")?;
+    }
     if from != to {
         audit::record(
             conn,
@@ -730,38 +1066,57 @@ fn on_transition(
     change: &StateChange,
 ) -> Result<(), BillingError> {
     let d = developer::find(conn, row.developer_id)?;
+    let now = models::now();
     if !from.is_engaged() && to.is_engaged() {
         if row.commitment == "full_time" {
             set_developer_available(conn, &d, false)?;
         }
-        notify_trial_started(conn, outbox, row, &d, change.trial_ends_at)?;
         if let Some(replaced_id) = row.replaces_id {
             // The replacement is checked out: the engagement it replaces ends now.
             let replaced = engagement::find(conn, replaced_id)?;
             if status_of(&replaced).is_engaged()
-                && engagement::request_cancel(conn, replaced_id, "replaced", models::now())? > 0
+                && engagement::request_cancel(conn, replaced_id, "replaced", now)? > 0
             {
-                jobs::enqueue_with(
-                    conn,
-                    &Job::CancelEngagement {
-                        engagement_id: replaced_id,
-                    },
-                    Enqueue {
-                        run_at: None,
-                        dedupe_key: Some(format!("cancel-engagement:{replaced_id}")),
-                    },
-                )?;
+                enqueue_cancel(conn, replaced_id, now)?;
             }
         }
+    }
+    // Each email once, when its fact becomes true, whatever order the events came in: a
+    // lifecycle whose first event to arrive is its end still started a trial.
+    if from == EngagementStatus::PendingCheckout
+        && engagement_notice::claim(conn, row.id, "trial_started", now)?
+    {
+        notify_trial_started(conn, outbox, row, &d, change.trial_ends_at)?;
     }
     if to.is_final() && from.holds_developer() {
         if row.commitment == "full_time" && from.is_engaged() {
             set_developer_available(conn, &d, true)?;
         }
-        if from.is_engaged() {
+        if engagement_notice::claim(conn, row.id, "finished", now)? {
             notify_finished(conn, outbox, row, &d, to)?;
         }
     }
+    Ok(())
+}
+
+/// Queues the `CancelEngagement` job of one cancel request (a later request, after a
+/// renewal, gets its own job).
+fn enqueue_cancel(
+    conn: &mut DbConn,
+    engagement_id: i32,
+    requested_at: NaiveDateTime,
+) -> Result<(), BillingError> {
+    jobs::enqueue_with(
+        conn,
+        &Job::CancelEngagement { engagement_id },
+        Enqueue {
+            run_at: None,
+            dedupe_key: Some(format!(
+                "cancel-engagement:{engagement_id}:{}",
+                requested_at.and_utc().timestamp_micros()
+            )),
+        },
+    )?;
     Ok(())
 }
 
@@ -802,6 +1157,11 @@ fn mirror_invoice(
             None => return Ok(ignored("no engagement for this invoice")),
         },
     };
+    if status_of(&row) == EngagementStatus::Canceled {
+        // Cancelled before checkout, in the trial, or refused for capacity: nothing of it
+        // is revenue (its subscription is cancelled at Stripe when it shows up).
+        return Ok(ignored("the engagement was cancelled: not revenue"));
+    }
     let now = models::now();
     let existing = invoice::find_by_stripe_id(conn, &inv.id)?;
     let mut fields = InvoiceFields {
@@ -1155,6 +1515,31 @@ fn notify_payment_failed(
     )
 }
 
+fn notify_unavailable(
+    conn: &mut DbConn,
+    outbox: &Outbox,
+    row: &EngagementRow,
+    why: &str,
+) -> Result<(), BillingError> {
+    let people = company_recipients(conn, row.company_id)?;
+    send(
+        conn,
+        outbox,
+        &people,
+        "engagement_unavailable",
+        "Your booking couldn't be completed: nothing was charged",
+        "This developer is no longer available",
+        vec![
+            format!(
+                "{why} Another company's checkout completed first, so your booking is cancelled."
+            ),
+            "Nothing was charged and no subscription continues. Browse developers to book someone else.".into(),
+        ],
+        vec![format!("Plan: {}", price_line(row))],
+        Some(("Browse developers", "/developers".into())),
+    )
+}
+
 fn notify_finished(
     conn: &mut DbConn,
     outbox: &Outbox,
@@ -1264,6 +1649,24 @@ pub fn request_cancel(
                     Some(row.id),
                     "pending_checkout → canceled (before checkout)",
                 )?;
+                // The company may still have Stripe's page open: it must not be payable.
+                if let Some(session) = row
+                    .checkout_session_id
+                    .as_ref()
+                    .filter(|s| !s.starts_with("cs_sandbox_"))
+                {
+                    jobs::enqueue_with(
+                        conn,
+                        &Job::ExpireCheckoutSession {
+                            engagement_id: row.id,
+                            session_id: session.clone(),
+                        },
+                        Enqueue {
+                            run_at: None,
+                            dedupe_key: Some(format!("expire-checkout:{session}")),
+                        },
+                    )?;
+                }
                 Ok(CancelOutcome::CanceledBeforeCheckout)
             }
             s if s.is_final() || s == EngagementStatus::Ending => {
@@ -1285,16 +1688,7 @@ pub fn request_cancel(
                         "after the trial: end at the period's end"
                     },
                 )?;
-                jobs::enqueue_with(
-                    conn,
-                    &Job::CancelEngagement {
-                        engagement_id: row.id,
-                    },
-                    Enqueue {
-                        run_at: None,
-                        dedupe_key: Some(format!("cancel-engagement:{}", row.id)),
-                    },
-                )?;
+                enqueue_cancel(conn, row.id, now)?;
                 Ok(if status == EngagementStatus::Trialing {
                     CancelOutcome::Cancelling
                 } else {
@@ -1356,10 +1750,13 @@ pub async fn run_cancel(
             };
             // Stripe's answer is the subscription as it now is; its webhook will repeat it.
             let event = BillingEvent {
+                // One per cancel request: after a renewal a second cancel is a new event.
                 id: format!(
-                    "api_cancel_{}_{}",
+                    "api_cancel_{}_{}_{}",
                     subscription_id,
-                    if now_in_trial { "now" } else { "period_end" }
+                    if now_in_trial { "now" } else { "period_end" },
+                    row.cancel_requested_at
+                        .map_or(0, |t| t.and_utc().timestamp_micros())
                 ),
                 event_type: "api.subscription.cancel".into(),
                 created: models::now(),
@@ -1370,6 +1767,75 @@ pub async fn run_cancel(
                 .await
         }
     }
+}
+
+/// The `CancelSubscription` job: cancels at once, charging nothing. A refusal from Stripe
+/// (already cancelled, unknown) is final and recorded; only "unreachable" is retried.
+pub async fn run_cancel_subscription(
+    db: &Db,
+    gateway: &Gateway,
+    engagement_id: i32,
+    subscription_id: &str,
+    reason: &str,
+) -> Result<(), BillingError> {
+    let outcome = match gateway {
+        // The sandbox refuses such payments before any subscription exists.
+        Gateway::Sandbox => "sandbox: nothing to cancel".to_owned(),
+        Gateway::Stripe(client) => match client.cancel_subscription_now(subscription_id).await {
+            Ok(snapshot) => format!(
+                "cancelled at Stripe (now {}), nothing charged",
+                snapshot.status.as_str()
+            ),
+            Err(StripeError::Unavailable(m)) => return Err(BillingError::StripeUnavailable(m)),
+            Err(e) => format!("Stripe refused the cancellation: {e}"),
+        },
+    };
+    let details = format!("subscription {subscription_id} ({reason}): {outcome}");
+    db.run(move |conn| {
+        audit::record(
+            conn,
+            None,
+            "billing.subscription_cancelled",
+            "engagement",
+            Some(engagement_id),
+            details,
+        )
+        .map_err(BillingError::from)
+    })
+    .await?;
+    Ok(())
+}
+
+/// The `ExpireCheckoutSession` job: a cancelled booking's Checkout Session can no longer
+/// be paid. Stripe refuses to expire one that is not open: recorded, not retried.
+pub async fn run_expire_checkout(
+    db: &Db,
+    gateway: &Gateway,
+    engagement_id: i32,
+    session_id: &str,
+) -> Result<(), BillingError> {
+    let Gateway::Stripe(client) = gateway else {
+        return Ok(());
+    };
+    let outcome = match client.expire_checkout_session(session_id).await {
+        Ok(()) => "expired".to_owned(),
+        Err(StripeError::Unavailable(m)) => return Err(BillingError::StripeUnavailable(m)),
+        Err(e) => format!("not expired: {e}"),
+    };
+    let details = format!("Checkout Session {session_id}: {outcome}");
+    db.run(move |conn| {
+        audit::record(
+            conn,
+            None,
+            "billing.checkout_expire",
+            "engagement",
+            Some(engagement_id),
+            details,
+        )
+        .map_err(BillingError::from)
+    })
+    .await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1614,11 +2080,19 @@ pub fn log_hours(
     })
 }
 
-/// Minutes logged in the calendar month containing `today` (weeks by their Monday).
-fn minutes_this_month(logs: &[hour_log::HourLogRow], today: NaiveDate) -> i32 {
+/// Minutes worked in the calendar month containing `today`. A week is logged as one
+/// figure, so a week that straddles two months counts towards each by the working days
+/// (Monday to Friday) it has in it: 40 h in the week of Monday 30 November is 8 h of
+/// November and 32 h of December.
+pub fn minutes_this_month(logs: &[hour_log::HourLogRow], today: NaiveDate) -> i32 {
     logs.iter()
-        .filter(|l| l.week_start.year() == today.year() && l.week_start.month() == today.month())
-        .map(|l| l.minutes)
+        .map(|l| {
+            let in_month = (0..5)
+                .map(|d| l.week_start + Duration::days(d))
+                .filter(|day| day.year() == today.year() && day.month() == today.month())
+                .count() as i32;
+            l.minutes * in_month / 5
+        })
         .sum()
 }
 
@@ -1986,6 +2460,27 @@ mod tests {
             remaining_trial_days(Some(now + Duration::days(30)), now),
             14
         );
+    }
+
+    #[test]
+    fn a_week_across_two_months_counts_towards_each_by_its_working_days() {
+        let log = |week: (i32, u32, u32), minutes| hour_log::HourLogRow {
+            id: 1,
+            engagement_id: 1,
+            week_start: NaiveDate::from_ymd_opt(week.0, week.1, week.2).unwrap(),
+            minutes,
+            note: String::new(),
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+        };
+        let dec_2 = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let nov_30 = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        // Monday 30 November: one working day in November, four in December.
+        let logs = [log((2026, 11, 30), 40 * 60), log((2026, 11, 23), 40 * 60)];
+        assert_eq!(minutes_this_month(&logs, dec_2), 32 * 60);
+        assert_eq!(minutes_this_month(&logs, nov_30), 48 * 60);
+        // A week inside one month counts whole.
+        assert_eq!(minutes_this_month(&[log((2026, 12, 7), 600)], dec_2), 600);
     }
 
     #[test]

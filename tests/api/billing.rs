@@ -672,6 +672,7 @@ fn sub(
         trial_end: Some(at(14 * 86_400)),
         current_period_end: Some(at(44 * 86_400)),
         cancel_at_period_end,
+        cancel_at: None,
         canceled_at: ended.map(at),
         ended_at: ended.map(at),
     }
@@ -929,6 +930,7 @@ async fn any_order_and_duplication_of_a_lifecycle_ends_in_the_same_state() {
                     row.id,
                     &session,
                     "https://checkout.example/x",
+                    now + chrono::Duration::hours(24),
                 )
                 .unwrap();
                 row.id

@@ -7,6 +7,7 @@ mod stripe_stub;
 
 mod accounts;
 mod billing;
+mod billing_guards;
 mod billing_stripe;
 mod catalog;
 mod health;
