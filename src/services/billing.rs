@@ -703,7 +703,9 @@ fn apply_in_transaction(
                         engagement::set_subscription(conn, row.id, subscription)?;
                     }
                     let row = engagement::find(conn, row.id)?;
-                    if status_of(&row).is_final() {
+                    if status_of(&row).is_final()
+                        && !older_than_stored(&row, event, EngagementStatus::Trialing)
+                    {
                         match &done.subscription_id {
                             Some(subscription) => refuse_subscription(
                                 conn,
@@ -716,6 +718,8 @@ fn apply_in_transaction(
                             )?,
                             None => ignored("the engagement is already over"),
                         }
+                    } else if status_of(&row).is_final() {
+                        ignored("older than the engagement's end")
                     } else {
                         // Every subscription starts with a trial: the checkout starts it.
                         transition(conn, outbox, &row, EngagementStatus::Trialing, event, None)?
@@ -755,7 +759,11 @@ fn apply_in_transaction(
                     Some(status) => transition(conn, outbox, &row, status, event, Some(sub))?,
                 };
                 let now_row = engagement::find(conn, row.id)?;
-                if status_of(&now_row).is_final() && sub.status.is_live() {
+                let implied = state::implied_by(sub).unwrap_or(EngagementStatus::PendingCheckout);
+                if status_of(&now_row).is_final()
+                    && sub.status.is_live()
+                    && !older_than_stored(&now_row, event, implied)
+                {
                     refuse_subscription(
                         conn,
                         &now_row,
@@ -821,6 +829,12 @@ fn apply_in_transaction(
         },
     )?;
     Ok(outcome)
+}
+
+/// Whether the event's state is older than the stored one: a subscription event from
+/// before an engagement ended says nothing about the subscription now.
+fn older_than_stored(row: &EngagementRow, event: &BillingEvent, status: EngagementStatus) -> bool {
+    state::version(event.created, status) < row.state_version
 }
 
 fn ignored(reason: &str) -> Applied {

@@ -8,6 +8,7 @@ mod stripe_stub;
 mod accounts;
 mod billing;
 mod billing_guards;
+mod billing_properties;
 mod billing_stripe;
 mod catalog;
 mod health;
