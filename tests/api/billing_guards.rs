@@ -739,7 +739,7 @@ async fn unpaid_ends_cancel_at_is_ending_and_closed_invoices_are_mirrored() {
     assert_eq!(engagements_of(&app).await[0].status, "ending");
 
     // A failed renewal, then the invoice is voided: the row is void, no banner.
-    let mut failed = ladder::billing::webhook::fixtures::InvoiceFixture::failed(
+    let mut failed = crate::stripe_fixtures::InvoiceFixture::failed(
         "in_renewal",
         &subscription,
         &dated.customer,

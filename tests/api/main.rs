@@ -3,6 +3,7 @@
 
 mod helpers;
 mod smtp_sink;
+mod stripe_fixtures;
 mod stripe_stub;
 
 mod accounts;
@@ -24,4 +25,5 @@ mod seed;
 mod settings;
 mod shortlists;
 mod stripe_client;
+mod stripe_webhook;
 mod vetting;

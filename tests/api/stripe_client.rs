@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::stripe_fixtures::SubscriptionFixture;
 use ladder::billing::SubscriptionStatus;
 use ladder::billing::stripe::{CheckoutRequest, PlanPrice, StripeClient, StripeError, SyncReport};
-use ladder::billing::webhook::fixtures::SubscriptionFixture;
 use ladder::config::StripeSettings;
 
 use crate::stripe_stub::{StripeStub, StubMode, now};
@@ -416,12 +416,8 @@ async fn sync_prices_reuses_a_product_left_by_an_interrupted_run() {
 
 fn settings_at(url: &str) -> StripeSettings {
     StripeSettings {
-        secret_key: ladder::config::Secret::new(
-            ladder::billing::webhook::fixtures::TEST_SECRET_KEY,
-        ),
-        webhook_secret: ladder::config::Secret::new(
-            ladder::billing::webhook::fixtures::TEST_WEBHOOK_SECRET,
-        ),
+        secret_key: ladder::config::Secret::new(crate::stripe_fixtures::TEST_SECRET_KEY),
+        webhook_secret: ladder::config::Secret::new(crate::stripe_fixtures::TEST_WEBHOOK_SECRET),
         api_base: Some(url::Url::parse(url).unwrap()),
     }
 }
@@ -537,11 +533,11 @@ async fn sync_prices_from_the_command_line_creates_every_plan_once() {
             ("LADDER_DATA_DIR".into(), data.path().display().to_string()),
             (
                 "STRIPE_SECRET_KEY".into(),
-                ladder::billing::webhook::fixtures::TEST_SECRET_KEY.into(),
+                crate::stripe_fixtures::TEST_SECRET_KEY.into(),
             ),
             (
                 "STRIPE_WEBHOOK_SECRET".into(),
-                ladder::billing::webhook::fixtures::TEST_WEBHOOK_SECRET.into(),
+                crate::stripe_fixtures::TEST_WEBHOOK_SECRET.into(),
             ),
             ("STRIPE_API_BASE".into(), stub.url.clone()),
         ];
@@ -589,8 +585,9 @@ async fn sync_prices_from_the_command_line_creates_every_plan_once() {
 /// signed as Stripe signs, typed-parseable by async-stripe, mapped to our events.
 #[tokio::test]
 async fn the_stubs_lifecycle_events_verify_and_map() {
+    use crate::stripe_fixtures::TEST_WEBHOOK_SECRET;
     use ladder::billing::EventKind;
-    use ladder::billing::webhook::{self, fixtures::TEST_WEBHOOK_SECRET};
+    use ladder::billing::webhook;
 
     let stub = StripeStub::start().await;
     stub.add_plan_prices();

@@ -25,11 +25,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use ladder::billing::webhook::fixtures::{
-    self, CheckoutSessionFixture, InvoiceFixture, SubscriptionFixture, TEST_SECRET_KEY,
+use crate::stripe_fixtures::{
+    self as fixtures, CheckoutSessionFixture, InvoiceFixture, SubscriptionFixture, TEST_SECRET_KEY,
     TEST_WEBHOOK_SECRET,
 };
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use ladder::config::{Secret, StripeSettings};
 use serde_json::{Value, json};
 

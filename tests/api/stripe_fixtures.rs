@@ -2,8 +2,10 @@
 //! 2026-09-30, the one async-stripe 1.0.0-rc.10 targets) sends them, and a signer that
 //! signs exactly as Stripe does (`Stripe-Signature: t=…,v1=…`).
 //!
-//! Used by the webhook unit tests and by the black-box tests' Stripe stub; never by the
-//! app itself.
+//! Used by the webhook tests and by the black-box tests' Stripe stub; never by the app
+//! itself, so it lives with the tests, outside the production binary.
+
+#![allow(dead_code)]
 
 use serde_json::{Value, json};
 
