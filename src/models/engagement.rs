@@ -144,6 +144,79 @@ pub fn for_company(conn: &mut DbConn, company_id: i32) -> QueryResult<Vec<Engage
         .load(conn)
 }
 
+/// The names a list row shows, loaded with the row.
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub company: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub slug: String,
+}
+
+type NamedRow = (EngagementRow, (String, String, String, String));
+
+fn named(rows: Vec<NamedRow>) -> Vec<(EngagementRow, Names)> {
+    rows.into_iter()
+        .map(|(row, (company, first_name, last_name, slug))| {
+            (
+                row,
+                Names {
+                    company,
+                    first_name,
+                    last_name,
+                    slug,
+                },
+            )
+        })
+        .collect()
+}
+
+/// A company's engagements, newest first, with the names the list shows: one query.
+pub fn for_company_with_names(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> QueryResult<Vec<(EngagementRow, Names)>> {
+    engagements::table
+        .inner_join(companies::table)
+        .inner_join(developers::table)
+        .filter(engagements::company_id.eq(company_id))
+        .order(engagements::id.desc())
+        .select((
+            engagements::all_columns,
+            (
+                companies::name,
+                developers::first_name,
+                developers::last_name,
+                developers::slug,
+            ),
+        ))
+        .load::<NamedRow>(conn)
+        .map(named)
+}
+
+/// A developer's engagements, newest first, with the names the list shows: one query.
+pub fn for_developer_with_names(
+    conn: &mut DbConn,
+    developer_id: i32,
+) -> QueryResult<Vec<(EngagementRow, Names)>> {
+    engagements::table
+        .inner_join(companies::table)
+        .inner_join(developers::table)
+        .filter(engagements::developer_id.eq(developer_id))
+        .order(engagements::id.desc())
+        .select((
+            engagements::all_columns,
+            (
+                companies::name,
+                developers::first_name,
+                developers::last_name,
+                developers::slug,
+            ),
+        ))
+        .load::<NamedRow>(conn)
+        .map(named)
+}
+
 pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<EngagementRow>> {
     engagements::table
         .filter(engagements::developer_id.eq(developer_id))

@@ -103,16 +103,20 @@ pub fn status_of(row: &EngagementRow) -> EngagementStatus {
 }
 
 fn developer_name(d: &developer::DeveloperRow, full: bool) -> String {
+    name_of(&d.first_name, &d.last_name, full)
+}
+
+/// "Ana Lima", or "Ana L." before the company has an engagement with her (DESIGN §2).
+fn name_of(first_name: &str, last_name: &str, full: bool) -> String {
     if full {
-        format!("{} {}", d.first_name, d.last_name)
+        format!("{first_name} {last_name}")
     } else {
-        let initial: String = d
-            .last_name
+        let initial: String = last_name
             .chars()
             .next()
             .map(|c| c.to_uppercase().collect())
             .unwrap_or_default();
-        catalog::display_name(&d.first_name, &initial)
+        catalog::display_name(first_name, &initial)
     }
 }
 
@@ -1171,6 +1175,8 @@ fn mirror_invoice(
             None => return Ok(ignored("no engagement for this invoice")),
         },
     };
+    // Two events of one invoice (paid, failed) may arrive at once: one at a time.
+    let row = locked(conn, &row)?;
     if status_of(&row) == EngagementStatus::Canceled {
         // Cancelled before checkout, in the trial, or refused for capacity: nothing of it
         // is revenue (its subscription is cancelled at Stripe when it shows up).
@@ -2072,6 +2078,26 @@ pub fn log_hours(
     note: &str,
     now: NaiveDateTime,
 ) -> Result<NaiveDate, BillingError> {
+    let attempt = |conn: &mut DbConn| {
+        log_hours_once(conn, developer_id, engagement_id, day, minutes, note, now)
+    };
+    match attempt(conn) {
+        // The same week saved twice at once: the other save made the row; this one
+        // replaces its figure, as a second save would.
+        Err(e) if is_unique_violation(&e) => attempt(conn),
+        other => other,
+    }
+}
+
+fn log_hours_once(
+    conn: &mut DbConn,
+    developer_id: i32,
+    engagement_id: i32,
+    day: NaiveDate,
+    minutes: i32,
+    note: &str,
+    now: NaiveDateTime,
+) -> Result<NaiveDate, BillingError> {
     write_transaction(conn, |conn| {
         let row = engagement::find_for_developer(conn, developer_id, engagement_id)?;
         if !status_of(&row).is_engaged() && !status_of(&row).is_final() {
@@ -2159,6 +2185,23 @@ fn view(
 ) -> Result<EngagementView, BillingError> {
     let d = developer::find(conn, row.developer_id)?;
     let c = company::find(conn, row.company_id)?;
+    let names = engagement::Names {
+        company: c.name,
+        first_name: d.first_name,
+        last_name: d.last_name,
+        slug: d.slug,
+    };
+    Ok(view_with(row, names, logs, full_name, now))
+}
+
+/// The view of a row whose names were loaded with it (lists: one query, not one per row).
+fn view_with(
+    row: EngagementRow,
+    names: engagement::Names,
+    logs: &[hour_log::HourLogRow],
+    full_name: bool,
+    now: NaiveDateTime,
+) -> EngagementView {
     let status = status_of(&row);
     let trial_days_left = match (status, row.trial_ends_at) {
         (EngagementStatus::Trialing, Some(end)) => Some(
@@ -2182,10 +2225,10 @@ fn view(
         .filter(|l| l.engagement_id == row.id)
         .cloned()
         .collect();
-    Ok(EngagementView {
-        developer_name: developer_name(&d, full_name),
-        developer_slug: d.slug,
-        company_name: c.name,
+    EngagementView {
+        developer_name: name_of(&names.first_name, &names.last_name, full_name),
+        developer_slug: names.slug,
+        company_name: names.company,
         price: Money::from_cents(row.price_cents),
         commitment: Commitment::from_str_or_full(&row.commitment),
         minutes_this_month: minutes_this_month(&own, now.date()),
@@ -2193,7 +2236,7 @@ fn view(
         next_invoice,
         status,
         row,
-    })
+    }
 }
 
 /// Once an engagement exists, the company sees the developer's full name (DESIGN §2).
@@ -2206,15 +2249,16 @@ pub fn company_engagements(
     company_id: i32,
     now: NaiveDateTime,
 ) -> Result<Vec<EngagementView>, BillingError> {
-    let rows = engagement::for_company(conn, company_id)?;
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let rows = engagement::for_company_with_names(conn, company_id)?;
+    let ids: Vec<i32> = rows.iter().map(|(r, _)| r.id).collect();
     let logs = hour_log::for_engagements(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| {
+    Ok(rows
+        .into_iter()
+        .map(|(row, names)| {
             let full = shows_full_name(status_of(&row));
-            view(conn, row, &logs, full, now)
+            view_with(row, names, &logs, full, now)
         })
-        .collect()
+        .collect())
 }
 
 pub struct EngagementDetail {
@@ -2306,22 +2350,24 @@ pub fn developer_engagements(
     developer_id: i32,
     now: NaiveDateTime,
 ) -> Result<Vec<(EngagementView, Vec<hour_log::HourLogRow>)>, BillingError> {
-    let rows: Vec<EngagementRow> = engagement::for_developer(conn, developer_id)?
-        .into_iter()
-        .filter(|r| status_of(r) != EngagementStatus::PendingCheckout)
-        .collect();
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let rows: Vec<(EngagementRow, engagement::Names)> =
+        engagement::for_developer_with_names(conn, developer_id)?
+            .into_iter()
+            .filter(|(r, _)| status_of(r) != EngagementStatus::PendingCheckout)
+            .collect();
+    let ids: Vec<i32> = rows.iter().map(|(r, _)| r.id).collect();
     let logs = hour_log::for_engagements(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| {
+    Ok(rows
+        .into_iter()
+        .map(|(row, names)| {
             let own: Vec<_> = logs
                 .iter()
                 .filter(|l| l.engagement_id == row.id)
                 .cloned()
                 .collect();
-            Ok((view(conn, row, &logs, true, now)?, own))
+            (view_with(row, names, &logs, true, now), own)
         })
-        .collect()
+        .collect())
 }
 
 pub struct BillingOverview {
