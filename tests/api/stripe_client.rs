@@ -200,6 +200,23 @@ async fn checkout_refuses_a_price_that_is_not_the_booked_amount_currency_or_inte
 }
 
 #[tokio::test]
+async fn a_replacement_checkout_sends_an_exact_trial_end_instead_of_whole_days() {
+    let stub = StripeStub::start().await;
+    stub.add_price("ladder_l2_full_time", 220_000, "usd");
+    let client = StripeClient::new(&stub.settings());
+    let mut request = checkout_request(42);
+    let trial_end = now() + 3 * 86_400 + 1_234;
+    request.trial_end = Some(trial_end);
+    client.create_checkout_session(&request).await.unwrap();
+    let r = &stub.requests_to("POST", "/v1/checkout/sessions")[0];
+    assert_eq!(
+        r.form_value("subscription_data[trial_end]"),
+        Some(trial_end.to_string().as_str())
+    );
+    assert_eq!(r.form_value("subscription_data[trial_period_days]"), None);
+}
+
+#[tokio::test]
 async fn expiring_a_checkout_session_posts_to_its_expire_endpoint() {
     let stub = StripeStub::start().await;
     stub.add_price("ladder_l2_full_time", 220_000, "usd");
