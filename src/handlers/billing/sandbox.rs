@@ -1,4 +1,5 @@
-//! The sandbox gateway's pages (no Stripe key): its checkout and its stand-in for the customer portal.
+//! The sandbox gateway's pages (no Stripe key): its checkout and its stand-in for the
+//! customer portal.
 
 use super::*;
 

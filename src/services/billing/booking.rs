@@ -1,4 +1,5 @@
-//! Booking: what the form offers, and the engagement a submitted form makes (once per form).
+//! Booking: what the form offers, and the engagement a submitted form makes (once per
+//! form).
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! Checkout: where the company pays (Stripe Checkout or the sandbox's page), the trial it gets, and the customer portal.
+//! Checkout: where the company pays (Stripe Checkout or the sandbox's page), the trial it
+//! gets, and the customer portal.
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! Events: every engagement transition, applied once per event id, in any order, under the developer's row lock.
+//! Events: every engagement transition, applied once per event id, in any order, under the
+//! developer's row lock.
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! The sandbox gateway (no Stripe key): its checkout page and payment, the admin's clock controls, the hourly clock and the stand-in for the portal.
+//! The sandbox gateway (no Stripe key): its checkout page and payment, the admin's clock
+//! controls, the hourly clock and the stand-in for the portal.
 
 use super::*;
 
