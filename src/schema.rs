@@ -323,6 +323,25 @@ diesel::table! {
         replaces_id -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        checkout_expires_at -> Nullable<Timestamp>,
+        checkout_attempt -> Integer,
+    }
+}
+
+diesel::table! {
+    installation (id) {
+        id -> Integer,
+        installation_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engagement_notices (id) {
+        id -> Integer,
+        engagement_id -> Integer,
+        kind -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -400,6 +419,7 @@ diesel::joinable!(engagements -> developers (developer_id));
 diesel::joinable!(invoices -> engagements (engagement_id));
 diesel::joinable!(hour_logs -> engagements (engagement_id));
 diesel::joinable!(sandbox_subscriptions -> engagements (engagement_id));
+diesel::joinable!(engagement_notices -> engagements (engagement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
@@ -426,6 +446,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_events,
     hour_logs,
     sandbox_subscriptions,
+    installation,
+    engagement_notices,
 );
 
 diesel::table! {

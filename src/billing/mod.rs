@@ -10,6 +10,7 @@
 //! engagement with [`state::next`]: a pure function of the stored state and the object's
 //! own status and timestamps, so duplicated and out-of-order events converge.
 
+pub mod capacity;
 pub mod sandbox;
 pub mod state;
 pub mod stripe;
@@ -33,6 +34,8 @@ pub struct BillingEvent {
 pub enum EventKind {
     /// `checkout.session.completed`.
     CheckoutCompleted(CheckoutCompleted),
+    /// `checkout.session.expired`: the session can no longer be paid.
+    CheckoutExpired(CheckoutCompleted),
     /// `customer.subscription.created`, `.updated`, `.deleted` (and anything else that
     /// carries a whole subscription).
     Subscription(SubscriptionSnapshot),
@@ -42,6 +45,8 @@ pub enum EventKind {
     InvoicePaid(InvoiceSnapshot),
     /// `invoice.payment_failed`.
     InvoicePaymentFailed(InvoiceSnapshot),
+    /// `invoice.voided`, `invoice.marked_uncollectible`: the invoice is closed unpaid.
+    InvoiceClosed(InvoiceSnapshot),
     /// An event type we don't act on; recorded and acknowledged.
     Ignored,
 }
@@ -95,6 +100,14 @@ impl SubscriptionStatus {
             _ => return None,
         })
     }
+
+    /// The subscription still exists and may charge (everything but the two end states).
+    pub fn is_live(self) -> bool {
+        !matches!(
+            self,
+            SubscriptionStatus::Canceled | SubscriptionStatus::IncompleteExpired
+        )
+    }
 }
 
 /// The parts of a Stripe subscription the engagement mirrors.
@@ -109,8 +122,19 @@ pub struct SubscriptionSnapshot {
     /// From the first subscription item (Stripe moved the period onto items).
     pub current_period_end: Option<NaiveDateTime>,
     pub cancel_at_period_end: bool,
+    /// A set end date (`cancel_at`): the portal's "cancel on a date", and what Stripe
+    /// also sets when `cancel_at_period_end` is true.
+    pub cancel_at: Option<NaiveDateTime>,
     pub canceled_at: Option<NaiveDateTime>,
     pub ended_at: Option<NaiveDateTime>,
+}
+
+impl SubscriptionSnapshot {
+    /// Set to stop: at the period's end or on a date. Stripe's object is the truth, so a
+    /// renewal in the portal (both cleared) makes the engagement cancellable again.
+    pub fn is_cancelling(&self) -> bool {
+        self.cancel_at_period_end || self.cancel_at.is_some()
+    }
 }
 
 /// The parts of a Stripe invoice we mirror in `invoices`.
@@ -128,6 +152,9 @@ pub struct InvoiceSnapshot {
     pub amount_due_cents: i64,
     pub amount_paid_cents: i64,
     pub currency: String,
+    /// The billed service period: from the invoice's subscription line items
+    /// (`lines.data[].period`), not `invoice.period_*` (the window for adding items,
+    /// which looks back one period).
     pub period_start: NaiveDateTime,
     pub period_end: NaiveDateTime,
     pub hosted_invoice_url: Option<String>,

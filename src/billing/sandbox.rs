@@ -102,6 +102,7 @@ fn snapshot(row: &SandboxSubscriptionRow) -> SubscriptionSnapshot {
         trial_end: Some(row.trial_end),
         current_period_end: Some(row.current_period_end),
         cancel_at_period_end: row.cancel_at_period_end,
+        cancel_at: None,
         canceled_at: row.canceled_at,
         ended_at: row.ended_at,
     }
@@ -172,7 +173,7 @@ pub fn complete_checkout(
     engagement: &EngagementRow,
     customer_id: &str,
     card_last4: &str,
-    trial_days: i64,
+    trial_end: NaiveDateTime,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
     if sandbox_subscription::for_engagement(conn, engagement.id)?.is_some() {
@@ -180,7 +181,7 @@ pub fn complete_checkout(
         return Ok(Vec::new());
     }
     let at = now.trunc_subsecs(0);
-    let trial_end = at + Duration::days(trial_days);
+    let trial_end = trial_end.trunc_subsecs(0).max(at);
     let mut row = sandbox_subscription::insert(
         conn,
         &NewSandboxSubscription {
@@ -233,7 +234,7 @@ pub fn end_trial(
     }
     let at = tick(row, now);
     row.trial_end = at;
-    charge_new_period(conn, row, engagement, at)
+    charge_new_period(conn, row, engagement, at, at)
 }
 
 /// The period is over: renew it (charging the next month), or end the subscription if it
@@ -260,19 +261,24 @@ pub fn renew(
             at,
         )]);
     }
-    charge_new_period(conn, row, engagement, at)
+    // The new period starts where the paid one ends, even when an admin moves the clock
+    // on early: a month is never billed twice.
+    let start = row.current_period_end;
+    charge_new_period(conn, row, engagement, start, at)
 }
 
+/// Starts the period beginning at `start` and bills it at `at`.
 fn charge_new_period(
     conn: &mut DbConn,
     row: &mut SandboxSubscriptionRow,
     engagement: &EngagementRow,
+    start: NaiveDateTime,
     at: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
-    row.current_period_start = at;
-    row.current_period_end = at
+    row.current_period_start = start;
+    row.current_period_end = start
         .checked_add_months(Months::new(1))
-        .unwrap_or(at + Duration::days(30));
+        .unwrap_or(start + Duration::days(30));
     let paid = !row.fail_next_payment;
     row.fail_next_payment = false;
     row.status = if paid { "active" } else { "past_due" }.into();

@@ -137,9 +137,12 @@ pub fn version(created: NaiveDateTime, status: EngagementStatus) -> i64 {
 pub fn implied_by(subscription: &SubscriptionSnapshot) -> Option<EngagementStatus> {
     Some(match subscription.status {
         SubscriptionStatus::Trialing => EngagementStatus::Trialing,
-        SubscriptionStatus::Active if subscription.cancel_at_period_end => EngagementStatus::Ending,
+        SubscriptionStatus::Active if subscription.is_cancelling() => EngagementStatus::Ending,
         SubscriptionStatus::Active => EngagementStatus::Active,
-        SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid => EngagementStatus::PastDue,
+        SubscriptionStatus::PastDue => EngagementStatus::PastDue,
+        // Stripe gave up collecting (retries exhausted): no invoice is attempted again, so
+        // the engagement is over; the still-existing subscription is cancelled at Stripe.
+        SubscriptionStatus::Unpaid => EngagementStatus::Ended,
         SubscriptionStatus::Canceled | SubscriptionStatus::IncompleteExpired => {
             if ended_within_trial(subscription) {
                 EngagementStatus::Canceled
@@ -213,6 +216,7 @@ mod tests {
             trial_end: Some(from_unix(1_000_000)),
             current_period_end: Some(from_unix(1_000_000)),
             cancel_at_period_end: false,
+            cancel_at: None,
             canceled_at: None,
             ended_at: None,
         }
@@ -241,9 +245,17 @@ mod tests {
             ..sub(SubscriptionStatus::Active)
         };
         assert_eq!(implied_by(&ending), Some(EngagementStatus::Ending));
+        let ending_on_a_date = SubscriptionSnapshot {
+            cancel_at: Some(from_unix(3_000_000)),
+            ..sub(SubscriptionStatus::Active)
+        };
+        assert_eq!(
+            implied_by(&ending_on_a_date),
+            Some(EngagementStatus::Ending)
+        );
         assert_eq!(
             implied_by(&sub(SubscriptionStatus::Unpaid)),
-            Some(EngagementStatus::PastDue)
+            Some(EngagementStatus::Ended)
         );
         assert_eq!(implied_by(&sub(SubscriptionStatus::Incomplete)), None);
     }

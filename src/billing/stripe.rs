@@ -2,12 +2,18 @@
 //! cancellations and `ladder billing sync-prices`. Every call has a timeout and runs
 //! outside any database transaction; callers store what comes back.
 //!
-//! Customers and Checkout Sessions carry an `Idempotency-Key`, so a retried booking or a
-//! double click gets Stripe's first answer back instead of a second object; products are
-//! created under a fixed id (the plan's lookup key) for the same reason.
+//! Customers and Checkout Sessions carry an `Idempotency-Key` made by the caller from this
+//! installation's id and the intent, so a retried booking or a double click gets Stripe's
+//! first answer back instead of a second object, and another database on the same Stripe
+//! account never gets ours; Stripe's 409 ("a request with this key is in progress") is
+//! retried with backoff. Products are created under a fixed id (the plan's lookup key).
+//!
+//! Checkout looks the plan's price up at Stripe every time (no cache: a price replaced by
+//! `sync-prices` in another process is seen at once) and refuses a price whose amount,
+//! currency or interval differ from the engagement's snapshot.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
 use std::time::Duration;
 
 use ::stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeRequest};
@@ -18,6 +24,7 @@ use stripe_checkout::CheckoutSessionMode;
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems,
     CreateCheckoutSessionPaymentMethodCollection, CreateCheckoutSessionSubscriptionData,
+    ExpireCheckoutSession,
 };
 use stripe_core::customer::CreateCustomer;
 use stripe_product::price::{
@@ -31,6 +38,10 @@ use crate::config::StripeSettings;
 
 /// How long one call to Stripe may take before the user is told to try again.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Stripe answers 409 while another request with the same idempotency key is in flight:
+/// wait this long, doubling, up to [`CONFLICT_RETRIES`] times.
+const CONFLICT_FIRST_DELAY: Duration = Duration::from_millis(200);
+const CONFLICT_RETRIES: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StripeError {
@@ -40,6 +51,9 @@ pub enum StripeError {
     /// Stripe answered with an error (bad request, missing price, …).
     #[error("Stripe refused the request: {0}")]
     Api(String),
+    /// Stripe's price for the plan is not what the engagement was booked at.
+    #[error("{0}")]
+    PriceMismatch(String),
 }
 
 /// What a Checkout Session for one engagement needs.
@@ -50,7 +64,13 @@ pub struct CheckoutRequest {
     pub customer_id: String,
     /// The plan's `stripe_lookup_key`, e.g. `ladder_l2_full_time`.
     pub lookup_key: String,
+    /// The engagement's price snapshot: Stripe's price must be exactly this, monthly.
+    pub unit_amount_cents: i64,
+    pub currency: String,
     pub trial_days: u32,
+    /// An exact trial end (a replacement keeps what was left of the replaced trial);
+    /// replaces `trial_days` when set. Stripe wants it at least 48 hours ahead.
+    pub trial_end: Option<i64>,
     pub success_url: String,
     pub cancel_url: String,
     /// Sent as Stripe's `Idempotency-Key`: a resubmitted booking gets the same session.
@@ -61,6 +81,8 @@ pub struct CheckoutRequest {
 pub struct CheckoutSession {
     pub id: String,
     pub url: String,
+    /// When Stripe expires the session (Unix seconds).
+    pub expires_at: i64,
 }
 
 /// One plan as `sync-prices` needs it.
@@ -86,8 +108,6 @@ pub struct StripeClient {
     /// `Err` holds why the settings could not make a client (never the key itself); every
     /// call then fails with [`StripeError::Api`] instead of `new` panicking at startup.
     client: Result<Client, String>,
-    /// Price ids found by lookup key, for this client's lifetime.
-    prices: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl std::fmt::Debug for StripeClient {
@@ -116,7 +136,6 @@ impl StripeClient {
         }
         StripeClient {
             client: builder.build().map_err(|e| e.to_string()),
-            prices: Arc::default(),
         }
     }
 
@@ -126,33 +145,55 @@ impl StripeClient {
             .map_err(|e| StripeError::Api(format!("the Stripe settings are unusable: {e}")))
     }
 
-    /// Creates the company's Stripe customer (idempotent per company).
+    /// Creates the company's Stripe customer; `idempotency_key` names the installation and
+    /// the company, so a retry finds the same customer.
     pub async fn create_customer(
         &self,
+        idempotency_key: &str,
         company_id: i32,
         name: &str,
         email: &str,
     ) -> Result<String, StripeError> {
-        let customer = CreateCustomer::new()
-            .name(name)
-            .email(email)
-            .metadata(HashMap::from([(
-                "company_id".to_owned(),
-                company_id.to_string(),
-            )]))
-            .customize()
-            .request_strategy(idempotent(&format!("ladder-customer-{company_id}"))?)
+        let client = self.client()?;
+        let strategy = idempotent(idempotency_key)?;
+        let customer = retrying_conflicts(|| {
+            CreateCustomer::new()
+                .name(name)
+                .email(email)
+                .metadata(HashMap::from([(
+                    "company_id".to_owned(),
+                    company_id.to_string(),
+                )]))
+                .customize()
+                .request_strategy(strategy.clone())
+                .send(client)
+        })
+        .await
+        .map_err(convert)?;
+        Ok(customer.id.to_string())
+    }
+
+    /// Expires an open Checkout Session, so it can no longer be paid. Stripe refuses one
+    /// that is not open (completed or already expired).
+    pub async fn expire_checkout_session(&self, session_id: &str) -> Result<(), StripeError> {
+        ExpireCheckoutSession::new(session_id)
             .send(self.client()?)
             .await
             .map_err(convert)?;
-        Ok(customer.id.to_string())
+        Ok(())
     }
 
     pub async fn create_checkout_session(
         &self,
         request: &CheckoutRequest,
     ) -> Result<CheckoutSession, StripeError> {
-        let price = self.price_id(&request.lookup_key).await?;
+        let price = self
+            .checked_price(
+                &request.lookup_key,
+                request.unit_amount_cents,
+                &request.currency,
+            )
+            .await?;
         let engagement = request.engagement_id.to_string();
         let metadata = HashMap::from([
             ("engagement_id".to_owned(), engagement.clone()),
@@ -164,31 +205,40 @@ impl StripeClient {
             ..CreateCheckoutSessionLineItems::new()
         };
         let subscription_data = CreateCheckoutSessionSubscriptionData {
-            trial_period_days: Some(request.trial_days),
+            trial_period_days: match request.trial_end {
+                Some(_) => None,
+                None => Some(request.trial_days),
+            },
+            trial_end: request.trial_end,
             metadata: Some(metadata.clone()),
             ..CreateCheckoutSessionSubscriptionData::new()
         };
-        let session = CreateCheckoutSession::new()
-            .mode(CheckoutSessionMode::Subscription)
-            .customer(request.customer_id.as_str())
-            .client_reference_id(engagement)
-            .metadata(metadata)
-            .line_items(vec![line_item])
-            .subscription_data(subscription_data)
-            .payment_method_collection(CreateCheckoutSessionPaymentMethodCollection::Always)
-            .success_url(request.success_url.as_str())
-            .cancel_url(request.cancel_url.as_str())
-            .customize()
-            .request_strategy(idempotent(&request.idempotency_key)?)
-            .send(self.client()?)
-            .await
-            .map_err(convert)?;
+        let client = self.client()?;
+        let strategy = idempotent(&request.idempotency_key)?;
+        let session = retrying_conflicts(|| {
+            CreateCheckoutSession::new()
+                .mode(CheckoutSessionMode::Subscription)
+                .customer(request.customer_id.as_str())
+                .client_reference_id(engagement.as_str())
+                .metadata(metadata.clone())
+                .line_items(vec![line_item.clone()])
+                .subscription_data(subscription_data.clone())
+                .payment_method_collection(CreateCheckoutSessionPaymentMethodCollection::Always)
+                .success_url(request.success_url.as_str())
+                .cancel_url(request.cancel_url.as_str())
+                .customize()
+                .request_strategy(strategy.clone())
+                .send(client)
+        })
+        .await
+        .map_err(convert)?;
         let url = session.url.ok_or_else(|| {
             StripeError::Api("Stripe returned a Checkout Session without a URL".into())
         })?;
         Ok(CheckoutSession {
             id: session.id.to_string(),
             url,
+            expires_at: session.expires_at,
         })
     }
 
@@ -246,7 +296,6 @@ impl StripeClient {
             if let Some(price) = &existing
                 && price_matches(price, plan.unit_amount_cents, &currency)
             {
-                self.remember_price(&plan.lookup_key, price.id.as_str());
                 report.unchanged.push(plan.lookup_key.clone());
                 continue;
             }
@@ -276,7 +325,7 @@ impl StripeClient {
             .send(self.client()?)
             .await
             .map_err(convert)?;
-            self.remember_price(&plan.lookup_key, created.id.as_str());
+            tracing::info!(lookup_key = %plan.lookup_key, price = %created.id, "price created");
             match existing {
                 Some(_) => report.replaced.push(plan.lookup_key.clone()),
                 None => report.created.push(plan.lookup_key.clone()),
@@ -310,19 +359,33 @@ impl StripeClient {
         }
     }
 
-    async fn price_id(&self, lookup_key: &str) -> Result<String, StripeError> {
-        if let Some(id) = self.cached_price(lookup_key) {
-            return Ok(id);
-        }
-        match self.find_price(lookup_key).await? {
-            Some(price) => {
-                self.remember_price(lookup_key, price.id.as_str());
-                Ok(price.id.to_string())
-            }
-            None => Err(StripeError::Api(format!(
+    /// The price holding `lookup_key` now, if it charges exactly `unit_amount` in
+    /// `currency` every month.
+    async fn checked_price(
+        &self,
+        lookup_key: &str,
+        unit_amount: i64,
+        currency: &str,
+    ) -> Result<String, StripeError> {
+        let Some(price) = self.find_price(lookup_key).await? else {
+            return Err(StripeError::Api(format!(
                 "no active price with lookup key `{lookup_key}`; run `ladder billing sync-prices`"
-            ))),
+            )));
+        };
+        if !price_matches(&price, unit_amount, &currency.to_lowercase()) {
+            return Err(StripeError::PriceMismatch(format!(
+                "Stripe's price {} for `{lookup_key}` charges {} {} every {} {:?}, but the booking was made at {unit_amount} {} a month",
+                price.id,
+                price
+                    .unit_amount
+                    .map_or_else(|| "?".to_owned(), |a| a.to_string()),
+                price.currency,
+                price.recurring.as_ref().map_or(0, |r| r.interval_count),
+                price.recurring.as_ref().map(|r| r.interval.as_str()),
+                currency.to_lowercase(),
+            )));
         }
+        Ok(price.id.to_string())
     }
 
     async fn find_price(&self, lookup_key: &str) -> Result<Option<Price>, StripeError> {
@@ -337,21 +400,27 @@ impl StripeClient {
             .into_iter()
             .find(|p| p.lookup_key.as_deref() == Some(lookup_key)))
     }
+}
 
-    fn cached_price(&self, lookup_key: &str) -> Option<String> {
-        self.prices
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(lookup_key)
-            .cloned()
+/// Sends again while Stripe answers 409 (another request with the same idempotency key is
+/// still in flight: a double click, two processes), waiting 0.2 s, 0.4 s, 0.8 s, 1.6 s.
+async fn retrying_conflicts<T, F, Fut>(mut send: F) -> Result<T, ::stripe::StripeError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ::stripe::StripeError>>,
+{
+    let mut delay = CONFLICT_FIRST_DELAY;
+    for _ in 0..CONFLICT_RETRIES {
+        match send().await {
+            Err(::stripe::StripeError::Stripe(_, 409)) => {
+                tracing::info!(?delay, "Stripe: idempotent request in progress; retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            other => return other,
+        }
     }
-
-    fn remember_price(&self, lookup_key: &str, price_id: &str) {
-        self.prices
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(lookup_key.to_owned(), price_id.to_owned());
-    }
+    send().await
 }
 
 fn idempotent(key: &str) -> Result<RequestStrategy, StripeError> {
@@ -412,6 +481,7 @@ pub fn subscription_snapshot(subscription: &Subscription) -> SubscriptionSnapsho
             .first()
             .map(|item| from_unix(item.current_period_end)),
         cancel_at_period_end: subscription.cancel_at_period_end,
+        cancel_at: subscription.cancel_at.map(from_unix),
         canceled_at: subscription.canceled_at.map(from_unix),
         ended_at: subscription.ended_at.map(from_unix),
     }

@@ -6,6 +6,8 @@
 //! slows the request that caused it. Jobs are idempotent, because a job may run again after
 //! a crash between doing its work and being marked done.
 
+mod cancel_subscription;
+mod expire_checkout;
 mod send_email;
 pub mod worker;
 
@@ -29,6 +31,18 @@ pub enum Job {
     CancelEngagement { engagement_id: i32 },
     /// Hourly, sandbox billing only: trial reminders, trial ends and renewals fall due.
     SandboxBillingSweep { hour: String },
+    /// Cancel a subscription at Stripe at once, charging nothing (`invoice_now=false`,
+    /// `prorate=false`): it belongs to an engagement that must not be billed.
+    CancelSubscription {
+        engagement_id: i32,
+        subscription_id: String,
+        reason: String,
+    },
+    /// Expire an open Checkout Session of a cancelled booking, so it can't be paid.
+    ExpireCheckoutSession {
+        engagement_id: i32,
+        session_id: String,
+    },
 }
 
 impl Job {
@@ -38,6 +52,8 @@ impl Job {
             Job::AvailabilitySweep { .. } => "availability_sweep",
             Job::CancelEngagement { .. } => "cancel_engagement",
             Job::SandboxBillingSweep { .. } => "sandbox_billing_sweep",
+            Job::CancelSubscription { .. } => "cancel_subscription",
+            Job::ExpireCheckoutSession { .. } => "expire_checkout_session",
         }
     }
 
@@ -50,6 +66,7 @@ impl Job {
             // Stripe may be down for a while; keep trying for about a day.
             Job::CancelEngagement { .. } => 25,
             Job::SandboxBillingSweep { .. } => 3,
+            Job::CancelSubscription { .. } | Job::ExpireCheckoutSession { .. } => 25,
         }
     }
 

@@ -15,7 +15,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::{Job, backoff, send_email};
+use super::{Job, backoff, cancel_subscription, expire_checkout, send_email};
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::mail::Mailer;
@@ -443,6 +443,17 @@ impl Worker {
                     .await
                     .map(|moved| tracing::info!(moved, "sandbox billing clock moved"))
             }
+            Job::CancelSubscription {
+                engagement_id,
+                subscription_id,
+                reason,
+            } => {
+                cancel_subscription::run(&self.ctx, engagement_id, &subscription_id, &reason).await
+            }
+            Job::ExpireCheckoutSession {
+                engagement_id,
+                session_id,
+            } => expire_checkout::run(&self.ctx, engagement_id, &session_id).await,
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct EngagementRow {
     pub replaces_id: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub checkout_expires_at: Option<NaiveDateTime>,
+    pub checkout_attempt: i32,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -142,6 +144,79 @@ pub fn for_company(conn: &mut DbConn, company_id: i32) -> QueryResult<Vec<Engage
         .load(conn)
 }
 
+/// The names a list row shows, loaded with the row.
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub company: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub slug: String,
+}
+
+type NamedRow = (EngagementRow, (String, String, String, String));
+
+fn named(rows: Vec<NamedRow>) -> Vec<(EngagementRow, Names)> {
+    rows.into_iter()
+        .map(|(row, (company, first_name, last_name, slug))| {
+            (
+                row,
+                Names {
+                    company,
+                    first_name,
+                    last_name,
+                    slug,
+                },
+            )
+        })
+        .collect()
+}
+
+/// A company's engagements, newest first, with the names the list shows: one query.
+pub fn for_company_with_names(
+    conn: &mut DbConn,
+    company_id: i32,
+) -> QueryResult<Vec<(EngagementRow, Names)>> {
+    engagements::table
+        .inner_join(companies::table)
+        .inner_join(developers::table)
+        .filter(engagements::company_id.eq(company_id))
+        .order(engagements::id.desc())
+        .select((
+            engagements::all_columns,
+            (
+                companies::name,
+                developers::first_name,
+                developers::last_name,
+                developers::slug,
+            ),
+        ))
+        .load::<NamedRow>(conn)
+        .map(named)
+}
+
+/// A developer's engagements, newest first, with the names the list shows: one query.
+pub fn for_developer_with_names(
+    conn: &mut DbConn,
+    developer_id: i32,
+) -> QueryResult<Vec<(EngagementRow, Names)>> {
+    engagements::table
+        .inner_join(companies::table)
+        .inner_join(developers::table)
+        .filter(engagements::developer_id.eq(developer_id))
+        .order(engagements::id.desc())
+        .select((
+            engagements::all_columns,
+            (
+                companies::name,
+                developers::first_name,
+                developers::last_name,
+                developers::slug,
+            ),
+        ))
+        .load::<NamedRow>(conn)
+        .map(named)
+}
+
 pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<EngagementRow>> {
     engagements::table
         .filter(engagements::developer_id.eq(developer_id))
@@ -239,6 +314,7 @@ pub fn set_checkout(
     id: i32,
     session_id: &str,
     url: &str,
+    expires_at: NaiveDateTime,
 ) -> QueryResult<EngagementRow> {
     diesel::update(
         engagements::table
@@ -248,10 +324,82 @@ pub fn set_checkout(
     .set((
         engagements::checkout_session_id.eq(session_id),
         engagements::checkout_url.eq(url),
+        engagements::checkout_expires_at.eq(Some(expires_at)),
         engagements::updated_at.eq(crate::models::now()),
     ))
     .execute(conn)?;
     find(conn, id)
+}
+
+/// Forgets an expired checkout session (only if it is still the stored one), so the next
+/// "Continue to checkout" makes a fresh one under a fresh idempotency key.
+pub fn clear_checkout(conn: &mut DbConn, id: i32, session_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::checkout_session_id.eq(session_id)),
+    )
+    .set((
+        engagements::checkout_session_id.eq(None::<String>),
+        engagements::checkout_url.eq(None::<String>),
+        engagements::checkout_expires_at.eq(None::<NaiveDateTime>),
+        engagements::checkout_attempt.eq(engagements::checkout_attempt + 1),
+        engagements::updated_at.eq(crate::models::now()),
+    ))
+    .execute(conn)
+}
+
+/// Takes the developer's row lock for the rest of the transaction, so every change to one
+/// developer's engagements (checkouts completing, subscriptions arriving) runs one at a
+/// time and sees the others' results. On SQLite the write transaction (`BEGIN IMMEDIATE`)
+/// already holds the database's single write lock.
+pub fn lock_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM developers WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Integer, _>(developer_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The developer's live engagements (trialing, active, past due, ending) other than `except`.
+pub fn live_for_developer(
+    conn: &mut DbConn,
+    developer_id: i32,
+    except: i32,
+) -> QueryResult<Vec<EngagementRow>> {
+    engagements::table
+        .filter(engagements::developer_id.eq(developer_id))
+        .filter(engagements::id.ne(except))
+        .filter(engagements::status.eq_any(["trialing", "active", "past_due", "ending"]))
+        .load(conn)
+}
+
+/// The subscription says it is no longer cancelling (renewed in the portal): a new cancel
+/// request must go through again.
+pub fn clear_cancel_request(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::cancel_requested_at.is_not_null()),
+    )
+    .set((
+        engagements::cancel_requested_at.eq(None::<NaiveDateTime>),
+        engagements::end_reason.eq(None::<String>),
+        engagements::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// Why the engagement ended, written once.
+pub fn set_end_reason(conn: &mut DbConn, id: i32, reason: &str) -> QueryResult<usize> {
+    diesel::update(
+        engagements::table
+            .find(id)
+            .filter(engagements::end_reason.is_null()),
+    )
+    .set(engagements::end_reason.eq(reason))
+    .execute(conn)
 }
 
 pub fn set_subscription(conn: &mut DbConn, id: i32, subscription_id: &str) -> QueryResult<usize> {

@@ -146,6 +146,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                 row.id,
                 &format!("cs_sandbox_seed_{}", row.id),
                 "/engagements",
+                started + Duration::hours(24),
             )?;
             engagement::set_subscription(conn, row.id, &subscription_id)?;
 

@@ -672,6 +672,7 @@ fn sub(
         trial_end: Some(at(14 * 86_400)),
         current_period_end: Some(at(44 * 86_400)),
         cancel_at_period_end,
+        cancel_at: None,
         canceled_at: ended.map(at),
         ended_at: ended.map(at),
     }
@@ -929,6 +930,7 @@ async fn any_order_and_duplication_of_a_lifecycle_ends_in_the_same_state() {
                     row.id,
                     &session,
                     "https://checkout.example/x",
+                    now + chrono::Duration::hours(24),
                 )
                 .unwrap();
                 row.id
@@ -960,13 +962,16 @@ async fn any_order_and_duplication_of_a_lifecycle_ends_in_the_same_state() {
         })
         .await;
     }
-    // At most one trial-started email per engagement, whatever the order (none when the
-    // subscription's end arrives before anything else: it never looked like a trial).
-    let trial_mails = app
+    // Each lifecycle email exactly once per engagement, whatever the order and however
+    // late its event arrives (issue 14): trial started, trial ending, ended.
+    let subjects: Vec<String> = app
         .emails_to("owner@acme.example")
         .await
         .into_iter()
-        .filter(|e| e.subject.contains("has started"))
-        .count();
-    assert!(trial_mails <= runs && trial_mails > 0, "{trial_mails}");
+        .map(|e| e.subject)
+        .collect();
+    for marker in ["has started", "ends in 3 days", "Engagement ended"] {
+        let sent = subjects.iter().filter(|s| s.contains(marker)).count();
+        assert_eq!(sent, runs, "{marker}: {sent} emails for {runs} engagements");
+    }
 }

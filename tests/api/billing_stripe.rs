@@ -114,9 +114,9 @@ async fn stripe_checkout_and_verified_webhooks_drive_the_engagement() {
             .as_u16(),
         400
     );
-    let stale = ladder::billing::webhook::fixtures::sign(
+    let stale = crate::stripe_fixtures::sign(
         &events[0],
-        ladder::billing::webhook::fixtures::TEST_WEBHOOK_SECRET,
+        crate::stripe_fixtures::TEST_WEBHOOK_SECRET,
         chrono::Utc::now().timestamp() - 400,
     );
     assert_eq!(

@@ -3,10 +3,13 @@
 
 mod helpers;
 mod smtp_sink;
+mod stripe_fixtures;
 mod stripe_stub;
 
 mod accounts;
 mod billing;
+mod billing_guards;
+mod billing_properties;
 mod billing_stripe;
 mod catalog;
 mod db_faults;
@@ -29,4 +32,5 @@ mod settings;
 mod shortlists;
 mod signup;
 mod stripe_client;
+mod stripe_webhook;
 mod vetting;

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::stripe_fixtures::SubscriptionFixture;
 use ladder::billing::SubscriptionStatus;
 use ladder::billing::stripe::{CheckoutRequest, PlanPrice, StripeClient, StripeError, SyncReport};
-use ladder::billing::webhook::fixtures::SubscriptionFixture;
 use ladder::config::StripeSettings;
 
 use crate::stripe_stub::{StripeStub, StubMode, now};
@@ -16,7 +16,10 @@ fn checkout_request(engagement_id: i32) -> CheckoutRequest {
         company_id: 7,
         customer_id: "cus_company7".into(),
         lookup_key: "ladder_l2_full_time".into(),
+        unit_amount_cents: 220_000,
+        currency: "usd".into(),
         trial_days: 14,
+        trial_end: None,
         success_url:
             "http://127.0.0.1:8080/engagements/42/checkout/success?session_id={CHECKOUT_SESSION_ID}"
                 .into(),
@@ -48,7 +51,12 @@ async fn create_customer_sends_the_company_with_a_per_company_idempotency_key() 
     let client = StripeClient::new(&stub.settings());
 
     let id = client
-        .create_customer(7, "Example Co", "hiring@example.com")
+        .create_customer(
+            "ladder-test-customer-7",
+            7,
+            "Example Co",
+            "hiring@example.com",
+        )
         .await
         .unwrap();
     assert!(id.starts_with("cus_"), "{id}");
@@ -56,7 +64,7 @@ async fn create_customer_sends_the_company_with_a_per_company_idempotency_key() 
     let requests = stub.requests_to("POST", "/v1/customers");
     assert_eq!(requests.len(), 1);
     let r = &requests[0];
-    assert_eq!(r.idempotency_key(), Some("ladder-customer-7"));
+    assert_eq!(r.idempotency_key(), Some("ladder-test-customer-7"));
     assert_eq!(r.form_value("name"), Some("Example Co"));
     assert_eq!(r.form_value("email"), Some("hiring@example.com"));
     assert_eq!(r.form_value("metadata[company_id]"), Some("7"));
@@ -68,7 +76,12 @@ async fn create_customer_sends_the_company_with_a_per_company_idempotency_key() 
 
     // A retry (a second click, a re-run job) gets the same customer back.
     let again = client
-        .create_customer(7, "Example Co", "hiring@example.com")
+        .create_customer(
+            "ladder-test-customer-7",
+            7,
+            "Example Co",
+            "hiring@example.com",
+        )
         .await
         .unwrap();
     assert_eq!(again, id);
@@ -119,12 +132,13 @@ async fn checkout_session_is_a_subscription_with_a_trial_pointing_at_the_engagem
         assert_eq!(r.form_value(field), Some(expected), "{field}");
     }
 
-    // The price id is cached: a second booking does not look it up again.
+    // The price is looked up at every checkout: one replaced by another process (`sync-prices`)
+    // is seen at once, never a stale id from a process-long cache.
     client
         .create_checkout_session(&checkout_request(43))
         .await
         .unwrap();
-    assert_eq!(stub.requests_to("GET", "/v1/prices").len(), 1);
+    assert_eq!(stub.requests_to("GET", "/v1/prices").len(), 2);
     assert_eq!(stub.requests_to("POST", "/v1/checkout/sessions").len(), 2);
 }
 
@@ -167,6 +181,61 @@ async fn checkout_without_a_price_for_the_plan_is_refused() {
         "{error}"
     );
     assert!(stub.requests_to("POST", "/v1/checkout/sessions").is_empty());
+}
+
+#[tokio::test]
+async fn checkout_refuses_a_price_that_is_not_the_booked_amount_currency_or_interval() {
+    let stub = StripeStub::start().await;
+    stub.add_price("ladder_l2_full_time", 220_000, "eur");
+    let client = StripeClient::new(&stub.settings());
+    let error = client
+        .create_checkout_session(&checkout_request(42))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, StripeError::PriceMismatch(m) if m.contains("eur")),
+        "{error}"
+    );
+    assert!(stub.requests_to("POST", "/v1/checkout/sessions").is_empty());
+}
+
+#[tokio::test]
+async fn a_replacement_checkout_sends_an_exact_trial_end_instead_of_whole_days() {
+    let stub = StripeStub::start().await;
+    stub.add_price("ladder_l2_full_time", 220_000, "usd");
+    let client = StripeClient::new(&stub.settings());
+    let mut request = checkout_request(42);
+    let trial_end = now() + 3 * 86_400 + 1_234;
+    request.trial_end = Some(trial_end);
+    client.create_checkout_session(&request).await.unwrap();
+    let r = &stub.requests_to("POST", "/v1/checkout/sessions")[0];
+    assert_eq!(
+        r.form_value("subscription_data[trial_end]"),
+        Some(trial_end.to_string().as_str())
+    );
+    assert_eq!(r.form_value("subscription_data[trial_period_days]"), None);
+}
+
+#[tokio::test]
+async fn expiring_a_checkout_session_posts_to_its_expire_endpoint() {
+    let stub = StripeStub::start().await;
+    stub.add_price("ladder_l2_full_time", 220_000, "usd");
+    let client = StripeClient::new(&stub.settings());
+    let session = client
+        .create_checkout_session(&checkout_request(42))
+        .await
+        .unwrap();
+    client.expire_checkout_session(&session.id).await.unwrap();
+    assert!(stub.session_is_expired(&session.id));
+    // Stripe refuses to expire a session that is no longer open.
+    let again = client
+        .expire_checkout_session(&session.id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, StripeError::Api(m) if m.contains("open")),
+        "{again}"
+    );
 }
 
 #[tokio::test]
@@ -333,6 +402,7 @@ async fn sync_prices_replaces_a_price_whose_amount_changed() {
     let session_price = {
         let mut request = checkout_request(5);
         request.lookup_key = "ladder_l1_full_time".into();
+        request.unit_amount_cents = 130_000;
         client.create_checkout_session(&request).await.unwrap();
         stub.requests_to("POST", "/v1/checkout/sessions")[0]
             .form_value("line_items[0][price]")
@@ -363,12 +433,8 @@ async fn sync_prices_reuses_a_product_left_by_an_interrupted_run() {
 
 fn settings_at(url: &str) -> StripeSettings {
     StripeSettings {
-        secret_key: ladder::config::Secret::new(
-            ladder::billing::webhook::fixtures::TEST_SECRET_KEY,
-        ),
-        webhook_secret: ladder::config::Secret::new(
-            ladder::billing::webhook::fixtures::TEST_WEBHOOK_SECRET,
-        ),
+        secret_key: ladder::config::Secret::new(crate::stripe_fixtures::TEST_SECRET_KEY),
+        webhook_secret: ladder::config::Secret::new(crate::stripe_fixtures::TEST_WEBHOOK_SECRET),
         api_base: Some(url::Url::parse(url).unwrap()),
     }
 }
@@ -378,7 +444,12 @@ async fn stripe_refusing_connections_is_unavailable() {
     let client = StripeClient::new(&settings_at(&StripeStub::refused_url()));
     let started = Instant::now();
     let error = client
-        .create_customer(7, "Example Co", "hiring@example.com")
+        .create_customer(
+            "ladder-test-customer-7",
+            7,
+            "Example Co",
+            "hiring@example.com",
+        )
         .await
         .unwrap_err();
     assert!(matches!(error, StripeError::Unavailable(_)), "{error}");
@@ -430,7 +501,7 @@ async fn a_wrong_api_key_is_refused_and_never_echoed() {
     let mut settings = stub.settings();
     settings.secret_key = ladder::config::Secret::new("sk_test_wrong_key_9f8e7d");
     let error = StripeClient::new(&settings)
-        .create_customer(1, "A", "a@example.com")
+        .create_customer("ladder-test-customer-1", 1, "A", "a@example.com")
         .await
         .unwrap_err();
     assert!(matches!(error, StripeError::Api(_)), "{error}");
@@ -479,11 +550,11 @@ async fn sync_prices_from_the_command_line_creates_every_plan_once() {
             ("LADDER_DATA_DIR".into(), data.path().display().to_string()),
             (
                 "STRIPE_SECRET_KEY".into(),
-                ladder::billing::webhook::fixtures::TEST_SECRET_KEY.into(),
+                crate::stripe_fixtures::TEST_SECRET_KEY.into(),
             ),
             (
                 "STRIPE_WEBHOOK_SECRET".into(),
-                ladder::billing::webhook::fixtures::TEST_WEBHOOK_SECRET.into(),
+                crate::stripe_fixtures::TEST_WEBHOOK_SECRET.into(),
             ),
             ("STRIPE_API_BASE".into(), stub.url.clone()),
         ];
@@ -531,14 +602,20 @@ async fn sync_prices_from_the_command_line_creates_every_plan_once() {
 /// signed as Stripe signs, typed-parseable by async-stripe, mapped to our events.
 #[tokio::test]
 async fn the_stubs_lifecycle_events_verify_and_map() {
+    use crate::stripe_fixtures::TEST_WEBHOOK_SECRET;
     use ladder::billing::EventKind;
-    use ladder::billing::webhook::{self, fixtures::TEST_WEBHOOK_SECRET};
+    use ladder::billing::webhook;
 
     let stub = StripeStub::start().await;
     stub.add_plan_prices();
     let client = StripeClient::new(&stub.settings());
     let customer = client
-        .create_customer(7, "Example Co", "hiring@example.com")
+        .create_customer(
+            "ladder-test-customer-7",
+            7,
+            "Example Co",
+            "hiring@example.com",
+        )
         .await
         .unwrap();
     let mut request = checkout_request(42);

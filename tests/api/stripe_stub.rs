@@ -25,11 +25,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use ladder::billing::webhook::fixtures::{
-    self, CheckoutSessionFixture, InvoiceFixture, SubscriptionFixture, TEST_SECRET_KEY,
+use crate::stripe_fixtures::{
+    self as fixtures, CheckoutSessionFixture, InvoiceFixture, SubscriptionFixture, TEST_SECRET_KEY,
     TEST_WEBHOOK_SECRET,
 };
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use ladder::config::{Secret, StripeSettings};
 use serde_json::{Value, json};
 
@@ -139,6 +139,11 @@ struct Data {
     subscriptions: HashMap<String, SubscriptionFixture>,
     /// `Idempotency-Key` → the first request's path and form, and Stripe's answer to it.
     idempotent: HashMap<String, FirstAnswer>,
+    /// Checkout Sessions expired (by `POST …/expire` or by time): no longer payable.
+    expired_sessions: std::collections::HashSet<String>,
+    /// The next this many idempotent POSTs answer 409 (another request with the key is
+    /// in progress), as Stripe does under a double click.
+    conflicts_left: u32,
 }
 
 struct State {
@@ -249,6 +254,35 @@ impl StripeStub {
             .collect()
     }
 
+    /// The next `n` requests carrying an `Idempotency-Key` get Stripe's 409.
+    pub fn conflict_next(&self, n: u32) {
+        self.state.data.lock().unwrap().conflicts_left = n;
+    }
+
+    /// Stripe expired the session (24 h passed): it can't be paid any more. Returns the
+    /// `checkout.session.expired` event.
+    pub fn expire_session(&self, session_id: &str) -> String {
+        let mut data = self.state.data.lock().unwrap();
+        let session = data
+            .checkout_sessions
+            .iter()
+            .find(|s| s.id == session_id)
+            .unwrap_or_else(|| panic!("the stub has no Checkout Session {session_id}"))
+            .clone();
+        data.expired_sessions.insert(session_id.to_owned());
+        drop(data);
+        self.event("checkout.session.expired", now(), expired_object(&session))
+    }
+
+    pub fn session_is_expired(&self, session_id: &str) -> bool {
+        self.state
+            .data
+            .lock()
+            .unwrap()
+            .expired_sessions
+            .contains(session_id)
+    }
+
     pub fn clear_requests(&self) {
         self.state.requests.lock().unwrap().clear();
     }
@@ -350,6 +384,10 @@ impl StripeStub {
     pub fn complete_checkout(&self, session_id: &str) -> Vec<String> {
         let created = now();
         let mut data = self.state.data.lock().unwrap();
+        assert!(
+            !data.expired_sessions.contains(session_id),
+            "Stripe doesn't let an expired Checkout Session be paid ({session_id})"
+        );
         let session = data
             .checkout_sessions
             .iter_mut()
@@ -438,6 +476,7 @@ impl StripeStub {
             .subscriptions
             .get_mut(subscription_id)
             .unwrap_or_else(|| panic!("the stub has no subscription {subscription_id}"));
+        let trial_start = subscription.current_period_start;
         subscription.status = if paid { "active" } else { "past_due" }.into();
         subscription.trial_end = Some(at);
         subscription.current_period_start = at;
@@ -445,7 +484,7 @@ impl StripeStub {
         let subscription = subscription.clone();
         drop(data);
         let invoice_id = self.state.next_id("in");
-        let invoice = if paid {
+        let mut invoice = if paid {
             InvoiceFixture::paid(
                 &invoice_id,
                 subscription_id,
@@ -464,6 +503,9 @@ impl StripeStub {
                 at,
             )
         };
+        // Stripe's `invoice.period_*` is the item window, one period back: the trial.
+        invoice.window_start = trial_start;
+        invoice.window_end = at;
         (subscription, invoice)
     }
 
@@ -590,6 +632,19 @@ async fn handle(request: HttpRequest, body: web::Bytes, state: web::Data<State>)
         }
         return json_response(first.status, first.body.clone());
     }
+    if key.is_some() {
+        let mut data = state.data.lock().unwrap();
+        if data.conflicts_left > 0 {
+            data.conflicts_left -= 1;
+            drop(data);
+            return error(
+                409,
+                "idempotency_error",
+                None,
+                "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please try again later.",
+            );
+        }
+    }
     let (status, body) = route(&state, &recorded);
     if let Some(key) = key
         && status < 500
@@ -615,6 +670,9 @@ fn route(state: &State, r: &RecordedRequest) -> (u16, Value) {
         ("POST", ["v1", "prices"]) => create_price(state, r),
         ("POST", ["v1", "products"]) => create_product(state, r),
         ("POST", ["v1", "checkout", "sessions"]) => create_checkout_session(state, r),
+        ("POST", ["v1", "checkout", "sessions", id, "expire"]) => {
+            expire_checkout_session(state, id)
+        }
         ("POST", ["v1", "billing_portal", "sessions"]) => create_portal_session(state, r),
         ("POST", ["v1", "subscriptions", id]) => update_subscription(state, r, id),
         ("DELETE", ["v1", "subscriptions", id]) => cancel_subscription(state, id),
@@ -793,6 +851,37 @@ fn create_checkout_session(state: &State, r: &RecordedRequest) -> (u16, Value) {
         .insert(session.id.clone(), price.to_owned());
     data.checkout_sessions.push(session);
     (200, object)
+}
+
+/// The session object once expired: `status: expired`, no URL.
+fn expired_object(session: &CheckoutSessionFixture) -> Value {
+    let mut object = session.object();
+    object["status"] = json!("expired");
+    object["url"] = Value::Null;
+    object
+}
+
+/// Stripe expires only an `open` session; a completed or expired one is refused.
+fn expire_checkout_session(state: &State, id: &str) -> (u16, Value) {
+    let mut data = state.data.lock().unwrap();
+    let Some(session) = data.checkout_sessions.iter().find(|s| s.id == id).cloned() else {
+        return error_body(
+            404,
+            "invalid_request_error",
+            Some("resource_missing"),
+            &format!("No such checkout.session: '{id}'"),
+        );
+    };
+    if session.subscription.is_some() || data.expired_sessions.contains(id) {
+        return error_body(
+            400,
+            "invalid_request_error",
+            None,
+            "Only Checkout Sessions with a status in [\"open\"] can be expired.",
+        );
+    }
+    data.expired_sessions.insert(id.to_owned());
+    (200, expired_object(&session))
 }
 
 fn create_portal_session(state: &State, r: &RecordedRequest) -> (u16, Value) {

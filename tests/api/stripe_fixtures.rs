@@ -2,8 +2,10 @@
 //! 2026-09-30, the one async-stripe 1.0.0-rc.10 targets) sends them, and a signer that
 //! signs exactly as Stripe does (`Stripe-Signature: t=…,v1=…`).
 //!
-//! Used by the webhook unit tests and by the black-box tests' Stripe stub; never by the
-//! app itself.
+//! Used by the webhook tests and by the black-box tests' Stripe stub; never by the app
+//! itself, so it lives with the tests, outside the production binary.
+
+#![allow(dead_code)]
 
 use serde_json::{Value, json};
 
@@ -154,6 +156,9 @@ pub struct SubscriptionFixture {
     pub current_period_start: i64,
     pub current_period_end: i64,
     pub cancel_at_period_end: bool,
+    /// A set end date (the portal's "cancel on a date"); with `cancel_at_period_end`
+    /// Stripe reports the period's end here too.
+    pub cancel_at: Option<i64>,
     pub canceled_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub price_id: String,
@@ -177,6 +182,7 @@ impl SubscriptionFixture {
             current_period_start: created,
             current_period_end: trial_end,
             cancel_at_period_end: false,
+            cancel_at: None,
             canceled_at: None,
             ended_at: None,
             price_id: "price_ladder_l2_full_time".into(),
@@ -252,7 +258,7 @@ impl SubscriptionFixture {
             "billing_mode": { "flexible": null, "type": "classic" },
             "billing_schedules": [],
             "billing_thresholds": null,
-            "cancel_at": if self.cancel_at_period_end { Some(self.current_period_end) } else { None },
+            "cancel_at": self.cancel_at.or(if self.cancel_at_period_end { Some(self.current_period_end) } else { None }),
             "cancel_at_period_end": self.cancel_at_period_end,
             "canceled_at": self.canceled_at,
             "cancellation_details": {
@@ -421,8 +427,14 @@ pub struct InvoiceFixture {
     pub amount_due: i64,
     pub amount_paid: i64,
     pub attempt_count: u64,
+    /// The billed service period, on the subscription line item (`lines.data[].period`).
     pub period_start: i64,
     pub period_end: i64,
+    /// `invoice.period_start/end`: per Stripe's API reference, the window in which items
+    /// could be added, which for a subscription invoice looks back one period (for the
+    /// first invoice after a trial: the trial). Not the billed month.
+    pub window_start: i64,
+    pub window_end: i64,
     pub created: i64,
 }
 
@@ -447,6 +459,8 @@ impl InvoiceFixture {
             attempt_count: 1,
             period_start,
             period_end: period_start + 30 * 86_400,
+            window_start: period_start - 30 * 86_400,
+            window_end: period_start,
             created: period_start,
         }
     }
@@ -582,8 +596,8 @@ impl InvoiceFixture {
                 "type": "subscription_details"
             },
             "payment_settings": { "default_mandate": null, "payment_method_options": null, "payment_method_types": null },
-            "period_end": self.period_end,
-            "period_start": self.period_start,
+            "period_end": self.window_end,
+            "period_start": self.window_start,
             "post_payment_credit_notes_amount": 0,
             "pre_payment_credit_notes_amount": 0,
             "receipt_number": null,

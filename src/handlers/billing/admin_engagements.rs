@@ -1,0 +1,106 @@
+//! Admins: every engagement, one engagement, the sandbox's clock controls.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub struct AdminQuery {
+    #[serde(default)]
+    pub status: String,
+}
+
+pub async fn admin_engagements(
+    ctx: PageContext,
+    _admin: AdminUser,
+    query: web::Query<AdminQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = query.into_inner().status;
+    let status: Option<EngagementStatus> = if filter.is_empty() {
+        None
+    } else {
+        Some(
+            filter
+                .parse()
+                .map_err(|_| AppError::BadRequest("Unknown engagement status.".into()))?,
+        )
+    };
+    let now = models::now();
+    let (rows, metrics) = ctx
+        .state
+        .db
+        .run(move |conn| -> Result<_, BillingError> {
+            Ok((
+                billing::admin_list(conn, status)?,
+                billing::metrics(conn, now)?,
+            ))
+        })
+        .await?;
+    ok_html(&AdminEngagementsPage {
+        layout: ctx.layout("Engagements · Admin", "admin"),
+        rows: rows
+            .into_iter()
+            .map(|(row, company, developer)| AdminEngagementRow {
+                status: billing::status_of(&row),
+                commitment: Commitment::from_str_or_full(&row.commitment)
+                    .label()
+                    .to_lowercase(),
+                row,
+                company,
+                developer,
+            })
+            .collect(),
+        filter,
+        statuses: EngagementStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        metrics,
+    })
+}
+
+pub async fn admin_engagement(
+    ctx: PageContext,
+    _admin: AdminUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let now = models::now();
+    let d = ctx
+        .state
+        .db
+        .run(move |conn| billing::admin_engagement(conn, id, now))
+        .await?;
+    let title = format!("Engagement {id} · Admin");
+    ok_html(&AdminEngagementPage {
+        layout: ctx.layout(&title, "admin"),
+        e: d.engagement,
+        invoices: d.invoices,
+        sandbox: d.sandbox,
+        events: d.events,
+        sandbox_mode: ctx.state.gateway.is_sandbox(),
+    })
+}
+
+pub async fn admin_sandbox_action(
+    ctx: PageContext,
+    admin: AdminUser,
+    path: web::Path<(i32, String)>,
+) -> Result<HttpResponse, AppError> {
+    sandbox_only(&ctx.state)?;
+    let (id, action) = path.into_inner();
+    let action = SandboxAction::parse(&action).ok_or(AppError::NotFound)?;
+    let outbox = ctx.state.outbox.clone();
+    let admin_id = admin.0.id;
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| billing::sandbox_action(conn, &outbox, admin_id, id, action))
+        .await;
+    match result {
+        Ok(message) => crate::auth::session::push_flash(&ctx.session, Flash::success(message)),
+        Err(BillingError::Refused(message)) => {
+            crate::auth::session::push_flash(&ctx.session, Flash::error(message))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(see_other(&format!("/admin/engagements/{id}")))
+}

@@ -1,0 +1,65 @@
+//! Trials and billing. Company: `/engagements/new` → `POST /engagements` → checkout
+//! (Stripe or `/billing/sandbox/checkout/{session}`) → `/billing/checkout/success`;
+//! `/engagements`, `/engagements/{id}` (cancel, replace), `/billing` (invoices, portal).
+//! Developer: `/me/engagements`, `/me/hours`. Admin: `/admin/engagements` with the
+//! sandbox's controls. Stripe: `POST /webhooks/stripe`. One file per audience.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::forms::{FieldErrors, render_with_status, see_other};
+use super::shortlists::VerifiedMember;
+use super::{AppError, PageContext};
+use crate::auth::current_user::{AdminUser, DeveloperUser};
+use crate::auth::password::random_token;
+use crate::billing::state::EngagementStatus;
+use crate::billing::webhook::{self, WebhookError};
+use crate::domain::Commitment;
+use crate::models;
+use crate::services::billing::{
+    self, Applied, BillingError, BookingRequest, CancelOutcome, RECOMMENDED_MONTHS, SandboxAction,
+    SandboxPayment,
+};
+use crate::services::pricing::TRIAL_DAYS;
+use crate::startup::AppState;
+use crate::views::Flash;
+use crate::views::billing::{
+    AdminEngagementPage, AdminEngagementRow, AdminEngagementsPage, BillingPage, BookingPage,
+    BookingValues, CheckoutStatusFragment, CheckoutSuccessPage, DeveloperEngagement,
+    EngagementPage, EngagementPageData, EngagementsPage, HoursValues, MyEngagementsPage,
+    MyHoursPage, SandboxCheckoutPage, SandboxPortalPage, StripeUnavailablePage,
+};
+
+mod admin_engagements;
+mod billing_pages;
+mod engagements;
+mod hours;
+mod sandbox;
+mod webhooks;
+
+pub use admin_engagements::*;
+pub use billing_pages::*;
+pub use engagements::*;
+pub use hours::*;
+pub use sandbox::*;
+pub use webhooks::*;
+
+impl From<BillingError> for AppError {
+    fn from(e: BillingError) -> Self {
+        match e {
+            BillingError::NotFound => AppError::NotFound,
+            BillingError::Refused(m) | BillingError::PriceMismatch(m) => AppError::BadRequest(m),
+            BillingError::Db(db) => AppError::from(db),
+            BillingError::Template(t) => AppError::Internal(t.into()),
+            BillingError::StripeUnavailable(m) | BillingError::Stripe(m) => {
+                AppError::Internal(anyhow::anyhow!("Stripe: {m}"))
+            }
+        }
+    }
+}
+
+pub(super) fn ok_html(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
+    render_with_status(page, StatusCode::OK)
+}
