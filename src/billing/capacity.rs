@@ -5,7 +5,7 @@
 //! hours, so two of them fill a developer exactly as one full-time engagement does.)
 //! "Live" is trialing, active, past due or ending: a booking still waiting for checkout
 //! holds nothing, so the rule is checked again where money commits, under the developer's
-//! row lock (see `services::billing`).
+//! row lock (see `billing::events`).
 
 use crate::domain::Commitment;
 

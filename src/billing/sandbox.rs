@@ -5,7 +5,7 @@
 //! produces the [`BillingEvent`]s Stripe would send (`checkout.session.completed`,
 //! `customer.subscription.*`, `invoice.paid`, `invoice.payment_failed`,
 //! `customer.subscription.trial_will_end`), and the caller feeds them to the same
-//! `services::billing::apply_event` the webhook uses. No real charge is ever made.
+//! `billing::apply_event` the webhook uses. No real charge is ever made.
 //!
 //! The sandbox's clock only moves forward: each event of one subscription is created at
 //! least a second after the previous one, as Stripe's would be when they happen apart.

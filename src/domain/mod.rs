@@ -19,6 +19,9 @@ pub use slug::Slug;
 pub use status::{DeveloperStatus, Role, VettingStage};
 pub use time_zone::TimeZone;
 
+/// The free trial every engagement starts with.
+pub const TRIAL_DAYS: i32 = 14;
+
 /// Why a piece of input was refused, phrased for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

@@ -4,6 +4,19 @@ use chrono::NaiveDate;
 
 use super::ParseError;
 
+/// Profiles whose availability was confirmed longer ago than this are hidden from the
+/// catalog.
+pub const AVAILABILITY_DAYS: i64 = 30;
+
+/// "Maya O." — last names stay an initial until an engagement exists (DESIGN §2).
+pub fn display_name(first: &str, last_initial: &str) -> String {
+    if last_initial.is_empty() {
+        first.to_owned()
+    } else {
+        format!("{first} {last_initial}.")
+    }
+}
+
 /// A link on a profile: absolute http(s), at most 300 characters; GitHub and LinkedIn
 /// links must point at those sites.
 pub fn parse_link(input: &str, site: Option<&str>) -> Result<Option<String>, ParseError> {

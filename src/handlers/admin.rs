@@ -41,7 +41,7 @@ pub async fn dashboard(ctx: PageContext, _admin: AdminUser) -> Result<DashboardP
         .read(move |conn| -> Result<_, AppError> {
             Ok((
                 admin_service::dashboard(conn)?,
-                crate::services::billing::metrics(conn, now)?,
+                crate::billing::metrics(conn, now)?,
             ))
         })
         .await?;

@@ -4,7 +4,7 @@
 
 use super::worker::{JobContext, JobError};
 use crate::billing::Gateway;
-use crate::services::billing::{self, BillingError};
+use crate::billing::{self, BillingError};
 
 pub async fn run(
     ctx: &JobContext,

@@ -428,7 +428,7 @@ impl Worker {
             Job::CancelEngagement { engagement_id } => {
                 let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
                 let gateway = crate::billing::Gateway::from_settings(&self.ctx.settings);
-                crate::services::billing::run_cancel(&self.ctx.db, &gateway, &outbox, engagement_id)
+                crate::billing::run_cancel(&self.ctx.db, &gateway, &outbox, engagement_id)
                     .await
                     .map_err(|e| JobError::Failed(e.to_string()))
             }
@@ -437,7 +437,7 @@ impl Worker {
                 self.ctx
                     .db
                     .run(move |conn| {
-                        crate::services::billing::sandbox_sweep(conn, &outbox, models::now())
+                        crate::billing::sandbox_sweep(conn, &outbox, models::now())
                             .map_err(|e| JobError::Failed(e.to_string()))
                     })
                     .await

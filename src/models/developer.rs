@@ -1,7 +1,8 @@
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::profile::AVAILABILITY_DAYS;
 use crate::schema::developers;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -35,6 +36,15 @@ pub struct DeveloperRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub availability_reminded_at: Option<NaiveDateTime>,
+}
+
+/// Whether a profile appears in the catalog at `now`: approved, published, and its
+/// availability confirmed within [`AVAILABILITY_DAYS`].
+pub fn is_listed(d: &DeveloperRow, now: NaiveDateTime) -> bool {
+    d.status == "approved"
+        && d.published_at.is_some()
+        && d.availability_confirmed_at
+            .is_some_and(|c| c >= now - Duration::days(AVAILABILITY_DAYS))
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -384,7 +384,7 @@ pub fn load_session_user(
                     company_name: c.name,
                     time_zone: c.time_zone,
                     is_owner: m.role == "owner",
-                    payment_failed: crate::services::billing::payment_failed(conn, c.id)?,
+                    payment_failed: crate::billing::payment_failed(conn, c.id)?,
                 })
             }
             None => None,

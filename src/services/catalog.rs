@@ -30,19 +30,20 @@ use diesel::sql_types::{Double, Integer, Text};
 
 use crate::db::{Db, DbConn};
 use crate::domain::overlap::overlap_minutes;
+pub use crate::domain::profile::{AVAILABILITY_DAYS, display_name};
 use crate::domain::{Commitment, Level, Money};
 use crate::models::{developer, developer_skill, experience, vetting_review};
 use crate::schema::skills;
 use crate::services::catalog_bits::Bits;
 use crate::services::pricing::{self, Tier};
 
+pub use developer::is_listed;
+
 pub const PAGE_SIZE: usize = 20;
 /// Longer text queries are refused (the search box has this `maxlength`).
 pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_PAGE: u32 = 10_000;
 pub const MAX_SKILLS: usize = 10;
-/// Profiles whose availability was confirmed longer ago than this are hidden.
-pub const AVAILABILITY_DAYS: i64 = 30;
 /// How often one request checks whether the listed profiles changed.
 pub const CHECK_INTERVAL: StdDuration = StdDuration::from_secs(2);
 /// A snapshot is rebuilt at least this often (availability ages out with the clock; the
@@ -1911,15 +1912,6 @@ fn facets(
     }
 }
 
-/// "Maya O." — last names stay an initial until an engagement exists (DESIGN §2).
-pub fn display_name(first: &str, last_initial: &str) -> String {
-    if last_initial.is_empty() {
-        first.to_owned()
-    } else {
-        format!("{first} {last_initial}.")
-    }
-}
-
 /// Slugs of every listed profile, for the sitemap.
 pub fn listed_slugs(
     conn: &mut DbConn,
@@ -1958,14 +1950,6 @@ pub struct Profile {
     pub tier: Option<Tier>,
     pub overlap_minutes: Option<u32>,
     pub available_now: bool,
-}
-
-/// Whether a profile appears in the catalog at `now`.
-pub fn is_listed(d: &developer::DeveloperRow, now: NaiveDateTime) -> bool {
-    d.status == "approved"
-        && d.published_at.is_some()
-        && d.availability_confirmed_at
-            .is_some_and(|c| c >= cutoff(now))
 }
 
 /// A profile as the viewer may see it: `None` when it doesn't exist or is unlisted and the

@@ -2,7 +2,6 @@
 
 pub mod accounts;
 pub mod admin;
-pub mod billing;
 pub mod calendar;
 pub mod catalog;
 pub mod catalog_bits;

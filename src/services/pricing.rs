@@ -16,8 +16,7 @@ pub struct Tier {
     pub part_time_hours: i32,
 }
 
-/// The free trial every engagement starts with.
-pub const TRIAL_DAYS: i32 = 14;
+pub use crate::domain::TRIAL_DAYS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PricingError {

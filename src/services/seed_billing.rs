@@ -6,6 +6,7 @@
 
 use chrono::{Duration, Months, NaiveDateTime};
 
+use crate::billing::week_start;
 use crate::db::{DbConn, write_transaction};
 use crate::models::engagement::{NewEngagement, StateChange};
 use crate::models::invoice::InvoiceFields;
@@ -13,7 +14,6 @@ use crate::models::sandbox_subscription::NewSandboxSubscription;
 use crate::models::{
     company, developer, engagement, hour_log, invoice, plan, sandbox_subscription,
 };
-use crate::services::billing::week_start;
 
 use super::seed::SeedError;
 

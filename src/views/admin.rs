@@ -30,7 +30,7 @@ pub struct DashboardPage {
     pub published_per_level: Vec<(String, i64)>,
     pub dead_jobs: i64,
     pub queued_jobs: i64,
-    pub billing: crate::services::billing::BillingMetrics,
+    pub billing: crate::billing::BillingMetrics,
 }
 
 pub struct QueueRow {

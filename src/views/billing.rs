@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 
 use super::Layout;
 use crate::billing::state::EngagementStatus;
+use crate::billing::{BillingMetrics, BookingOptions, EngagementView, format_minutes};
 use crate::domain::Money;
 use crate::handlers::forms::FieldErrors;
 use crate::models::billing_event::BillingEventRow;
@@ -13,7 +14,6 @@ use crate::models::engagement::EngagementRow;
 use crate::models::hour_log::HourLogRow;
 use crate::models::invoice::InvoiceRow;
 use crate::models::sandbox_subscription::SandboxSubscriptionRow;
-use crate::services::billing::{BillingMetrics, BookingOptions, EngagementView, format_minutes};
 
 pub fn hours(minutes: &i32) -> String {
     format_minutes(*minutes)

@@ -946,7 +946,7 @@ async fn any_order_and_duplication_of_a_lifecycle_ends_in_the_same_state() {
         let outbox = outbox.clone();
         app.with_conn(move |conn| {
             for event in &events {
-                ladder::services::billing::apply_event(conn, &outbox, "stripe", event).unwrap();
+                ladder::billing::apply_event(conn, &outbox, "stripe", event).unwrap();
             }
         })
         .await;

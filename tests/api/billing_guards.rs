@@ -754,7 +754,7 @@ async fn unpaid_ends_cancel_at_is_ending_and_closed_invoices_are_mirrored() {
     .await;
     let company_id = engagements_of(&app).await[0].company_id;
     let banner = app
-        .with_conn(move |conn| ladder::services::billing::payment_failed(conn, company_id).unwrap())
+        .with_conn(move |conn| ladder::billing::payment_failed(conn, company_id).unwrap())
         .await;
     assert!(banner);
     failed.status = "void".into();
@@ -774,7 +774,7 @@ async fn unpaid_ends_cancel_at_is_ending_and_closed_invoices_are_mirrored() {
         .await;
     assert_eq!(status, "void");
     let banner = app
-        .with_conn(move |conn| ladder::services::billing::payment_failed(conn, company_id).unwrap())
+        .with_conn(move |conn| ladder::billing::payment_failed(conn, company_id).unwrap())
         .await;
     assert!(!banner, "a voided invoice is no longer owed");
 

@@ -142,7 +142,7 @@ async fn apply(app: &TestApp, events: Vec<BillingEvent>) {
     let outbox = ladder::mail::Outbox::from_settings(&app.settings);
     app.with_conn(move |conn| {
         for event in &events {
-            ladder::services::billing::apply_event(conn, &outbox, "stripe", event).unwrap();
+            ladder::billing::apply_event(conn, &outbox, "stripe", event).unwrap();
         }
     })
     .await;
@@ -300,7 +300,7 @@ async fn cancel_before_checkout_renew_then_cancel_unpaid_and_voided_converge_in_
                 .select(engagements::company_id)
                 .first(conn)
                 .unwrap();
-            ladder::services::billing::request_cancel(conn, company_id, owner, id).unwrap();
+            ladder::billing::request_cancel(conn, company_id, owner, id).unwrap();
         })
         .await;
         let sub = Sub {

@@ -16,12 +16,12 @@ use crate::auth::current_user::{AdminUser, DeveloperUser};
 use crate::auth::password::random_token;
 use crate::billing::state::EngagementStatus;
 use crate::billing::webhook::{self, WebhookError};
-use crate::domain::Commitment;
-use crate::models;
-use crate::services::billing::{
+use crate::billing::{
     self, Applied, BillingError, BookingRequest, CancelOutcome, RECOMMENDED_MONTHS, SandboxAction,
     SandboxPayment,
 };
+use crate::domain::Commitment;
+use crate::models;
 use crate::services::pricing::TRIAL_DAYS;
 use crate::startup::AppState;
 use crate::views::Flash;

@@ -183,7 +183,7 @@ pub(super) fn detail(
             .filter(|d| {
                 d.id != row.developer_id
                     && d.level.as_deref() == Some(row.level.as_str())
-                    && catalog::is_listed(d, now)
+                    && developer::is_listed(d, now)
             })
             .map(|d| {
                 let name = developer_name(&d, false);

@@ -51,7 +51,7 @@ pub(super) fn blocked_reason(
     commitment: Option<Commitment>,
     now: NaiveDateTime,
 ) -> Result<Option<String>, BillingError> {
-    if !catalog::is_listed(d, now) {
+    if !developer::is_listed(d, now) {
         return Ok(Some(format!(
             "{} isn't taking new engagements right now.",
             d.first_name
@@ -84,7 +84,7 @@ pub fn booking_options(
     now: NaiveDateTime,
 ) -> Result<BookingOptions, BillingError> {
     let d = developer::find_by_slug(conn, slug)?.ok_or(BillingError::NotFound)?;
-    if !catalog::is_listed(&d, now) {
+    if !developer::is_listed(&d, now) {
         return Err(BillingError::NotFound);
     }
     let level: Level = d
