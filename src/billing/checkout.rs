@@ -72,7 +72,24 @@ pub async fn checkout_url(
                         )
                         .await?;
                     db.run(move |conn| -> Result<_, BillingError> {
-                        Ok(company::set_stripe_customer(conn, company_id, &created)?)
+                        match company::set_stripe_customer(conn, company_id, &created) {
+                            // `companies_stripe_customer_key`: Stripe answered with a customer
+                            // another company already holds (a key reused across
+                            // environments). Never bill one company on another's account.
+                            Err(e) if crate::models::is_unique_violation(&e) => {
+                                tracing::error!(
+                                    company_id,
+                                    customer = %created,
+                                    "Stripe returned a customer that belongs to another company"
+                                );
+                                Err(refused(
+                                    "Stripe answered with a billing account that belongs to \
+                                     another company, so checkout stopped before any charge. \
+                                     Our team has been alerted; please try again later.",
+                                ))
+                            }
+                            stored => Ok(stored?),
+                        }
                     })
                     .await?
                 }

@@ -915,3 +915,67 @@ async fn a_replacement_trial_ends_exactly_when_the_replaced_one_would_have() {
         "not rounded up to days"
     );
 }
+
+/// Stripe hands back a customer that another company already holds (an idempotency key
+/// reused across environments): checkout stops with a clear message before any charge,
+/// never a 500, and the other company keeps its customer.
+#[tokio::test]
+async fn a_stripe_customer_held_by_another_company_stops_checkout_without_a_500() {
+    let stub = StripeStub::start().await;
+    stub.add_plan_prices();
+    let app = spawn_app_with_stripe(&stub).await;
+    let x = app
+        .verified_company("Xeno Labs", "owner@xeno.example")
+        .await;
+    let y = app.verified_company("Yarrow", "owner@yarrow.example").await;
+    let (_a, ana) =
+        listed_developer(&app, "Ana Souza", "ana@dev.example", "L2", "Europe/Lisbon").await;
+    let (_b, ben) =
+        listed_developer(&app, "Ben Okafor", "ben@dev.example", "L1", "Africa/Lagos").await;
+    assert_eq!(book(&x, &ana, "full_time").await.status().as_u16(), 303);
+    assert_eq!(book(&y, &ben, "full_time").await.status().as_u16(), 303);
+    // Yarrow's customer now also sits on Xeno's row, and Yarrow forgets its own: its next
+    // checkout asks Stripe again with the same key and gets that customer back.
+    let yarrows = app
+        .with_conn(|conn| {
+            use ladder::schema::companies;
+            let yarrows: Option<String> = companies::table
+                .filter(companies::name.eq("Yarrow"))
+                .select(companies::stripe_customer_id)
+                .first(conn)
+                .unwrap();
+            diesel::update(companies::table.filter(companies::name.eq("Yarrow")))
+                .set(companies::stripe_customer_id.eq(None::<String>))
+                .execute(conn)
+                .unwrap();
+            diesel::update(companies::table.filter(companies::name.eq("Xeno Labs")))
+                .set(companies::stripe_customer_id.eq(yarrows.clone()))
+                .execute(conn)
+                .unwrap();
+            yarrows.unwrap()
+        })
+        .await;
+    let sessions_before = stub.checkout_session_ids().len();
+    // The engagement is kept (pending) and its page says why checkout stopped.
+    let r = book(&y, &ana, "part_time").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, html) = y.get_html(&location(&r)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("belongs to"), "says why: {html}");
+    assert_eq!(
+        stub.checkout_session_ids().len(),
+        sessions_before,
+        "no checkout"
+    );
+    let xenos: Option<String> = app
+        .with_conn(|conn| {
+            use ladder::schema::companies;
+            companies::table
+                .filter(companies::name.eq("Xeno Labs"))
+                .select(companies::stripe_customer_id)
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(xenos.as_deref(), Some(yarrows.as_str()));
+}

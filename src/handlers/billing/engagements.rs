@@ -225,7 +225,10 @@ pub(super) async fn go_to_checkout(
             },
             StatusCode::CONFLICT,
         ),
-        Err(BillingError::Refused(_)) => Ok(see_other(&format!("/engagements/{engagement_id}"))),
+        Err(BillingError::Refused(message)) => {
+            crate::auth::session::push_flash(&ctx.session, Flash::error(message));
+            Ok(see_other(&format!("/engagements/{engagement_id}")))
+        }
         Err(e) => Err(e.into()),
     }
 }
