@@ -43,7 +43,7 @@ pub async fn verify<B: MessageBody + 'static>(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if presented.is_none() {
-        let content_type = req.content_type().to_owned();
+        let content_type = req.content_type().to_ascii_lowercase();
         if content_type == "application/x-www-form-urlencoded" {
             let body = req.extract::<Bytes>().await.unwrap_or_default();
             if body.len() <= MAX_FORM_BYTES {

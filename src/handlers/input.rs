@@ -132,7 +132,12 @@ pub async fn guard<B: MessageBody + 'static>(
         let response = refuse(StatusCode::BAD_REQUEST, bad.message("address"));
         return Ok(req.into_response(response).map_into_right_body());
     }
-    if req.content_type() == "application/x-www-form-urlencoded" {
+    // Media types are case-insensitive, and actix's form extractor reads them so: an
+    // upper-case `Application/X-WWW-Form-Urlencoded` is a form too.
+    if req
+        .content_type()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    {
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)

@@ -256,3 +256,28 @@ async fn odd_values_in_paths_and_queries_are_never_a_500() {
         }
     }
 }
+
+/// Media types are case-insensitive: a form sent as `Application/X-WWW-Form-Urlencoded`
+/// (with the CSRF token in the header, as htmx sends it) is checked like any other.
+#[tokio::test]
+async fn an_upper_case_form_content_type_is_checked_too() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    let token = browser.csrf().await;
+    for content_type in [
+        "Application/X-WWW-Form-Urlencoded",
+        "APPLICATION/X-WWW-FORM-URLENCODED; charset=UTF-8",
+    ] {
+        let r = browser
+            .client
+            .post(browser.url("/login"))
+            .header(CONTENT_TYPE, content_type)
+            .header("x-csrf-token", &token)
+            .body("email=a%00b%40x.example&password=wrong-password")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{content_type}");
+        assert!(r.text().await.unwrap().contains("NUL"));
+    }
+}
