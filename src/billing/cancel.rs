@@ -20,6 +20,12 @@ pub fn request_cancel(
     engagement_id: i32,
 ) -> Result<CancelOutcome, BillingError> {
     write_transaction(conn, |conn| {
+        let found = engagement::find_for_company(conn, company_id, engagement_id)?;
+        // The lock checkout completion takes: a payment committing while the company clicks
+        // Cancel is either seen here (and its subscription cancelled) or waits for this
+        // transaction (and finds the engagement cancelled). Re-read after the lock: on
+        // PostgreSQL the first read may predate a completion that committed meanwhile.
+        engagement::lock_developer(conn, found.developer_id)?;
         let row = engagement::find_for_company(conn, company_id, engagement_id)?;
         let status = status_of(&row);
         let now = models::now();

@@ -979,3 +979,55 @@ async fn a_stripe_customer_held_by_another_company_stops_checkout_without_a_500(
         .await;
     assert_eq!(xenos.as_deref(), Some(yarrows.as_str()));
 }
+
+/// The company clicks Cancel while Stripe's `checkout.session.completed` is being applied
+/// (both at once, several rounds): whichever commits first, the subscription Stripe made is
+/// cancelled there, and the engagement never stays live with nobody paying attention.
+#[tokio::test]
+async fn cancel_racing_a_completing_checkout_never_leaves_a_subscription_charging() {
+    let stub = StripeStub::start().await;
+    stub.add_plan_prices();
+    let app = spawn_app_with_stripe(&stub).await;
+    let company = app.verified_company("Acme", "owner@acme.example").await;
+    for round in 0..6 {
+        let (_dev, slug) = listed_developer(
+            &app,
+            &format!("Dev Round{round}"),
+            &format!("dev{round}@dev.example"),
+            "L2",
+            "Europe/Berlin",
+        )
+        .await;
+        assert_eq!(
+            book(&company, &slug, "full_time").await.status().as_u16(),
+            303
+        );
+        let session = stub.last_checkout_session_id().unwrap();
+        let id = engagements_of(&app).await.last().unwrap().id;
+        let events = stub.complete_checkout(&session);
+        let cancel_path = format!("/engagements/{id}/cancel");
+        let (completed, cancelled) = tokio::join!(
+            app.post_webhook(&events[0]),
+            company.post(&cancel_path, &[])
+        );
+        assert_eq!(completed.status().as_u16(), 200, "round {round}");
+        assert!(cancelled.status().as_u16() < 500, "round {round}");
+        post_all(&app, &events[1..]).await;
+        run_jobs(&app).await;
+        let row = engagements_of(&app)
+            .await
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap();
+        let subscription = row.subscription.clone().expect("linked");
+        let deletes = stub.requests_to("DELETE", &format!("/v1/subscriptions/{subscription}"));
+        let ends_at_period_end = stub
+            .requests_to("POST", &format!("/v1/subscriptions/{subscription}"))
+            .iter()
+            .any(|r| r.form_value("cancel_at_period_end") == Some("true"));
+        assert!(
+            !deletes.is_empty() || ends_at_period_end,
+            "round {round}: {row:?} but its subscription was never cancelled at Stripe"
+        );
+    }
+}
