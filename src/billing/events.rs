@@ -54,33 +54,51 @@ pub(super) fn apply_in_transaction(
                 None => ignored("no engagement for this checkout session"),
                 Some(row) => {
                     let row = locked(conn, &row)?;
-                    if let Some(customer) = &done.customer_id {
-                        company::set_stripe_customer(conn, row.company_id, customer)?;
-                    }
-                    if let Some(subscription) = &done.subscription_id {
-                        engagement::set_subscription(conn, row.id, subscription)?;
-                    }
-                    let row = engagement::find(conn, row.id)?;
-                    if status_of(&row).is_final()
-                        && !older_than_stored(&row, event, EngagementStatus::Trialing)
-                    {
-                        match &done.subscription_id {
-                            Some(subscription) => refuse_subscription(
-                                conn,
-                                &row,
-                                subscription,
-                                &format!(
-                                    "checkout completed for an engagement already {}",
-                                    status_of(&row).as_str()
-                                ),
-                            )?,
-                            None => ignored("the engagement is already over"),
-                        }
-                    } else if status_of(&row).is_final() {
-                        ignored("older than the engagement's end")
+                    // A second Checkout Session for one engagement completed too (the first
+                    // one's webhook was late and the company paid again): one engagement has
+                    // one subscription, so the newcomer is cancelled at Stripe at once.
+                    let second = match (&row.stripe_subscription_id, &done.subscription_id) {
+                        (Some(held), Some(new)) if held != new => Some((held.clone(), new)),
+                        _ => None,
+                    };
+                    if let Some((held, new)) = second {
+                        refuse_subscription(
+                            conn,
+                            &row,
+                            new,
+                            &format!(
+                                "a second checkout completed; the engagement already has {held}"
+                            ),
+                        )?
                     } else {
-                        // Every subscription starts with a trial: the checkout starts it.
-                        transition(conn, outbox, &row, EngagementStatus::Trialing, event, None)?
+                        if let Some(customer) = &done.customer_id {
+                            company::set_stripe_customer(conn, row.company_id, customer)?;
+                        }
+                        if let Some(subscription) = &done.subscription_id {
+                            engagement::set_subscription(conn, row.id, subscription)?;
+                        }
+                        let row = engagement::find(conn, row.id)?;
+                        if status_of(&row).is_final()
+                            && !older_than_stored(&row, event, EngagementStatus::Trialing)
+                        {
+                            match &done.subscription_id {
+                                Some(subscription) => refuse_subscription(
+                                    conn,
+                                    &row,
+                                    subscription,
+                                    &format!(
+                                        "checkout completed for an engagement already {}",
+                                        status_of(&row).as_str()
+                                    ),
+                                )?,
+                                None => ignored("the engagement is already over"),
+                            }
+                        } else if status_of(&row).is_final() {
+                            ignored("older than the engagement's end")
+                        } else {
+                            // Every subscription starts with a trial: the checkout starts it.
+                            transition(conn, outbox, &row, EngagementStatus::Trialing, event, None)?
+                        }
                     }
                 }
             }

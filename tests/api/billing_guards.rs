@@ -1031,3 +1031,61 @@ async fn cancel_racing_a_completing_checkout_never_leaves_a_subscription_chargin
         );
     }
 }
+
+/// The first session's payment was slow to be confirmed, the stored session looked
+/// expired by our clock, and the company paid a second session too: the engagement keeps
+/// its first subscription and the second is cancelled at Stripe at once (never billed
+/// twice a month).
+#[tokio::test]
+async fn a_second_completed_checkout_for_one_engagement_is_cancelled_at_stripe() {
+    let stub = StripeStub::start().await;
+    stub.add_plan_prices();
+    let app = spawn_app_with_stripe(&stub).await;
+    let company = app.verified_company("Acme", "owner@acme.example").await;
+    let (_dev, slug) =
+        listed_developer(&app, "Ana Lima", "ana@dev.example", "L2", "Europe/Berlin").await;
+    assert_eq!(
+        book(&company, &slug, "full_time").await.status().as_u16(),
+        303
+    );
+    let first_session = stub.last_checkout_session_id().unwrap();
+    let id = engagements_of(&app).await[0].id;
+    app.with_conn(move |conn| {
+        diesel::update(engagements::table.find(id))
+            .set(
+                engagements::checkout_expires_at
+                    .eq(Some(ladder::models::now() - Duration::minutes(1))),
+            )
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    let again = company
+        .post(&format!("/engagements/{id}/checkout"), &[])
+        .await;
+    assert_eq!(again.status().as_u16(), 303);
+    let second_session = stub.last_checkout_session_id().unwrap();
+    assert_ne!(first_session, second_session);
+    // Both were paid; the first one's events arrive first.
+    let first = stub.complete_checkout(&first_session);
+    let second = stub.complete_checkout(&second_session);
+    post_all(&app, &first).await;
+    let kept = engagements_of(&app).await[0].subscription.clone().unwrap();
+    post_all(&app, &second).await;
+    run_jobs(&app).await;
+    let rows = engagements_of(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "trialing");
+    assert_eq!(rows[0].subscription.as_deref(), Some(kept.as_str()));
+    let deleted: Vec<String> = stub
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(deleted.len(), 1, "{deleted:?}");
+    assert!(
+        !deleted[0].ends_with(&kept),
+        "the kept subscription stays: {deleted:?}"
+    );
+}
