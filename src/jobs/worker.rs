@@ -385,12 +385,13 @@ impl Worker {
     async fn record(&self, outcome: &Outcome, attempts: i32) -> Result<usize, DbError> {
         let config = self.config.clone();
         let recorded = outcome.clone();
+        let owner = self.name.clone();
         self.ctx
             .db
             .run(move |conn| {
                 let now = models::now();
                 match &recorded {
-                    Outcome::Done { job_id } => job::mark_done(conn, *job_id, now),
+                    Outcome::Done { job_id } => job::mark_done(conn, *job_id, &owner, now),
                     Outcome::Retrying { job_id, error } => {
                         let delay = backoff(
                             attempts,
@@ -398,10 +399,12 @@ impl Worker {
                             config.backoff_max,
                             rand::rng().random(),
                         );
-                        job::mark_failed(conn, *job_id, error, Some(now + delay), now)
+                        job::mark_failed(conn, *job_id, &owner, error, Some(now + delay), now)
                     }
                     Outcome::Dead { job_id, error } => {
-                        job::mark_failed(conn, *job_id, error, None, now)?;
+                        if job::mark_failed(conn, *job_id, &owner, error, None, now)? == 0 {
+                            return Ok(0);
+                        }
                         email::set_status_for_job(conn, *job_id, "dead")
                     }
                     Outcome::Idle => Ok(0),

@@ -177,8 +177,20 @@ pub fn release_held_by(conn: &mut DbConn, worker: &str, now: NaiveDateTime) -> Q
 }
 
 /// Done: the errors of earlier attempts no longer describe the job, so they are cleared.
-pub fn mark_done(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(jobs::table.find(id))
+/// Only the worker holding the lease records the outcome — or, if its lease was taken back
+/// and nobody has claimed the job again yet, this finished run still counts. A job another
+/// worker runs now is left to that worker.
+pub fn mark_done(
+    conn: &mut DbConn,
+    id: i32,
+    owner: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let still_ours = jobs::status
+        .eq("running")
+        .and(jobs::locked_by.eq(owner))
+        .or(jobs::status.eq("queued").and(jobs::locked_by.is_null()));
+    diesel::update(jobs::table.find(id).filter(still_ours))
         .set((
             jobs::status.eq("done"),
             jobs::locked_at.eq(None::<NaiveDateTime>),
@@ -190,15 +202,21 @@ pub fn mark_done(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<
         .execute(conn)
 }
 
-/// Records a failure: back in the queue at `retry_at`, or dead when that is `None`.
+/// Records a failure: back in the queue at `retry_at`, or dead when that is `None`. Only
+/// while `owner` still holds the lease: a worker whose lease expired (and whose job may run
+/// elsewhere now) must not re-queue it under the new owner.
 pub fn mark_failed(
     conn: &mut DbConn,
     id: i32,
+    owner: &str,
     error: &str,
     retry_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let target = jobs::table.find(id);
+    let target = jobs::table
+        .find(id)
+        .filter(jobs::status.eq("running"))
+        .filter(jobs::locked_by.eq(owner));
     let common = (
         jobs::locked_at.eq(None::<NaiveDateTime>),
         jobs::locked_by.eq(None::<String>),

@@ -363,3 +363,43 @@ async fn a_message_delivered_twice_carries_the_same_message_id() {
     assert_eq!(ids.len(), 2);
     assert_eq!(ids[0], ids[1]);
 }
+
+/// A worker whose lease was taken back (it stalled past the lease; the sweep queued the job
+/// and another worker claimed it) can no longer record an outcome over the new owner's run:
+/// its failure doesn't re-queue the running job, its success doesn't mark it done.
+#[tokio::test]
+async fn a_worker_that_lost_its_lease_cannot_record_over_the_new_owner() {
+    let app = spawn_app().await;
+    let (_, job_id) = queue_one(&app, "maya@northwind-freight.example").await;
+    let (failed, done, row) = app
+        .with_conn(move |conn| {
+            let now = ladder::models::now();
+            job::claim(conn, job_id, "worker-a", now)
+                .unwrap()
+                .expect("a claims it");
+            // a stalls; its lease expires and b takes the job.
+            job::release_expired(conn, now + chrono::Duration::seconds(1), now).unwrap();
+            job::claim(conn, job_id, "worker-b", now)
+                .unwrap()
+                .expect("b claims it");
+            let failed =
+                job::mark_failed(conn, job_id, "worker-a", "late", Some(now), now).unwrap();
+            let done = job::mark_done(conn, job_id, "worker-a", now).unwrap();
+            let row: (String, Option<String>) = jobs::table
+                .find(job_id)
+                .select((jobs::status, jobs::locked_by))
+                .first(conn)
+                .unwrap();
+            (failed, done, row)
+        })
+        .await;
+    assert_eq!((failed, done), (0, 0));
+    assert_eq!(row, ("running".to_owned(), Some("worker-b".to_owned())));
+    // The owner records its outcome as usual.
+    let recorded = app
+        .with_conn(move |conn| {
+            job::mark_done(conn, job_id, "worker-b", ladder::models::now()).unwrap()
+        })
+        .await;
+    assert_eq!(recorded, 1);
+}
