@@ -83,12 +83,23 @@ pub fn check(
     key: &str,
     now: NaiveDateTime,
 ) -> Result<Result<(), Wait>, DieselError> {
+    let (previous, current, left) = counts(conn, limit, key, now)?;
+    Ok(room(limit, previous, current, left))
+}
+
+/// The previous and current windows' hits, and how long the current one has left.
+fn counts(
+    conn: &mut DbConn,
+    limit: Limit,
+    key: &str,
+    now: NaiveDateTime,
+) -> Result<(i32, i32, Duration), DieselError> {
     let (start, left) = window(limit, now);
     let key = storage_key(limit, key);
     let current = rate_limit::hits(conn, &key, start)?;
     let length = chrono::Duration::seconds(limit.window.as_secs().max(1) as i64);
     let previous = rate_limit::hits(conn, &key, start - length)?;
-    Ok(room(limit, previous, current, left))
+    Ok((previous, current, left))
 }
 
 /// The sliding-window verdict: `previous` hits weigh by the share of their window still
@@ -204,7 +215,10 @@ impl Store {
         record(conn, limit, key, now)
     }
 
-    /// [`hit`] on this store.
+    /// Counts a hit first, then judges it by the hits counted before it: the count is
+    /// atomic, so concurrent requests each see a different number and no burst of parallel
+    /// requests gets past the limit together (a check before counting would let them).
+    /// A refused hit is taken back, as if never made.
     pub fn hit(
         &self,
         conn: &mut DbConn,
@@ -212,27 +226,70 @@ impl Store {
         key: &str,
         now: NaiveDateTime,
     ) -> Result<Result<(), Wait>, DieselError> {
-        if let Err(wait) = self.check(conn, limit, key, now)? {
-            return Ok(Err(wait));
+        let counted = self.record(conn, limit, key, now)?;
+        let previous = self.previous_hits(conn, limit, key, now)?;
+        let (_, left) = window(limit, now);
+        let verdict = room(limit, previous, counted - 1, left);
+        if verdict.is_err() {
+            self.refund(conn, limit, key, now)?;
         }
-        self.record(conn, limit, key, now)?;
-        Ok(Ok(()))
+        Ok(verdict)
+    }
+
+    /// Takes back a hit [`Store::hit`] counted at `at` (a sign-in that succeeded: only
+    /// failures count).
+    pub fn refund(
+        &self,
+        conn: &mut DbConn,
+        limit: Limit,
+        key: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), DieselError> {
+        let (start, _) = window(limit, at);
+        if let Store::Redis(redis) = self {
+            match redis.decrement(&storage_key(limit, key), start.and_utc().timestamp()) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis unavailable; rate limit refunded in the database")
+                }
+            }
+        }
+        rate_limit::decrement(conn, &storage_key(limit, key), start)?;
+        Ok(())
+    }
+
+    fn previous_hits(
+        &self,
+        conn: &mut DbConn,
+        limit: Limit,
+        key: &str,
+        now: NaiveDateTime,
+    ) -> Result<i32, DieselError> {
+        if let Store::Redis(redis) = self {
+            let (start, _) = window(limit, now);
+            match redis.counts(
+                &storage_key(limit, key),
+                start.and_utc().timestamp(),
+                window_seconds(limit),
+            ) {
+                Ok((previous, _)) => return Ok(previous),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Redis unavailable; rate limits read from the database")
+                }
+            }
+        }
+        Ok(counts(conn, limit, key, now)?.0)
     }
 }
 
-/// Checks, then counts the hit when there is room (actions that cost us each time:
-/// sign-ups, reset and verification mails).
+/// Counts, then judges the hit by the ones before it (see [`Store::hit`]).
 pub fn hit(
     conn: &mut DbConn,
     limit: Limit,
     key: &str,
     now: NaiveDateTime,
 ) -> Result<Result<(), Wait>, DieselError> {
-    if let Err(wait) = check(conn, limit, key, now)? {
-        return Ok(Err(wait));
-    }
-    record(conn, limit, key, now)?;
-    Ok(Ok(()))
+    Store::Database.hit(conn, limit, key, now)
 }
 
 #[cfg(test)]

@@ -200,6 +200,18 @@ impl RedisStore {
         })?;
         as_count(replies.last().ok_or_else(|| protocol_error("no reply"))?)
     }
+
+    /// Takes back a hit counted in the window starting at `window_start` (a sign-in that
+    /// reserved its place and then succeeded). `DECR` only while the key exists, so a
+    /// counter that expired meanwhile is not recreated below zero.
+    pub fn decrement(&self, storage_key: &str, window_start: i64) -> io::Result<()> {
+        let key = self.key(storage_key, window_start);
+        let replies = self.with_connection(|conn| conn.run(&[&[b"EXISTS", key.as_bytes()]]))?;
+        if matches!(replies.as_slice(), [Reply::Integer(1)]) {
+            self.with_connection(|conn| conn.run(&[&[b"DECR", key.as_bytes()]]))?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

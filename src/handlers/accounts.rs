@@ -98,7 +98,7 @@ pub async fn login(
             (rate_limit::SIGN_IN_PER_ACCOUNT, email.clone()),
         ],
     };
-    ctx.check_limits(&limits).await?;
+    let attempt = ctx.reserve_attempt(&limits).await?;
     let lookup = email.clone();
     let password = form.password;
     let found = ctx
@@ -108,11 +108,11 @@ pub async fn login(
         .await?;
     match found {
         Some(user) => {
+            ctx.refund_attempt(&limits, attempt).await?;
             let to = safe_next(Some(&next), home_for_role(&user.role));
             sign_in_and_redirect(&ctx, user.id, &user.email, &to).await
         }
         None => {
-            ctx.count_failure(&limits).await?;
             let page = login_page(
                 &ctx,
                 form.email.trim().to_owned(),
@@ -450,7 +450,7 @@ pub async fn change_password(
         return render_with_status(&page, UNPROCESSABLE);
     };
     let limits = [(rate_limit::PASSWORD_CHECK_PER_ACCOUNT, user.id.to_string())];
-    ctx.check_limits(&limits).await?;
+    let attempt = ctx.reserve_attempt(&limits).await?;
     let (id, session_id, current) = (user.id, user.session_id, form.current_password.clone());
     match ctx
         .state
@@ -459,6 +459,7 @@ pub async fn change_password(
         .await
     {
         Ok(()) => {
+            ctx.refund_attempt(&limits, attempt).await?;
             // This session carries on; every other one ends.
             ctx.flash(Flash::success(
                 "Your password is changed. Other devices have been signed out.",
@@ -466,7 +467,6 @@ pub async fn change_password(
             Ok(see_other("/account"))
         }
         Err(AccountError::WrongPassword) => {
-            ctx.count_failure(&limits).await?;
             errors.add("current_password", "That isn't your current password.");
             let page = account_page(&ctx, &user, String::new(), errors).await?;
             render_with_status(&page, UNPROCESSABLE)
@@ -488,7 +488,7 @@ pub async fn delete_account(
 ) -> Result<HttpResponse, AppError> {
     let user = user.0;
     let limits = [(rate_limit::PASSWORD_CHECK_PER_ACCOUNT, user.id.to_string())];
-    ctx.check_limits(&limits).await?;
+    let attempt = ctx.reserve_attempt(&limits).await?;
     let (id, password) = (user.id, form.password.clone());
     match ctx
         .state
@@ -497,6 +497,7 @@ pub async fn delete_account(
         .await
     {
         Ok(()) => {
+            ctx.refund_attempt(&limits, attempt).await?;
             ctx.sign_out().await?;
             render_with_status(
                 &notice(
@@ -510,7 +511,6 @@ pub async fn delete_account(
             )
         }
         Err(AccountError::WrongPassword) => {
-            ctx.count_failure(&limits).await?;
             let mut errors = FieldErrors::default();
             errors.add("delete_password", "That isn't your current password.");
             let page = account_page(&ctx, &user, String::new(), errors).await?;

@@ -21,6 +21,7 @@ use crate::startup::AppState;
 use crate::views::assets::assets;
 use crate::views::layout::SITE_DESCRIPTION;
 use crate::views::{Flash, Layout};
+use chrono::NaiveDateTime;
 
 pub struct PageContext {
     pub session: Session,
@@ -117,36 +118,50 @@ impl PageContext {
         verdict.map_err(too_many)
     }
 
-    /// Whether every (limit, key) still has room; counts nothing.
-    pub async fn check_limits(&self, limits: &[(Limit, String)]) -> Result<(), AppError> {
+    /// Counts an attempt (a password about to be checked) against every (limit, key)
+    /// before it is made, refusing it when one has no room: counted first, so parallel
+    /// guesses can't all pass a check that none of them has counted yet. A success gives
+    /// the attempt back ([`PageContext::refund_attempt`]), so only failures count.
+    pub async fn reserve_attempt(
+        &self,
+        limits: &[(Limit, String)],
+    ) -> Result<NaiveDateTime, AppError> {
         let limits = limits.to_vec();
         let store = self.state.rate_limits.clone();
+        let at = models::now();
         let verdict = self
             .state
             .db
             .run(move |conn| {
-                let now = models::now();
-                for (limit, key) in &limits {
-                    if let Err(wait) = store.check(conn, *limit, key, now)? {
+                for (index, (limit, key)) in limits.iter().enumerate() {
+                    if let Err(wait) = store.hit(conn, *limit, key, at)? {
+                        // Refused: the attempt is not made, so none of its hits count.
+                        for (limit, key) in &limits[..index] {
+                            store.refund(conn, *limit, key, at)?;
+                        }
                         return Ok(Err(wait));
                     }
                 }
                 Ok::<_, DbError>(Ok(()))
             })
             .await?;
-        verdict.map_err(too_many)
+        verdict.map_err(too_many)?;
+        Ok(at)
     }
 
-    /// Counts a failure (a wrong password) against every (limit, key).
-    pub async fn count_failure(&self, limits: &[(Limit, String)]) -> Result<(), AppError> {
+    /// Gives back an attempt [`PageContext::reserve_attempt`] counted at `at`: it succeeded.
+    pub async fn refund_attempt(
+        &self,
+        limits: &[(Limit, String)],
+        at: NaiveDateTime,
+    ) -> Result<(), AppError> {
         let limits = limits.to_vec();
         let store = self.state.rate_limits.clone();
         self.state
             .db
             .run(move |conn| {
-                let now = models::now();
                 for (limit, key) in &limits {
-                    store.record(conn, *limit, key, now)?;
+                    store.refund(conn, *limit, key, at)?;
                 }
                 Ok::<_, DbError>(())
             })

@@ -23,6 +23,17 @@ pub fn increment(conn: &mut DbConn, key: &str, window_start: NaiveDateTime) -> Q
         .execute(conn)
 }
 
+/// Takes one hit back (never below zero).
+pub fn decrement(conn: &mut DbConn, key: &str, window_start: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        rate_limits::table
+            .find((key, window_start))
+            .filter(rate_limits::hits.gt(0)),
+    )
+    .set(rate_limits::hits.eq(rate_limits::hits - 1))
+    .execute(conn)
+}
+
 /// The window's first hit. A unique violation means another process inserted it first.
 pub fn insert_first(
     conn: &mut DbConn,

@@ -135,6 +135,46 @@ async fn concurrent_failures_on_two_processes_are_all_counted() {
     assert_eq!(hits, 8, "no lost update, no unique-violation error");
 }
 
+/// A burst of parallel guesses on one account, across two processes: each attempt is
+/// counted before its password is checked, so no more than the limit (10) get a verdict;
+/// the rest are refused with 429 (and not counted).
+#[tokio::test]
+async fn a_parallel_burst_of_guesses_gets_no_more_than_the_limit() {
+    let app = spawn_app_with(&[]).await;
+    let (other, _dir) = second_instance(&app, &[]).await;
+    let browsers: Vec<Browser> = (0..24)
+        .map(|i| Browser {
+            client: crate::helpers::new_client(),
+            address: if i % 2 == 0 {
+                app.address.clone()
+            } else {
+                other.clone()
+            },
+        })
+        .collect();
+    let attempts = browsers
+        .iter()
+        .map(|b| b.login("target@acme.example", "wrong password guess"));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let checked = statuses.iter().filter(|s| **s == 422).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (10, 14), "{statuses:?}");
+    let hits: i32 = app
+        .with_conn(|conn| {
+            rate_limits::table
+                .filter(rate_limits::key.eq("sign-in/account:target@acme.example"))
+                .select(rate_limits::hits)
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(hits, 10);
+}
+
 #[tokio::test]
 async fn successful_sign_ins_do_not_count() {
     let app = spawn_app_with(&[]).await;
