@@ -599,6 +599,21 @@ async fn another_companys_engagements_invoices_and_hours_are_unreachable() {
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("more than 80"));
+    // Dates at the far ends of the calendar are a message too, never a 500.
+    for week in ["-262143-01-01", "262142-12-31", "1999-12-31"] {
+        let r = dev
+            .post(
+                "/me/hours",
+                &[
+                    ("engagement", &id.to_string()),
+                    ("week", week),
+                    ("hours", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{week}");
+        assert!(r.text().await.unwrap().contains("Enter a date"), "{week}");
+    }
     // Developers and anonymous visitors can't use the company pages.
     assert_eq!(dev.get("/engagements").await.status().as_u16(), 403);
     let anonymous = app.browser();

@@ -1,6 +1,7 @@
 //! The developer's engagements and weekly hours.
 
 use super::*;
+use chrono::Datelike;
 
 pub(super) async fn developer_engagements(
     ctx: &PageContext,
@@ -113,7 +114,11 @@ pub async fn log_hours(
     if engagement_id.is_none() {
         errors.add("engagement", "Choose an engagement.");
     }
-    let day = NaiveDate::parse_from_str(form.week.trim(), "%Y-%m-%d").ok();
+    // Years outside 2000–2100 are typos (and the far ends of the calendar overflow week
+    // arithmetic); the service then checks the week against the engagement itself.
+    let day = NaiveDate::parse_from_str(form.week.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2100).contains(&d.year()));
     if day.is_none() {
         errors.add("week", "Enter a date in the week you worked.");
     }
