@@ -361,6 +361,9 @@ pub(super) fn engagement_for_subscription(
     let Some(row) = engagement::find(conn, id).ok() else {
         return Ok(None);
     };
+    // Lock in the order checkout completion does (developer, then engagement), so the two
+    // events arriving together queue instead of deadlocking on PostgreSQL.
+    let row = locked(conn, &row)?;
     if row
         .stripe_subscription_id
         .as_deref()
