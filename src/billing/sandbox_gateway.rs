@@ -186,12 +186,22 @@ pub fn sandbox_sweep(
     now: NaiveDateTime,
 ) -> Result<usize, BillingError> {
     let mut moved = 0;
-    for mut sub in sandbox_subscription::live(conn)? {
-        let due = sandbox::due(&sub, now);
-        if due == sandbox::Due::Nothing {
+    for listed in sandbox_subscription::live(conn)? {
+        if sandbox::due(&listed, now) == sandbox::Due::Nothing {
             continue;
         }
         write_transaction(conn, |conn| {
+            // Read again under the write (and the developer lock payments take): a cancel
+            // that committed since the list was read must not be overwritten by a trial end
+            // or a renewal.
+            let engaged = engagement::find(conn, listed.engagement_id)?;
+            engagement::lock_developer(conn, engaged.developer_id)?;
+            let Some(mut sub) = sandbox_subscription::for_engagement(conn, listed.engagement_id)?
+                .filter(|s| s.status != "canceled")
+            else {
+                return Ok(());
+            };
+            let due = sandbox::due(&sub, now);
             let row = engagement::find(conn, sub.engagement_id)?;
             let events = match due {
                 sandbox::Due::TrialReminder => vec![sandbox::trial_will_end(&sub, now)],
