@@ -59,10 +59,25 @@ pub async fn verify_email(
         }) => {
             let (to, message) = next_step(&role);
             ctx.flash(Flash::success(message));
-            if ctx.user.as_ref().map(|u| u.id) == Some(user_id) {
-                return Ok(see_other(to));
+            match &ctx.user {
+                Some(current) if current.id == user_id => Ok(see_other(to)),
+                // Someone else's link opened in a signed-in browser (sent to it, perhaps on
+                // purpose): the address is confirmed, but this browser stays who it is.
+                Some(current) => render_with_status(
+                    &notice(
+                        &ctx,
+                        "Email confirmed",
+                        "That email address is confirmed",
+                        &format!(
+                            "{email} is confirmed. This browser stays signed in as {}; sign out first to use the other account.",
+                            current.email
+                        ),
+                        &[("Go to your account", "/account")],
+                    ),
+                    StatusCode::OK,
+                ),
+                None => sign_in_and_redirect(&ctx, user_id, &email, to).await,
             }
-            sign_in_and_redirect(&ctx, user_id, &email, to).await
         }
         Ok(Verified::Account { active: false, .. }) => render_with_status(
             &notice(

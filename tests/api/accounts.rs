@@ -247,19 +247,26 @@ async fn sign_in_failures_look_the_same_for_unknown_and_known_emails() {
         .login("warmup@nowhere.example", "whatever-password")
         .await;
 
-    let started = std::time::Instant::now();
-    let wrong = browser
-        .login("jo@acme.example", "not the right password")
-        .await;
-    let wrong_time = started.elapsed();
-    let (wrong_status, wrong_html) = (wrong.status().as_u16(), wrong.text().await.unwrap());
+    // The fastest of three tries each, so a busy machine's pauses don't decide it.
+    let mut wrong_time = std::time::Duration::MAX;
+    let mut unknown_time = std::time::Duration::MAX;
+    let (mut wrong_status, mut wrong_html) = (0, String::new());
+    let (mut unknown_status, mut unknown_html) = (0, String::new());
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let wrong = browser
+            .login("jo@acme.example", "not the right password")
+            .await;
+        wrong_time = wrong_time.min(started.elapsed());
+        (wrong_status, wrong_html) = (wrong.status().as_u16(), wrong.text().await.unwrap());
 
-    let started = std::time::Instant::now();
-    let unknown = browser
-        .login("nobody@nowhere.example", "not the right password")
-        .await;
-    let unknown_time = started.elapsed();
-    let (unknown_status, unknown_html) = (unknown.status().as_u16(), unknown.text().await.unwrap());
+        let started = std::time::Instant::now();
+        let unknown = browser
+            .login("nobody@nowhere.example", "not the right password")
+            .await;
+        unknown_time = unknown_time.min(started.elapsed());
+        (unknown_status, unknown_html) = (unknown.status().as_u16(), unknown.text().await.unwrap());
+    }
 
     assert_eq!((wrong_status, unknown_status), (422, 422));
     let message = "That email and password don";

@@ -171,3 +171,27 @@ async fn check_your_email_resends_the_same_way_for_every_address() {
         200
     );
 }
+
+/// Someone sends their own verification link to a signed-in person (login CSRF): the link
+/// confirms the sender's address but doesn't switch the victim's browser to the sender's
+/// account or end the victim's session.
+#[tokio::test]
+async fn another_accounts_link_does_not_switch_a_signed_in_browser() {
+    let app = spawn_app().await;
+    let victim = app
+        .verified_company("Victim Co", "victim@company.example")
+        .await;
+    let attacker = app.browser();
+    company_sign_up(&attacker, "attacker@company.example").await;
+    let link = verification_link(&app, "attacker@company.example").await;
+    let (status, html) = victim.get_html(&link).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("stays signed in as victim@company.example"),
+        "{html}"
+    );
+    let (status, account) = victim.get_html("/account").await;
+    assert_eq!(status, 200);
+    assert!(account.contains("victim@company.example"));
+    assert!(!account.contains("attacker@company.example"));
+}
