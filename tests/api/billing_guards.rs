@@ -122,6 +122,20 @@ async fn subjects(app: &TestApp, to: &str) -> Vec<String> {
         .collect()
 }
 
+/// The engagement's stored Checkout Session reaches its 24 h by our clock.
+async fn stored_checkout_runs_out(app: &TestApp, id: i32) {
+    app.with_conn(move |conn| {
+        diesel::update(engagements::table.find(id))
+            .set(
+                engagements::checkout_expires_at
+                    .eq(Some(ladder::models::now() - Duration::minutes(1))),
+            )
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+}
+
 async fn post_all(app: &TestApp, payloads: &[String]) {
     for payload in payloads {
         let r = app.post_webhook(payload).await;
@@ -496,16 +510,7 @@ async fn an_expired_checkout_session_is_replaced_by_a_fresh_one() {
     assert_ne!(created[0].idempotency_key(), created[1].idempotency_key());
 
     // A stored session past its 24 h is replaced without waiting for the webhook.
-    app.with_conn(move |conn| {
-        diesel::update(engagements::table.find(id))
-            .set(
-                engagements::checkout_expires_at
-                    .eq(Some(ladder::models::now() - Duration::minutes(1))),
-            )
-            .execute(conn)
-            .unwrap();
-    })
-    .await;
+    stored_checkout_runs_out(&app, id).await;
     let third = company
         .post(&format!("/engagements/{id}/checkout"), &[])
         .await;
@@ -526,16 +531,7 @@ async fn an_expired_sandbox_checkout_is_replaced_and_the_old_one_cannot_be_paid(
         listed_developer(&app, "Ana Lima", "ana@dev.example", "L2", "Europe/Berlin").await;
     let first = path_of(&app, &book(&company, &slug, "full_time").await);
     let id = engagements_of(&app).await[0].id;
-    app.with_conn(move |conn| {
-        diesel::update(engagements::table.find(id))
-            .set(
-                engagements::checkout_expires_at
-                    .eq(Some(ladder::models::now() - Duration::minutes(1))),
-            )
-            .execute(conn)
-            .unwrap();
-    })
-    .await;
+    stored_checkout_runs_out(&app, id).await;
     let card = [("card_number", "4242424242424242")];
     let stale = company.post(&first, &card).await;
     assert_eq!(stale.status().as_u16(), 400);
@@ -1050,16 +1046,7 @@ async fn a_second_completed_checkout_for_one_engagement_is_cancelled_at_stripe()
     );
     let first_session = stub.last_checkout_session_id().unwrap();
     let id = engagements_of(&app).await[0].id;
-    app.with_conn(move |conn| {
-        diesel::update(engagements::table.find(id))
-            .set(
-                engagements::checkout_expires_at
-                    .eq(Some(ladder::models::now() - Duration::minutes(1))),
-            )
-            .execute(conn)
-            .unwrap();
-    })
-    .await;
+    stored_checkout_runs_out(&app, id).await;
     let again = company
         .post(&format!("/engagements/{id}/checkout"), &[])
         .await;

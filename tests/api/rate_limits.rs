@@ -100,20 +100,38 @@ async fn two_processes_share_one_sign_in_budget() {
     );
 }
 
-#[tokio::test]
-async fn concurrent_failures_on_two_processes_are_all_counted() {
-    let app = spawn_app_with(&[]).await;
-    let (other, _dir) = second_instance(&app, &[]).await;
-    let browsers: Vec<Browser> = (0..8)
+/// `n` browsers, every other one talking to the second process.
+fn alternating_browsers(app: &TestApp, other: &str, n: usize) -> Vec<Browser> {
+    (0..n)
         .map(|i| Browser {
             client: crate::helpers::new_client(),
             address: if i % 2 == 0 {
                 app.address.clone()
             } else {
-                other.clone()
+                other.to_owned()
             },
         })
-        .collect();
+        .collect()
+}
+
+/// Failed sign-ins counted on an account in the current window.
+async fn account_hits(app: &TestApp, email: &str) -> i32 {
+    let key = format!("sign-in/account:{email}");
+    app.with_conn(move |conn| {
+        rate_limits::table
+            .filter(rate_limits::key.eq(&key))
+            .select(rate_limits::hits)
+            .first(conn)
+            .unwrap()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn concurrent_failures_on_two_processes_are_all_counted() {
+    let app = spawn_app_with(&[]).await;
+    let (other, _dir) = second_instance(&app, &[]).await;
+    let browsers = alternating_browsers(&app, &other, 8);
     let attempts = browsers
         .iter()
         .map(|b| b.login("nobody@acme.example", "wrong password guess"));
@@ -123,15 +141,7 @@ async fn concurrent_failures_on_two_processes_are_all_counted() {
         .map(|r| r.status().as_u16())
         .collect();
     assert!(statuses.iter().all(|s| *s == 422), "{statuses:?}");
-    let hits: i32 = app
-        .with_conn(|conn| {
-            rate_limits::table
-                .filter(rate_limits::key.eq("sign-in/account:nobody@acme.example"))
-                .select(rate_limits::hits)
-                .first(conn)
-                .unwrap()
-        })
-        .await;
+    let hits = account_hits(&app, "nobody@acme.example").await;
     assert_eq!(hits, 8, "no lost update, no unique-violation error");
 }
 
@@ -142,16 +152,7 @@ async fn concurrent_failures_on_two_processes_are_all_counted() {
 async fn a_parallel_burst_of_guesses_gets_no_more_than_the_limit() {
     let app = spawn_app_with(&[]).await;
     let (other, _dir) = second_instance(&app, &[]).await;
-    let browsers: Vec<Browser> = (0..24)
-        .map(|i| Browser {
-            client: crate::helpers::new_client(),
-            address: if i % 2 == 0 {
-                app.address.clone()
-            } else {
-                other.clone()
-            },
-        })
-        .collect();
+    let browsers = alternating_browsers(&app, &other, 24);
     let attempts = browsers
         .iter()
         .map(|b| b.login("target@acme.example", "wrong password guess"));
@@ -163,15 +164,7 @@ async fn a_parallel_burst_of_guesses_gets_no_more_than_the_limit() {
     let checked = statuses.iter().filter(|s| **s == 422).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!((checked, refused), (10, 14), "{statuses:?}");
-    let hits: i32 = app
-        .with_conn(|conn| {
-            rate_limits::table
-                .filter(rate_limits::key.eq("sign-in/account:target@acme.example"))
-                .select(rate_limits::hits)
-                .first(conn)
-                .unwrap()
-        })
-        .await;
+    let hits = account_hits(&app, "target@acme.example").await;
     assert_eq!(hits, 10);
 }
 
