@@ -15,7 +15,6 @@ use crate::handlers::error::error_page;
 
 /// Paths that authenticate another way (Stripe signs its webhooks).
 const EXEMPT: &[&str] = &["/webhooks/stripe"];
-const MAX_FORM_BYTES: usize = 64 * 1024;
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     url::form_urlencoded::parse(body)
@@ -46,9 +45,8 @@ pub async fn verify<B: MessageBody + 'static>(
         let content_type = req.content_type().to_ascii_lowercase();
         if content_type == "application/x-www-form-urlencoded" {
             let body = req.extract::<Bytes>().await.unwrap_or_default();
-            if body.len() <= MAX_FORM_BYTES {
-                presented = form_field(&body, "csrf_token");
-            }
+            // The input edge (`handlers::input`) has already refused bodies over its limit.
+            presented = form_field(&body, "csrf_token");
             // Put the body back for the handler's form extractor.
             req.set_payload(actix_web::dev::Payload::from(body));
         } else if content_type == "multipart/form-data" {

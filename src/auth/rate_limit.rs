@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 
 use super::redis_store::RedisStore;
 use crate::db::{DbConn, write_transaction};
@@ -146,8 +146,7 @@ pub fn record(
             rate_limit::hits(conn, &key, start)
         });
         match outcome {
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-                if attempts < 3 => {}
+            Err(e) if crate::models::is_unique_violation(&e) && attempts < 3 => {}
             other => return other,
         }
     }

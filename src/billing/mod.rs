@@ -298,13 +298,7 @@ pub(super) fn refused(message: impl Into<String>) -> BillingError {
 /// The database already holds the row this insert wanted to make (DESIGN §6: found, not
 /// a failure).
 pub(super) fn is_unique_violation(e: &BillingError) -> bool {
-    matches!(
-        e,
-        BillingError::Db(DbError::Query(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        )))
-    )
+    matches!(e, BillingError::Db(DbError::Query(e)) if models::is_unique_violation(e))
 }
 
 pub fn status_of(row: &EngagementRow) -> EngagementStatus {

@@ -19,10 +19,9 @@ pub fn id(conn: &mut DbConn, candidate: &str, now: NaiveDateTime) -> QueryResult
         .execute(conn);
     match inserted {
         Ok(_) => Ok(candidate.to_owned()),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => find(conn)?.ok_or(diesel::result::Error::NotFound),
+        Err(e) if super::is_unique_violation(&e) => {
+            find(conn)?.ok_or(diesel::result::Error::NotFound)
+        }
         Err(e) => Err(e),
     }
 }

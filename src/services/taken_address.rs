@@ -34,10 +34,10 @@ pub(crate) fn sign_up(
             warn_existing_owner(conn, outbox, email)?;
             Ok(SignUp::AlreadyRegistered)
         }
-        Err(AccountError::Db(DbError::Query(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )))) if user::find_by_email(conn, email.as_str())?.is_some() => {
+        Err(AccountError::Db(DbError::Query(e)))
+            if crate::models::is_unique_violation(&e)
+                && user::find_by_email(conn, email.as_str())?.is_some() =>
+        {
             warn_existing_owner(conn, outbox, email)?;
             Ok(SignUp::AlreadyRegistered)
         }
