@@ -254,8 +254,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(slug) => slug,
                 None => models::developer::first_slug(&mut conn)?.unwrap_or_default(),
             };
-            let plans =
-                crate::services::catalog_plans::explain(&mut conn, models::now(), &word, &slug)?;
+            let plans = crate::catalog::explain::explain(&mut conn, models::now(), &word, &slug)?;
             for plan in plans {
                 println!("-- {}", plan.name);
                 for line in plan.lines {

@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod billing;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -153,7 +153,7 @@ fn security_headers(production: bool) -> DefaultHeaders {
 
 fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::Result<Server> {
     let production = settings.environment.is_production();
-    crate::services::catalog::refresh_in_background(&settings.database_url.to_string(), db.clone());
+    crate::catalog::refresh_in_background(&settings.database_url.to_string(), db.clone());
     let rate_limits = match &settings.redis {
         Some(target) => rate_limit::Store::Redis(Arc::new(RedisStore::new(
             target.clone(),

@@ -6,8 +6,8 @@ use askama::Template;
 
 use super::{AppError, PageContext};
 use crate::auth::current_user::CurrentUser;
+use crate::catalog::{self, CatalogFilter, Viewer};
 use crate::domain::Level;
-use crate::services::catalog::{self, CatalogFilter, Viewer};
 use crate::services::pricing::TRIAL_DAYS;
 use crate::views::catalog::{
     CatalogView, Cta, DeveloperShowPage, DevelopersIndexPage, DevelopersResults, ExperienceView,

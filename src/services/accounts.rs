@@ -329,7 +329,7 @@ pub fn sign_up_developer(
                 updated_at: now,
             },
         )?;
-        crate::services::search_index::refresh(conn, &[profile.id])?;
+        crate::catalog::search_index::refresh(conn, &[profile.id])?;
         queue_verification(conn, outbox, &account)?;
         Ok(account)
     })

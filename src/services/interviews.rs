@@ -10,13 +10,13 @@ use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
 
 use crate::auth::password;
+use crate::catalog;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::interview_slots::{SlotProposal, in_zone};
 use crate::mail::templates::Notice;
 use crate::mail::{Attachment, Outbox};
 use crate::models::{self, company, company_member, developer, interview, interview_slot, user};
 use crate::services::calendar::{self, Invite, Method, Person};
-use crate::services::catalog;
 
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 pub const MAX_REASON_CHARS: usize = 500;

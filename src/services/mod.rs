@@ -3,14 +3,10 @@
 pub mod accounts;
 pub mod admin;
 pub mod calendar;
-pub mod catalog;
-pub mod catalog_bits;
-pub mod catalog_plans;
 pub mod interviews;
 pub mod outbox;
 pub mod pricing;
 pub mod profiles;
-pub mod search_index;
 pub mod seed;
 pub mod seed_billing;
 pub mod sessions;

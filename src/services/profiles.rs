@@ -126,7 +126,7 @@ pub fn save(conn: &mut DbConn, developer_id: i32, input: ProfileInput) -> Result
             })
             .collect();
         experience::replace(conn, developer_id, &experiences)?;
-        crate::services::search_index::refresh(conn, &[developer_id])?;
+        crate::catalog::search_index::refresh(conn, &[developer_id])?;
         Ok(())
     })
 }

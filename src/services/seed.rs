@@ -15,12 +15,12 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use crate::auth::password::{hash_password, random_token};
+use crate::catalog::search_index;
 use crate::db::{Backend, DbConn, write_transaction};
 use crate::domain::{Level, Role, Slug};
 use crate::models::{
     company, company_member, developer, developer_skill, experience, skill, user, vetting_review,
 };
-use crate::services::search_index;
 
 const RNG_SEED: u64 = 0x001a_dde5_2026;
 const BATCH: usize = 1000;

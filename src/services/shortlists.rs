@@ -8,9 +8,9 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use diesel::result::Error as DieselError;
 
+use crate::catalog::{self, Profile, Viewer};
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::models::{self, developer, shortlist, shortlist_entry};
-use crate::services::catalog::{self, Profile, Viewer};
 
 /// The list "Shortlist" adds to when the company has none yet.
 pub const DEFAULT_NAME: &str = "Shortlist";

@@ -4,12 +4,12 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use crate::catalog::search_index;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::Level;
 use crate::mail::Outbox;
 use crate::mail::templates::Notice;
 use crate::models::{self, audit, developer, developer_skill, experience, user, vetting_review};
-use crate::services::search_index;
 
 pub const REAPPLY_AFTER_DAYS: i64 = 90;
 /// Days after an availability confirmation when the reminder goes out (the catalog drops
@@ -565,7 +565,7 @@ pub fn send_availability_reminders(
         write_transaction(conn, |conn| {
             developer::mark_reminded(conn, d.id, now)?;
             let deadline = d.availability_confirmed_at.unwrap_or(now)
-                + Duration::days(crate::services::catalog::AVAILABILITY_DAYS);
+                + Duration::days(crate::catalog::AVAILABILITY_DAYS);
             notify(
                 conn,
                 outbox,

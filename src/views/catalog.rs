@@ -6,8 +6,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
+use crate::catalog::{CatalogPage, SkillInfo, Sort};
 use crate::domain::overlap::format_hours;
-use crate::services::catalog::{CatalogPage, SkillInfo, Sort};
 
 /// One value of a filter. The texts are shared (`Arc<str>`): the skill and zone lists are
 /// the same on every page of a snapshot, so a request clones pointers, not strings.
@@ -320,17 +320,13 @@ impl CatalogView {
             id: format!("overlap-{h}").into(),
         }));
         if page.facets.overlap.is_empty() {
-            overlap.extend(
-                crate::services::catalog::OVERLAP_BUCKETS
-                    .iter()
-                    .map(|h| Choice {
-                        value: h.to_string().into(),
-                        label: format!("At least {h} h").into(),
-                        count: None,
-                        checked: f.overlap_hours == Some(*h),
-                        id: format!("overlap-{h}").into(),
-                    }),
-            );
+            overlap.extend(crate::catalog::OVERLAP_BUCKETS.iter().map(|h| Choice {
+                value: h.to_string().into(),
+                label: format!("At least {h} h").into(),
+                count: None,
+                checked: f.overlap_hours == Some(*h),
+                id: format!("overlap-{h}").into(),
+            }));
         }
         let mut zones = vec![Choice {
             value: "".into(),

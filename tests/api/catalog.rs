@@ -492,7 +492,7 @@ async fn developer_text_is_escaped_and_profiles_show_public_evidence_only() {
         3,
         "approved developers passed three stages"
     );
-    ladder::services::catalog::invalidate(&s.app.settings.database_url.to_string());
+    ladder::catalog::invalidate(&s.app.settings.database_url.to_string());
 
     let (status, profile) = s
         .app
@@ -597,8 +597,7 @@ async fn explain_shows_the_catalog_queries_use_their_indexes() {
                     .execute(c)
                     .unwrap();
             }
-            ladder::services::catalog_plans::explain(conn, ladder::models::now(), "rust", &slug)
-                .unwrap()
+            ladder::catalog::explain::explain(conn, ladder::models::now(), "rust", &slug).unwrap()
         })
         .await;
     let plan = |name: &str| -> String {

@@ -2,7 +2,7 @@
 //! database, so anyone can check that it uses its indexes (issue 5).
 //!
 //! The queries are the ones the catalog runs, not copies: the snapshot load and the change
-//! check come from the macros in [`super::catalog`], full text from its SQL constants, the
+//! check come from the macros in [`super::load`], full text from its SQL constants, the
 //! profile page from [`developer::by_slug`]. Each is wrapped in `EXPLAIN QUERY PLAN`
 //! (SQLite) or `EXPLAIN (ANALYZE, BUFFERS)` (PostgreSQL: the query runs once, with the
 //! values bound, so the plan is the one those values get).
@@ -14,11 +14,10 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Integer, Text};
 use diesel::sqlite::Sqlite;
 
-use super::catalog::{
-    AVAILABILITY_DAYS, PG_TERM_HITS, SQLITE_TERM_HITS, fingerprint_query, listed_rows_query,
-    listed_skills_query,
-};
+use super::fulltext::{PG_TERM_HITS, SQLITE_TERM_HITS};
+use super::load::{fingerprint_query, listed_rows_query, listed_skills_query};
 use crate::db::DbConn;
+use crate::domain::profile::AVAILABILITY_DAYS;
 use crate::models::developer;
 
 /// One query and its plan, as the database printed it.
