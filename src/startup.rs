@@ -20,6 +20,7 @@ use crate::auth::device::DeviceKey;
 use crate::auth::rate_limit;
 use crate::auth::redis_store::RedisStore;
 use crate::auth::{cache_control, csrf, session as session_cookie};
+use crate::catalog::Catalog;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
 use crate::handlers::{error, input, pages};
@@ -38,12 +39,16 @@ pub struct AppState {
     pub rate_limits: rate_limit::Store,
     /// Stripe, or the embedded sandbox when no Stripe key is set.
     pub gateway: crate::billing::Gateway,
+    /// The developer catalog; writes that change what it lists call `catalog.changed()`
+    /// after they commit.
+    pub catalog: Catalog,
 }
 
 pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    catalog: Catalog,
 }
 
 impl Application {
@@ -55,8 +60,14 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let key = session_key(&settings)?;
-        let server = run(listener, db.clone(), settings, key)?;
-        Ok(Application { port, server, db })
+        let catalog = Catalog::new();
+        let server = run(listener, db.clone(), catalog.clone(), settings, key)?;
+        Ok(Application {
+            port,
+            server,
+            db,
+            catalog,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -65,6 +76,11 @@ impl Application {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The server's catalog (tests that write behind its back signal it).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Serves until SIGINT/SIGTERM; in-flight requests finish first.
@@ -151,9 +167,15 @@ fn security_headers(production: bool) -> DefaultHeaders {
     }
 }
 
-fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    db: Db,
+    catalog: Catalog,
+    settings: Settings,
+    key: Key,
+) -> anyhow::Result<Server> {
     let production = settings.environment.is_production();
-    crate::catalog::refresh_in_background(&settings.database_url.to_string(), db.clone());
+    catalog.refresh_in_background(db.clone());
     let rate_limits = match &settings.redis {
         Some(target) => rate_limit::Store::Redis(Arc::new(RedisStore::new(
             target.clone(),
@@ -163,6 +185,7 @@ fn run(listener: TcpListener, db: Db, settings: Settings, key: Key) -> anyhow::R
     };
     let state = web::Data::new(AppState {
         db,
+        catalog,
         outbox: Outbox::from_settings(&settings),
         gateway: crate::billing::Gateway::from_settings(&settings),
         settings: Arc::new(settings),

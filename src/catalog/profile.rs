@@ -12,7 +12,6 @@ use crate::db::DbConn;
 use crate::domain::Level;
 use crate::domain::overlap::overlap_minutes;
 use crate::domain::profile::display_name;
-use crate::models::developer::is_listed;
 use crate::models::{developer, developer_skill, experience, vetting_review};
 use crate::schema::skills;
 use crate::services::pricing::{self, Tier};
@@ -51,7 +50,7 @@ pub fn profile(
     let Some(d) = developer::find_by_slug(conn, slug)? else {
         return Ok(None);
     };
-    let listed = is_listed(&d, now);
+    let listed = developer::is_listed(&d, now);
     if !listed && !viewer.is_admin && viewer.developer_id != Some(d.id) {
         return Ok(None);
     }

@@ -1,9 +1,8 @@
 //! Keeping the snapshot current: the change check every few seconds, rebuilds, and the
 //! signal a write in this process sends.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::NaiveDateTime;
@@ -12,7 +11,6 @@ use diesel::QueryResult;
 use super::load::{build_snapshot, fingerprint};
 use super::snapshot::Snapshot;
 use crate::db::{Db, DbConn};
-use crate::models::developer;
 
 /// How often one request checks whether the listed profiles changed.
 pub const CHECK_INTERVAL: StdDuration = StdDuration::from_secs(2);
@@ -20,73 +18,49 @@ pub const CHECK_INTERVAL: StdDuration = StdDuration::from_secs(2);
 /// 30-day rule is applied per request, so this only bounds drift of the sort orders).
 pub const MAX_SNAPSHOT_AGE: StdDuration = StdDuration::from_secs(600);
 
+/// What a [`super::Catalog`] keeps between requests: the current snapshot and the state of
+/// its checks.
 pub(super) struct CatalogCache {
     pub(super) current: RwLock<Option<Arc<Snapshot>>>,
     pub(super) build_lock: Mutex<()>,
     pub(super) checked_at: Mutex<Instant>,
     pub(super) checking: AtomicBool,
+    /// Set by [`super::Catalog::changed`] once a write that can change the listed set has
+    /// committed: the next request rebuilds.
     pub(super) force: AtomicBool,
-    /// The last [`developer::listing_generation`] a request saw: the first request to see
-    /// a newer one rebuilds.
-    pub(super) seen_generation: AtomicU64,
     /// When set, the periodic change check and rebuild run on a thread of their own with a
     /// connection from this pool, so no request waits for them.
     pub(super) refresh_pool: Mutex<Option<Db>>,
 }
 
-pub(super) static CACHES: LazyLock<Mutex<HashMap<String, Arc<CatalogCache>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-pub(super) fn cache_for(key: &str) -> Arc<CatalogCache> {
-    let mut caches = CACHES.lock().unwrap_or_else(|e| e.into_inner());
-    caches
-        .entry(key.to_owned())
-        .or_insert_with(|| {
-            Arc::new(CatalogCache {
-                current: RwLock::new(None),
-                build_lock: Mutex::new(()),
-                checked_at: Mutex::new(Instant::now()),
-                checking: AtomicBool::new(false),
-                force: AtomicBool::new(false),
-                seen_generation: AtomicU64::new(developer::listing_generation()),
-                refresh_pool: Mutex::new(None),
-            })
-        })
-        .clone()
+impl CatalogCache {
+    pub(super) fn new() -> CatalogCache {
+        CatalogCache {
+            current: RwLock::new(None),
+            build_lock: Mutex::new(()),
+            checked_at: Mutex::new(Instant::now()),
+            checking: AtomicBool::new(false),
+            force: AtomicBool::new(false),
+            refresh_pool: Mutex::new(None),
+        }
+    }
 }
 
-/// Makes the next catalog request for this database rebuild its snapshot. Services that
-/// change listed profiles in this process call it; other processes notice within
-/// [`CHECK_INTERVAL`] (profile changes bump `updated_at`).
-pub fn invalidate(cache_key: &str) {
-    cache_for(cache_key).force.store(true, Ordering::SeqCst);
-}
-
-/// Lets the periodic change check of this database's snapshot (and the rebuild it may
-/// trigger) run in the background with connections from `db` (the server calls it once).
-pub fn refresh_in_background(cache_key: &str, db: Db) {
-    *cache_for(cache_key)
-        .refresh_pool
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = Some(db);
-}
-
+/// The snapshot to answer from: rebuilt first when a write was signalled or none exists,
+/// and checked for changes every [`CHECK_INTERVAL`].
 pub(super) fn snapshot(
+    cache: &Arc<CatalogCache>,
     conn: &mut DbConn,
-    key: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Arc<Snapshot>> {
-    let cache = cache_for(key);
     let current = cache
         .current
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    let generation = developer::listing_generation();
-    // A write in this process (see `developer::listing_may_change`): rebuild now, so the
-    // writer's next page shows it. Only the first request to notice pays for it.
-    let written = cache.seen_generation.swap(generation, Ordering::SeqCst) != generation;
-    let forced = cache.force.swap(false, Ordering::SeqCst) || written;
+    // A committed write in this process: rebuild now, so the writer's next page shows it.
+    // Only the first request to notice pays for it.
+    let forced = cache.force.swap(false, Ordering::SeqCst);
     let Some(current) = current.filter(|_| !forced) else {
         let _building = cache.build_lock.lock().unwrap_or_else(|e| e.into_inner());
         // Another request may have built it while we waited.
@@ -104,7 +78,7 @@ pub(super) fn snapshot(
         *cache.checked_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         return Ok(fresh);
     };
-    if let Some(fresh) = check_if_due(&cache, &current, Some(conn), now)? {
+    if let Some(fresh) = check_if_due(cache, &current, Some(conn), now)? {
         return Ok(fresh);
     }
     Ok(current)
@@ -123,10 +97,7 @@ pub(super) fn current_without_db(cache: &Arc<CatalogCache>) -> Option<Arc<Snapsh
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .is_some();
-    if !has_pool
-        || cache.force.load(Ordering::SeqCst)
-        || cache.seen_generation.load(Ordering::SeqCst) != developer::listing_generation()
-    {
+    if !has_pool || cache.force.load(Ordering::SeqCst) {
         return None;
     }
     match check_if_due(cache, &current, None, crate::models::now()) {

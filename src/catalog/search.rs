@@ -6,12 +6,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
+use super::choices::SnapshotChoices;
 use super::entry::price_from;
 use super::facets::{Facets, Matched, match_filter};
 use super::filter::{CatalogFilter, PAGE_SIZE, Viewer};
 use super::fulltext::search_hits;
 use super::load::cutoff;
-use super::refresh::{cache_for, current_without_db, snapshot};
 use super::snapshot::{SkillInfo, Snapshot};
 use crate::db::DbConn;
 use crate::domain::profile::display_name;
@@ -48,6 +48,8 @@ pub struct CatalogPage {
     pub all_skills: Arc<Vec<SkillInfo>>,
     /// The zones listed developers work in: choices for the overlap filter.
     pub zone_options: Arc<Vec<String>>,
+    /// The filter form's skill and zone choices, shared by every page of the snapshot.
+    pub choices: Arc<SnapshotChoices>,
 }
 
 /// One page of a search: what [`CatalogPage`] shows.
@@ -60,33 +62,29 @@ pub(super) struct Computed {
     pub(super) unknown_skills: Vec<String>,
 }
 
-/// Runs a catalog search. `cache_key` names the database (one snapshot per database).
-pub fn search(
+/// Runs a catalog search in `snap`, looking up text terms it hasn't yet with `conn`.
+pub(super) fn search(
     conn: &mut DbConn,
-    cache_key: &str,
+    snap: &Snapshot,
     filter: &CatalogFilter,
     viewer: &Viewer,
     now: NaiveDateTime,
 ) -> QueryResult<CatalogPage> {
-    let snap = snapshot(conn, cache_key, now)?;
     // With a connection every term can be looked up, so there is always an answer.
-    answer(Some(conn), &snap, filter, viewer, now)?.ok_or_else(|| {
+    answer(Some(conn), snap, filter, viewer, now)?.ok_or_else(|| {
         diesel::result::Error::QueryBuilderError("catalog search gave no answer".into())
     })
 }
 
-/// The same answer as [`search`] when the current snapshot alone can give it: no snapshot
-/// rebuild pending, and every word of a text query already looked up in this snapshot.
-/// `None` means: call [`search`] with a connection. Saves the hop to a blocking thread and
-/// a pooled connection for most requests.
-pub fn search_in_memory(
-    cache_key: &str,
+/// The same answer as [`search`] when `snap` alone can give it: every word of a text
+/// query already looked up in this snapshot.
+pub(super) fn search_in_memory(
+    snap: &Snapshot,
     filter: &CatalogFilter,
     viewer: &Viewer,
     now: NaiveDateTime,
 ) -> Option<CatalogPage> {
-    let snap = current_without_db(&cache_for(cache_key))?;
-    answer(None, &snap, filter, viewer, now).ok().flatten()
+    answer(None, snap, filter, viewer, now).ok().flatten()
 }
 
 pub(super) fn answer(
@@ -138,6 +136,7 @@ pub(super) fn answer(
         unknown_skills: computed.unknown_skills,
         all_skills: Arc::clone(&snap.skills_by_popularity),
         zone_options: Arc::clone(&snap.zone_names),
+        choices: Arc::clone(&snap.choices),
     }))
 }
 
@@ -202,17 +201,11 @@ pub(super) fn page_of(
 }
 
 /// Slugs of every listed profile, for the sitemap.
-pub fn listed_slugs(
-    conn: &mut DbConn,
-    cache_key: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Vec<(String, NaiveDateTime)>> {
-    let snap = snapshot(conn, cache_key, now)?;
+pub(super) fn listed_slugs(snap: &Snapshot, now: NaiveDateTime) -> Vec<(String, NaiveDateTime)> {
     let cutoff = cutoff(now);
-    Ok(snap
-        .entries
+    snap.entries
         .iter()
         .filter(|e| e.confirmed_at >= cutoff)
         .map(|e| (e.slug.clone(), e.published_at.max(e.confirmed_at)))
-        .collect())
+        .collect()
 }

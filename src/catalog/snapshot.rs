@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 
 use super::bits::Bits;
 use super::cache::{CACHE_ENTRIES, Fifo};
+use super::choices::SnapshotChoices;
 use super::entry::{Entry, price_from};
 use super::facets::Matched;
 use super::filter::Sort;
@@ -50,6 +51,8 @@ pub(super) struct Snapshot {
     pub(super) skills_by_popularity: Arc<Vec<SkillInfo>>,
     pub(super) zones: Vec<Tz>,
     pub(super) zone_names: Arc<Vec<String>>,
+    /// The filter form's skill and zone choices.
+    pub(super) choices: Arc<SnapshotChoices>,
     pub(super) tiers: Vec<Tier>,
     pub(super) orders: [OrderIndex; 4],
     /// (confirmation time, position), oldest first: the entries past the 30-day cutoff
@@ -158,6 +161,7 @@ impl Snapshot {
             pb.cmp(&pa).then(a.name.cmp(&b.name))
         });
         Snapshot {
+            choices: Arc::new(SnapshotChoices::build(&by_popularity, &zone_names)),
             skills_by_popularity: Arc::new(by_popularity),
             entries,
             position_of,

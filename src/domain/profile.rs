@@ -1,12 +1,25 @@
 //! Parsed pieces of a developer profile.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::ParseError;
 
 /// Profiles whose availability was confirmed longer ago than this are hidden from the
 /// catalog.
 pub const AVAILABILITY_DAYS: i64 = 30;
+
+/// Whether a profile appears in the catalog at `now`: approved, published, and its
+/// availability confirmed within [`AVAILABILITY_DAYS`].
+pub fn is_listed(
+    approved: bool,
+    published_at: Option<NaiveDateTime>,
+    availability_confirmed_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> bool {
+    approved
+        && published_at.is_some()
+        && availability_confirmed_at.is_some_and(|c| c >= now - Duration::days(AVAILABILITY_DAYS))
+}
 
 /// "Maya O." — last names stay an initial until an engagement exists (DESIGN §2).
 pub fn display_name(first: &str, last_initial: &str) -> String {

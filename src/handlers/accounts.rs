@@ -497,6 +497,7 @@ pub async fn delete_account(
         .await
     {
         Ok(()) => {
+            ctx.state.catalog.changed();
             ctx.refund_attempt(&limits, attempt).await?;
             ctx.sign_out().await?;
             render_with_status(

@@ -258,6 +258,8 @@ async fn vetting_result(
 ) -> Result<HttpResponse, AppError> {
     match result {
         Ok(()) => {
+            // Committed: the catalog shows the change on its next request.
+            ctx.state.catalog.changed();
             ctx.flash(Flash::success(done));
             Ok(see_other(&format!("/admin/vetting/{id}")))
         }

@@ -126,6 +126,7 @@ pub async fn submit(ctx: PageContext, user: DeveloperUser) -> Result<HttpRespons
         .await
     {
         Ok(()) => {
+            ctx.state.catalog.changed();
             ctx.flash(Flash::success(
                 "Your application is submitted. We'll email you after each stage.",
             ));

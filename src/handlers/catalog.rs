@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::{AppError, PageContext};
 use crate::auth::current_user::CurrentUser;
-use crate::catalog::{self, CatalogFilter, Viewer};
+use crate::catalog::{CatalogFilter, Viewer};
 use crate::domain::Level;
 use crate::services::pricing::TRIAL_DAYS;
 use crate::views::catalog::{
@@ -24,10 +24,6 @@ fn viewer(user: Option<&CurrentUser>) -> Viewer {
     }
 }
 
-fn cache_key(ctx: &PageContext) -> String {
-    ctx.state.settings.database_url.to_string()
-}
-
 fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
     let html = template
         .render()
@@ -41,17 +37,18 @@ fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
 pub async fn index(ctx: PageContext, req: HttpRequest) -> Result<HttpResponse, AppError> {
     let filter = CatalogFilter::parse(req.query_string()).map_err(|e| AppError::BadRequest(e.0))?;
     let viewer = viewer(ctx.user.as_ref());
-    let key = cache_key(&ctx);
     let now = crate::models::now();
     // Most requests are answered from the in-memory snapshot without a connection.
-    let page = match catalog::search_in_memory(&key, &filter, &viewer, now) {
+    let page = match ctx.state.catalog.search_in_memory(&filter, &viewer, now) {
         Some(page) => page,
         None => {
-            let filter = filter.clone();
+            let (catalog, filter) = (ctx.state.catalog.clone(), filter.clone());
             ctx.state
                 .db
                 .run(move |conn| {
-                    catalog::search(conn, &key, &filter, &viewer, now).map_err(AppError::from)
+                    catalog
+                        .search(conn, &filter, &viewer, now)
+                        .map_err(AppError::from)
                 })
                 .await?
         }
@@ -101,10 +98,14 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
     let viewer = viewer(ctx.user.as_ref());
     let now = crate::models::now();
     let profile = {
-        let viewer = viewer.clone();
+        let (catalog, viewer) = (ctx.state.catalog.clone(), viewer.clone());
         ctx.state
             .db
-            .run(move |conn| catalog::profile(conn, &slug, &viewer, now).map_err(AppError::from))
+            .run(move |conn| {
+                catalog
+                    .profile(conn, &slug, &viewer, now)
+                    .map_err(AppError::from)
+            })
             .await?
             .ok_or(AppError::NotFound)?
     };
@@ -264,12 +265,12 @@ fn xml_escape(s: &str) -> String {
 }
 
 pub async fn sitemap(ctx: PageContext) -> Result<HttpResponse, AppError> {
-    let key = cache_key(&ctx);
     let now = crate::models::now();
+    let catalog = ctx.state.catalog.clone();
     let slugs = ctx
         .state
         .db
-        .run(move |conn| catalog::listed_slugs(conn, &key, now).map_err(AppError::from))
+        .run(move |conn| catalog.listed_slugs(conn, now).map_err(AppError::from))
         .await?;
     let base = ctx
         .state

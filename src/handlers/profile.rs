@@ -419,6 +419,7 @@ pub async fn update(
                     profiles::save(conn, id, input).map_err(|e| AppError::Internal(e.into()))
                 })
                 .await?;
+            ctx.state.catalog.changed();
             ctx.flash(Flash::success("Your profile is saved."));
             Ok(see_other("/me/profile"))
         }
@@ -499,6 +500,7 @@ pub async fn confirm_availability(
         .db
         .run(move |conn| profiles::confirm_availability(conn, id).map_err(AppError::from))
         .await?;
+    ctx.state.catalog.changed();
     ctx.flash(Flash::success(
         "Thanks — your availability is confirmed for the next 30 days.",
     ));

@@ -1,8 +1,7 @@
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::domain::profile::AVAILABILITY_DAYS;
 use crate::schema::developers;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -38,13 +37,15 @@ pub struct DeveloperRow {
     pub availability_reminded_at: Option<NaiveDateTime>,
 }
 
-/// Whether a profile appears in the catalog at `now`: approved, published, and its
-/// availability confirmed within [`AVAILABILITY_DAYS`].
+/// Whether the row's profile appears in the catalog at `now` (the rule:
+/// [`crate::domain::profile::is_listed`]).
 pub fn is_listed(d: &DeveloperRow, now: NaiveDateTime) -> bool {
-    d.status == "approved"
-        && d.published_at.is_some()
-        && d.availability_confirmed_at
-            .is_some_and(|c| c >= now - Duration::days(AVAILABILITY_DAYS))
+    crate::domain::profile::is_listed(
+        d.status == "approved",
+        d.published_at,
+        d.availability_confirmed_at,
+        now,
+    )
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -85,21 +86,7 @@ pub struct NewDeveloperWithId {
     pub profile: NewDeveloper,
 }
 
-/// Bumped by every write here that can change what the catalog lists, so the catalog of
-/// this process rebuilds its snapshot on the next request instead of at its next periodic
-/// check (other processes notice through `updated_at`).
-static LISTING_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-pub fn listing_generation() -> u64 {
-    LISTING_GENERATION.load(std::sync::atomic::Ordering::SeqCst)
-}
-
-pub fn listing_may_change() {
-    LISTING_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-}
-
 pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloperWithId]) -> QueryResult<usize> {
-    listing_may_change();
     crate::insert_batch!(conn, developers::table, rows)
 }
 
@@ -173,7 +160,6 @@ pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
 
 /// Takes a deleted account's profile out of the catalog and drops what identifies the person.
 pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
-    listing_may_change();
     diesel::update(developers::table.find(id))
         .set((
             developers::first_name.eq("Former"),
@@ -213,7 +199,6 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<DeveloperRow> {
 }
 
 pub fn update_profile(conn: &mut DbConn, id: i32, changes: &ProfileChanges) -> QueryResult<usize> {
-    listing_may_change();
     diesel::update(developers::table.find(id))
         .set(changes)
         .execute(conn)
@@ -235,7 +220,6 @@ pub fn set_avatar(
 
 /// The developer confirms they are available: the 30-day clock restarts.
 pub fn confirm_availability(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<usize> {
-    listing_may_change();
     diesel::update(developers::table.find(id))
         .set((
             developers::availability_confirmed_at.eq(Some(at)),
@@ -262,7 +246,6 @@ pub struct VettingChanges {
 }
 
 pub fn apply_vetting(conn: &mut DbConn, id: i32, changes: &VettingChanges) -> QueryResult<usize> {
-    listing_may_change();
     diesel::update(developers::table.find(id))
         .set(changes)
         .execute(conn)
@@ -387,7 +370,6 @@ pub fn set_available_from(
     from: Option<chrono::NaiveDate>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
-    listing_may_change();
     diesel::update(developers::table.find(id))
         .set((
             developers::available_from.eq(from),

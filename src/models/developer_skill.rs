@@ -12,7 +12,6 @@ pub struct DeveloperSkillRow {
 }
 
 pub fn insert_many(conn: &mut DbConn, rows: &[DeveloperSkillRow]) -> QueryResult<usize> {
-    super::developer::listing_may_change();
     crate::insert_batch!(conn, developer_skills::table, rows)
 }
 
@@ -29,7 +28,6 @@ pub fn replace(
     developer_id: i32,
     rows: &[DeveloperSkillRow],
 ) -> QueryResult<usize> {
-    super::developer::listing_may_change();
     diesel::delete(developer_skills::table.filter(developer_skills::developer_id.eq(developer_id)))
         .execute(conn)?;
     if rows.is_empty() {

@@ -1,12 +1,12 @@
 //! Views of the developer catalog and profiles.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
-use crate::catalog::{CatalogPage, SkillInfo, Sort};
+use crate::catalog::{CatalogPage, ChoiceText, Sort};
 use crate::domain::overlap::format_hours;
 
 /// One value of a filter. The texts are shared (`Arc<str>`): the skill and zone lists are
@@ -20,73 +20,15 @@ pub struct Choice {
     pub id: Arc<str>,
 }
 
-/// The unchanging part of a [`Choice`].
-#[derive(Clone)]
-struct ChoiceText {
-    value: Arc<str>,
-    label: Arc<str>,
-    id: Arc<str>,
-}
-
-impl ChoiceText {
-    fn choice(&self, count: Option<usize>, checked: bool) -> Choice {
-        Choice {
-            value: self.value.clone(),
-            label: self.label.clone(),
-            count,
-            checked,
-            id: self.id.clone(),
-        }
+/// A [`Choice`] from its unchanging text (shared with the snapshot's lists).
+fn choice(text: &ChoiceText, count: Option<usize>, checked: bool) -> Choice {
+    Choice {
+        value: text.value.clone(),
+        label: text.label.clone(),
+        count,
+        checked,
+        id: text.id.clone(),
     }
-}
-
-/// The skill and zone choices of one catalog snapshot, built once per snapshot. The
-/// snapshot's lists are held here (their memory can't be reused while cached), so a
-/// pointer comparison identifies them.
-struct SnapshotChoices {
-    skills_of: Arc<Vec<SkillInfo>>,
-    zones_of: Arc<Vec<String>>,
-    skills: Vec<ChoiceText>,
-    /// Sorted by zone name.
-    zones: Vec<ChoiceText>,
-}
-
-static SNAPSHOT_CHOICES: Mutex<Option<Arc<SnapshotChoices>>> = Mutex::new(None);
-
-fn zone_choice(zone: &str) -> ChoiceText {
-    ChoiceText {
-        label: zone.replace('_', " ").into(),
-        id: format!("tz-{}", zone.replace('/', "-")).into(),
-        value: zone.into(),
-    }
-}
-
-fn snapshot_choices(page: &CatalogPage) -> Arc<SnapshotChoices> {
-    let mut current = SNAPSHOT_CHOICES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = current.as_ref()
-        && Arc::ptr_eq(&c.skills_of, &page.all_skills)
-        && Arc::ptr_eq(&c.zones_of, &page.zone_options)
-    {
-        return c.clone();
-    }
-    let mut zones: Vec<&String> = page.zone_options.iter().collect();
-    zones.sort();
-    let built = Arc::new(SnapshotChoices {
-        skills_of: page.all_skills.clone(),
-        zones_of: page.zone_options.clone(),
-        skills: page
-            .all_skills
-            .iter()
-            .map(|s| ChoiceText {
-                value: s.slug.as_str().into(),
-                label: s.name.as_str().into(),
-                id: format!("skill-{}", s.slug).into(),
-            })
-            .collect(),
-        zones: zones.into_iter().map(|z| zone_choice(z)).collect(),
-    });
-    *current = Some(built.clone());
-    built
 }
 
 pub struct CardView {
@@ -255,7 +197,7 @@ impl CatalogView {
                 id: format!("level-{}", l.css()).into(),
             })
             .collect();
-        let texts = snapshot_choices(page);
+        let texts = &page.choices;
         let skills = {
             let counts: std::collections::HashMap<&str, usize> = page
                 .facets
@@ -268,7 +210,7 @@ impl CatalogView {
                 .iter()
                 .map(|t| {
                     let count = counts.get(&*t.value).copied().unwrap_or(0);
-                    t.choice(Some(count), f.skills.iter().any(|s| **s == *t.value))
+                    choice(t, Some(count), f.skills.iter().any(|s| **s == *t.value))
                 })
                 .collect();
             // Chosen skills first, then the rest by popularity: a stable order, so counts
@@ -340,15 +282,15 @@ impl CatalogView {
             // A zone no listed developer works in (the company's own, say): add it in order.
             Some(extra) => {
                 let mut list: Vec<ChoiceText> = texts.zones.clone();
-                list.push(zone_choice(extra));
+                list.push(ChoiceText::zone(extra));
                 list.sort_by(|a, b| a.value.cmp(&b.value));
-                zones.extend(list.iter().map(|t| t.choice(None, *t.value == *extra)));
+                zones.extend(list.iter().map(|t| choice(t, None, *t.value == *extra)));
             }
             None => zones.extend(
                 texts
                     .zones
                     .iter()
-                    .map(|t| t.choice(None, chosen == Some(&*t.value))),
+                    .map(|t| choice(t, None, chosen == Some(&*t.value))),
             ),
         }
         let cards = page

@@ -492,7 +492,7 @@ async fn developer_text_is_escaped_and_profiles_show_public_evidence_only() {
         3,
         "approved developers passed three stages"
     );
-    ladder::catalog::invalidate(&s.app.settings.database_url.to_string());
+    s.app.catalog.changed();
 
     let (status, profile) = s
         .app
@@ -631,4 +631,34 @@ async fn explain_shows_the_catalog_queries_use_their_indexes() {
         assert!(plan("full text: one term").contains("VIRTUAL TABLE INDEX"));
     }
     assert!(plan("profile page: by slug").contains("developers_slug_key"));
+}
+
+#[tokio::test]
+async fn a_committed_change_shows_on_the_next_catalog_request() {
+    let s = seeded().await;
+    let target = s.listed().next().unwrap().clone();
+    let admin = s.app.signed_in_admin("reviewer@ladder.example").await;
+    // The snapshot is built and current: the next change check is seconds away.
+    assert!(all_slugs(&s.app, "").await.contains(&target.slug));
+
+    let paused = admin
+        .post(
+            &format!("/admin/developers/{}/pause", target.id),
+            &[("reason", "On holiday")],
+        )
+        .await;
+    assert_eq!(paused.status().as_u16(), 303);
+    assert!(
+        !all_slugs(&s.app, "").await.contains(&target.slug),
+        "a paused profile leaves the catalog at once"
+    );
+
+    let published = admin
+        .post(&format!("/admin/developers/{}/publish", target.id), &[])
+        .await;
+    assert_eq!(published.status().as_u16(), 303);
+    assert!(
+        all_slugs(&s.app, "").await.contains(&target.slug),
+        "a published profile is back at once"
+    );
 }

@@ -99,6 +99,8 @@ pub struct TestApp {
     pub settings: std::sync::Arc<Settings>,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The app's catalog: [`TestApp::with_conn`] tells it about writes once they are done.
+    pub catalog: ladder::catalog::Catalog,
     pub database: TestDatabase,
     _data_dir: tempfile::TempDir,
 }
@@ -116,6 +118,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
+    let catalog = app.catalog().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -127,6 +130,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         settings: std::sync::Arc::new(settings),
         client,
         db,
+        catalog,
         database,
         _data_dir: data_dir,
     }
@@ -151,18 +155,21 @@ impl TestApp {
         (status, response.text().await.unwrap())
     }
 
-    /// Runs blocking diesel work against the app's database.
+    /// Runs blocking diesel work against the app's database. Like the app's own writes,
+    /// the work is signalled to the catalog once it is done (committed).
     pub async fn with_conn<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut DbConn) -> T + Send + 'static,
     ) -> T {
         let db = self.db.clone();
-        tokio::task::spawn_blocking(move || {
+        let done = tokio::task::spawn_blocking(move || {
             let mut conn = db.get().expect("connection");
             work(&mut conn)
         })
         .await
-        .unwrap()
+        .unwrap();
+        self.catalog.changed();
+        done
     }
 }
 

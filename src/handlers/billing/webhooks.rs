@@ -42,6 +42,8 @@ pub async fn stripe_webhook(
         .await;
     match applied {
         Ok(outcome) => {
+            // A started or ended engagement moves the developer's availability.
+            state.catalog.changed();
             match &outcome {
                 Applied::Ignored { reason } => {
                     tracing::info!(event_id, reason, "Stripe event ignored")
