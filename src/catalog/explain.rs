@@ -2,7 +2,7 @@
 //! database, so anyone can check that it uses its indexes (issue 5).
 //!
 //! The queries are the ones the catalog runs, not copies: the snapshot load and the change
-//! check come from the macros in [`super::load`], full text from its SQL constants, the
+//! check come from the functions in [`super::queries`], full text from its SQL constants, the
 //! profile page from [`developer::by_slug`]. Each is wrapped in `EXPLAIN QUERY PLAN`
 //! (SQLite) or `EXPLAIN (ANALYZE, BUFFERS)` (PostgreSQL: the query runs once, with the
 //! values bound, so the plan is the one those values get).
@@ -15,7 +15,7 @@ use diesel::sql_types::{Integer, Text};
 use diesel::sqlite::Sqlite;
 
 use super::fulltext::{PG_TERM_HITS, SQLITE_TERM_HITS};
-use super::load::{fingerprint_query, listed_rows_query, listed_skills_query};
+use super::queries::{fingerprint_query, listed_rows_query, listed_skills_query};
 use crate::db::DbConn;
 use crate::domain::profile::AVAILABILITY_DAYS;
 use crate::models::developer;
@@ -102,14 +102,14 @@ pub fn explain(
     let slug = slug.to_owned();
     let plans = match conn {
         DbConn::Sqlite(c) => vec![
-            ("change check", sqlite(c, fingerprint_query!(cutoff))?),
+            ("change check", sqlite(c, fingerprint_query(cutoff))?),
             (
                 "snapshot: listed developers",
-                sqlite(c, listed_rows_query!(cutoff))?,
+                sqlite(c, listed_rows_query(cutoff))?,
             ),
             (
                 "snapshot: their skills",
-                sqlite(c, listed_skills_query!(cutoff))?,
+                sqlite(c, listed_skills_query(cutoff))?,
             ),
             (
                 "full text: one term",
@@ -128,14 +128,14 @@ pub fn explain(
             ),
         ],
         DbConn::Pg(c) => vec![
-            ("change check", pg(c, fingerprint_query!(cutoff))?),
+            ("change check", pg(c, fingerprint_query(cutoff))?),
             (
                 "snapshot: listed developers",
-                pg(c, listed_rows_query!(cutoff))?,
+                pg(c, listed_rows_query(cutoff))?,
             ),
             (
                 "snapshot: their skills",
-                pg(c, listed_skills_query!(cutoff))?,
+                pg(c, listed_skills_query(cutoff))?,
             ),
             (
                 "full text: one term",

@@ -9,70 +9,13 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::entry::{Entry, Offer, SkillSet};
+use super::queries::{fingerprint_query, listed_rows_query, listed_skills_query};
 use super::snapshot::{Fingerprint, SkillInfo, Snapshot};
 use crate::db::DbConn;
 use crate::domain::Level;
 use crate::domain::profile::AVAILABILITY_DAYS;
 use crate::schema::skills;
 use crate::services::pricing;
-
-/// The rows a snapshot is loaded from: approved, published, availability confirmed since
-/// `cutoff`. Shared by the snapshot load, the change check and `ladder catalog explain`
-/// (`catalog_plans`), so the plans printed are those of the SQL that runs.
-macro_rules! listed_developers {
-    ($cutoff:expr) => {{
-        use $crate::schema::developers as d;
-        d::table
-            .filter(d::status.eq("approved"))
-            .filter(d::availability_confirmed_at.ge($cutoff))
-            .filter(d::published_at.is_not_null())
-    }};
-}
-
-/// The change check: how many rows are listed and their latest change.
-macro_rules! fingerprint_query {
-    ($cutoff:expr) => {{
-        use $crate::schema::developers as d;
-        $crate::catalog::load::listed_developers!($cutoff)
-            .select((diesel::dsl::count_star(), diesel::dsl::max(d::updated_at)))
-    }};
-}
-
-/// The snapshot load: the listed developers' card fields.
-macro_rules! listed_rows_query {
-    ($cutoff:expr) => {{
-        use $crate::schema::developers as d;
-        $crate::catalog::load::listed_developers!($cutoff).select((
-            d::id,
-            d::slug,
-            d::first_name,
-            d::last_name,
-            d::headline,
-            d::level,
-            d::commitment,
-            d::years_experience,
-            d::time_zone,
-            d::available_from,
-            d::availability_confirmed_at,
-            d::published_at,
-        ))
-    }};
-}
-
-/// The snapshot load: the listed developers' skills.
-macro_rules! listed_skills_query {
-    ($cutoff:expr) => {{
-        use $crate::schema::{developer_skills as ds, developers as d};
-        let listed = $crate::catalog::load::listed_developers!($cutoff).select(d::id);
-        ds::table.filter(ds::developer_id.eq_any(listed)).select((
-            ds::developer_id,
-            ds::skill_id,
-            ds::years,
-        ))
-    }};
-}
-
-pub(crate) use {fingerprint_query, listed_developers, listed_rows_query, listed_skills_query};
 
 pub(super) fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
     now - Duration::days(AVAILABILITY_DAYS)
@@ -81,7 +24,7 @@ pub(super) fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
 /// What the change check compares: the rows the snapshot was loaded from (count and latest
 /// change, answered from `developers_listed_idx` alone) and the plan prices.
 pub(super) fn fingerprint(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Fingerprint> {
-    let (listed, updated): (i64, Option<NaiveDateTime>) = fingerprint_query!(cutoff).first(conn)?;
+    let (listed, updated): (i64, Option<NaiveDateTime>) = fingerprint_query(cutoff).first(conn)?;
     let plans = crate::models::plan::all(conn)?
         .iter()
         .map(|p| p.price_cents * 31 + i64::from(p.hours_per_month))
@@ -119,12 +62,12 @@ pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResu
         pricing::PricingError::Query(q) => q,
         other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
     })?;
-    let rows: Vec<ListedRow> = listed_rows_query!(load_cutoff).load(conn)?;
+    let rows: Vec<ListedRow> = listed_rows_query(load_cutoff).load(conn)?;
     let skill_rows: Vec<(i32, String, String, String)> = skills::table
         .select((skills::id, skills::slug, skills::name, skills::category))
         .order(skills::name.asc())
         .load(conn)?;
-    let links: Vec<(i32, i32, i32)> = listed_skills_query!(load_cutoff).load(conn)?;
+    let links: Vec<(i32, i32, i32)> = listed_skills_query(load_cutoff).load(conn)?;
     let t_load = started.elapsed();
 
     let skills: Vec<SkillInfo> = skill_rows
