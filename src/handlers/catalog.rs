@@ -10,8 +10,7 @@ use crate::catalog::{CatalogFilter, Viewer};
 use crate::domain::Level;
 use crate::services::pricing::TRIAL_DAYS;
 use crate::views::catalog::{
-    CatalogView, Cta, DeveloperShowPage, DevelopersIndexPage, DevelopersResults, ExperienceView,
-    ReviewView, SkillView, availability_text, overlap_text, stage_label,
+    CatalogView, Cta, DeveloperShowPage, DevelopersIndexPage, DevelopersResults, ProfileActions,
 };
 
 fn viewer(user: Option<&CurrentUser>) -> Viewer {
@@ -109,116 +108,24 @@ pub async fn show(ctx: PageContext, path: web::Path<String>) -> Result<HttpRespo
             .await?
             .ok_or(AppError::NotFound)?
     };
-    let d = &profile.developer;
-    let zone_name = viewer
-        .zone
-        .map(|z| z.name().replace('_', " "))
-        .unwrap_or_default();
-    let scores: Vec<i32> = profile.reviews.iter().filter_map(|r| r.score).collect();
-    let average_score = (!scores.is_empty()).then(|| {
-        format!(
-            "{:.1}",
-            f64::from(scores.iter().sum::<i32>()) / scores.len() as f64
-        )
-    });
-    let offers_full = d.commitment != "part_time";
-    let offers_part = d.commitment != "full_time";
-    let commitment = match d.commitment.as_str() {
-        "full_time" => "full-time only",
-        "part_time" => "part-time only",
-        _ => "full-time or part-time",
-    };
-    let shortlist = super::shortlists::toggles_for(
-        &ctx,
-        vec![d.slug.clone()],
-        &format!("/developers/{}", d.slug),
-    )
-    .await?
-    .and_then(|mut v| v.pop())
-    .filter(|_| profile.listed);
-    let ctas = cta_reasons(ctx.user.as_ref(), &d.slug, profile.listed);
-    let level_text = profile
-        .level
-        .map(|l| format!("{} {}", l.as_str(), l.title().to_lowercase()))
-        .unwrap_or_else(|| "backend".into());
-    let description = format!(
-        "{}, {level_text} backend developer: {}. {} years of experience, {}.",
-        profile.display_name,
-        d.headline,
-        d.years_experience,
-        d.time_zone.replace('_', " ")
-    );
-    let layout = ctx.layout_with(
-        &format!("{} · {}", profile.display_name, d.headline),
-        &description,
-        "developers",
-    );
-    let page = DeveloperShowPage {
-        layout,
-        slug: d.slug.clone(),
-        name: profile.display_name.clone(),
-        headline: d.headline.clone(),
-        level: profile.level.map(|l| l.as_str().to_owned()),
-        level_css: profile.level.map(Level::css).unwrap_or("").to_owned(),
-        level_title: profile.level.map(Level::title).unwrap_or("").to_owned(),
-        bio_paragraphs: crate::domain::profile::paragraphs(&d.bio),
-        skills: profile
-            .skills
-            .iter()
-            .map(|s| SkillView {
-                name: s.name.clone(),
-                years: s.years,
-            })
-            .collect(),
-        experiences: profile
-            .experiences
-            .iter()
-            .map(|e| ExperienceView {
-                title: e.title.clone(),
-                company: e.company_name.clone(),
-                period: format!(
-                    "{} – {}",
-                    e.started_on.format("%b %Y"),
-                    e.ended_on
-                        .map(|d| d.format("%b %Y").to_string())
-                        .unwrap_or_else(|| "present".into())
-                ),
-                summary: e.summary.clone(),
-            })
-            .collect(),
-        reviews: profile
-            .reviews
-            .iter()
-            .map(|r| ReviewView {
-                stage: stage_label(&r.stage),
-                score: r.score.unwrap_or(0),
-                summary: r.summary.clone(),
-            })
-            .collect(),
-        average_score,
-        full_time: profile
-            .tier
-            .as_ref()
-            .filter(|_| offers_full)
-            .map(|t| (t.full_time.display(), t.full_time_hours)),
-        part_time: profile
-            .tier
-            .as_ref()
-            .filter(|_| offers_part)
-            .map(|t| (t.part_time.display(), t.part_time_hours)),
-        commitment: commitment.into(),
-        availability: availability_text(profile.available_now, d.available_from),
-        available_now: profile.available_now,
-        time_zone: d.time_zone.replace('_', " "),
-        overlap: profile.overlap_minutes.map(|m| overlap_text(m, &zone_name)),
-        years: d.years_experience,
-        ctas,
+    let slug = profile.developer.slug.clone();
+    let shortlist =
+        super::shortlists::toggles_for(&ctx, vec![slug.clone()], &format!("/developers/{slug}"))
+            .await?
+            .and_then(|mut v| v.pop())
+            .filter(|_| profile.listed);
+    let actions = ProfileActions {
+        ctas: cta_reasons(ctx.user.as_ref(), &slug, profile.listed),
         shortlist,
-        unlisted_notice: (!profile.listed).then(|| {
-            "This profile is not listed in the catalog (not approved, paused, or availability not confirmed in the last 30 days). Only you and admins can see it.".to_owned()
-        }),
     };
-    render(&page)
+    let (title, description) = DeveloperShowPage::head(&profile);
+    let layout = ctx.layout_with(&title, &description, "developers");
+    render(&DeveloperShowPage::new(
+        layout,
+        &profile,
+        viewer.zone,
+        actions,
+    ))
 }
 
 /// The calls to action: Shortlist (rendered as buttons when usable), Request interview and

@@ -1,5 +1,11 @@
 //! Views of the developer catalog and profiles.
 
+mod profile;
+
+pub use profile::{
+    Cta, DeveloperShowPage, ExperienceView, ProfileActions, ReviewView, SkillView, stage_label,
+};
+
 use std::sync::Arc;
 
 use askama::Template;
@@ -93,68 +99,6 @@ pub struct DevelopersIndexPage {
 #[template(path = "developers/_results.html")]
 pub struct DevelopersResults {
     pub v: CatalogView,
-}
-
-pub struct ExperienceView {
-    pub title: String,
-    pub company: String,
-    pub period: String,
-    pub summary: String,
-}
-
-pub struct ReviewView {
-    pub stage: String,
-    pub score: i32,
-    pub summary: String,
-}
-
-pub struct SkillView {
-    pub name: String,
-    pub years: i32,
-}
-
-pub struct Cta {
-    pub label: String,
-    pub reason: String,
-    /// Set when the action is available: a link instead of a disabled button.
-    pub href: Option<String>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "developers/show.html")]
-pub struct DeveloperShowPage {
-    pub layout: Layout,
-    pub slug: String,
-    pub name: String,
-    pub headline: String,
-    pub level: Option<String>,
-    pub level_css: String,
-    pub level_title: String,
-    pub bio_paragraphs: Vec<String>,
-    pub skills: Vec<SkillView>,
-    pub experiences: Vec<ExperienceView>,
-    pub reviews: Vec<ReviewView>,
-    pub average_score: Option<String>,
-    pub full_time: Option<(String, i32)>,
-    pub part_time: Option<(String, i32)>,
-    pub commitment: String,
-    pub availability: String,
-    pub available_now: bool,
-    pub time_zone: String,
-    pub overlap: Option<String>,
-    pub years: i32,
-    pub ctas: Vec<Cta>,
-    pub shortlist: Option<crate::views::hiring::ShortlistToggle>,
-    pub unlisted_notice: Option<String>,
-}
-
-pub fn stage_label(stage: &str) -> String {
-    match stage {
-        "screening" => "Screening call".into(),
-        "technical" => "Technical assessment".into(),
-        "interview" => "Live interview".into(),
-        other => other.into(),
-    }
 }
 
 pub fn overlap_text(minutes: u32, zone: &str) -> String {
