@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use url::Url;
 
-use crate::db::DatabaseUrl;
+mod database_url;
+pub use database_url::DatabaseUrl;
+
 use crate::domain::client_address::TrustedProxies;
 
 /// A value that must never reach a log line or a panic message.

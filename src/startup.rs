@@ -19,30 +19,15 @@ use anyhow::Context;
 use crate::auth::device::DeviceKey;
 use crate::auth::rate_limit;
 use crate::auth::redis_store::RedisStore;
-use crate::auth::{cache_control, csrf, session as session_cookie};
+use crate::auth::session as session_cookie;
 use crate::catalog::Catalog;
 use crate::config::{Secret, Settings};
 use crate::db::Db;
-use crate::handlers::{error, input, pages};
+use crate::handlers::{cache_control, csrf, error, input, pages};
 use crate::mail::Outbox;
+use crate::state::AppState;
 use crate::views::assets::static_dir;
 use crate::{routes, telemetry};
-
-/// Shared by every handler through `web::Data<AppState>`.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub outbox: Outbox,
-    /// Signs device cookies (a browser's proof of a past successful sign-in).
-    pub device_key: DeviceKey,
-    /// Where rate-limit counters live (the database, or Redis).
-    pub rate_limits: rate_limit::Store,
-    /// Stripe, or the embedded sandbox when no Stripe key is set.
-    pub gateway: crate::billing::Gateway,
-    /// The developer catalog; writes that change what it lists call `catalog.changed()`
-    /// after they commit.
-    pub catalog: Catalog,
-}
 
 pub struct Application {
     port: u16,

@@ -37,7 +37,7 @@ fn request_id(req: &ServiceRequest) -> String {
                 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
         .map(str::to_owned)
-        .unwrap_or_else(|| crate::auth::password::random_token(16))
+        .unwrap_or_else(|| crate::crypto::random_token(16))
 }
 
 /// Wraps each request in a span carrying its id, logs status and latency, and echoes the

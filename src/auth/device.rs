@@ -9,7 +9,7 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::password::random_token;
+use crate::crypto::random_token;
 
 pub const COOKIE_NAME: &str = "ladder_device";
 const LIFETIME_DAYS: i64 = 180;

@@ -1,8 +1,6 @@
-//! Passwords, sessions, CSRF, rate limits, device cookies, the current user and role
-//! extractors.
+//! Passwords, session cookies, rate limits, device cookies, and the signed-in user's
+//! identity. The web side (role extractors, CSRF, caching rules) is in `handlers`.
 
-pub mod cache_control;
-pub mod csrf;
 pub mod current_user;
 pub mod device;
 pub mod password;

@@ -5,6 +5,7 @@
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use crate::crypto::random_token;
 use crate::domain::ParseError;
 
 pub const MIN_LENGTH: usize = 12;
@@ -75,17 +76,6 @@ pub fn verify_password(stored: &str, password: &str) -> bool {
             false
         }
     }
-}
-
-/// A random alphanumeric string from the OS generator (passwords, tokens).
-pub fn random_token(length: usize) -> String {
-    use rand::Rng;
-    use rand::distr::Alphanumeric;
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(length)
-        .map(char::from)
-        .collect()
 }
 
 #[cfg(test)]

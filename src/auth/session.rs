@@ -1,14 +1,12 @@
 //! What lives in the encrypted session cookie: the random id of a signed-in session (its
-//! `sessions` row holds only a hash; see services::sessions), the CSRF token, and one-time
-//! flash messages.
+//! `sessions` row holds only a hash; see services::sessions), the CSRF token, and (see
+//! `handlers::context`) one-time flash messages.
 
 use actix_session::Session;
 
-use super::password::random_token;
-use crate::views::Flash;
+use crate::crypto::random_token;
 
 const CSRF_KEY: &str = "csrf";
-const FLASH_KEY: &str = "flash";
 const SESSION_ID_KEY: &str = "sid";
 const AWAITING_KEY: &str = "awaiting";
 /// The session cookie's name.
@@ -76,23 +74,6 @@ pub fn awaiting_confirmation(session: &Session) -> Option<String> {
         .ok()
         .flatten()
         .filter(|e| !e.is_empty())
-}
-
-pub fn push_flash(session: &Session, flash: Flash) {
-    let mut all = session
-        .get::<Vec<Flash>>(FLASH_KEY)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    all.push(flash);
-    let _ = session.insert(FLASH_KEY, all);
-}
-
-pub fn take_flashes(session: &Session) -> Vec<Flash> {
-    session
-        .remove_as::<Vec<Flash>>(FLASH_KEY)
-        .and_then(Result::ok)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

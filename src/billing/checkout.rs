@@ -36,11 +36,8 @@ pub async fn checkout_url(
                 .next()
                 .map(|(_, _, email)| email)
                 .unwrap_or_default();
-            let installation_id = installation::id(
-                conn,
-                &crate::auth::password::random_token(16).to_lowercase(),
-                now,
-            )?;
+            let installation_id =
+                installation::id(conn, &crate::crypto::random_token(16).to_lowercase(), now)?;
             let trial_end = trial_end(conn, &row, now)?;
             Ok((row, company, owner_email, installation_id, trial_end))
         })
@@ -53,7 +50,7 @@ pub async fn checkout_url(
     }
     let (session_id, url, expires_at) = match gateway {
         Gateway::Sandbox => {
-            let id = format!("cs_sandbox_{}", crate::auth::password::random_token(18));
+            let id = format!("cs_sandbox_{}", crate::crypto::random_token(18));
             let url = format!("/billing/sandbox/checkout/{id}");
             (id, url, now + Duration::hours(CHECKOUT_SESSION_HOURS))
         }

@@ -16,7 +16,7 @@ use super::{
     BillingEvent, CheckoutCompleted, EventKind, InvoiceSnapshot, SubscriptionSnapshot,
     SubscriptionStatus,
 };
-use crate::auth::password::random_token;
+use crate::crypto::random_token;
 use crate::db::DbConn;
 use crate::models::engagement::EngagementRow;
 use crate::models::sandbox_subscription::{self, NewSandboxSubscription, SandboxSubscriptionRow};

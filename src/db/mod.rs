@@ -5,7 +5,6 @@
 //! unreachable PostgreSQL reports PostgreSQL's own error.
 
 mod health;
-mod url;
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use self::health::{Circuit, is_connection_error};
-pub use self::url::DatabaseUrl;
+use crate::config::DatabaseUrl;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {

@@ -6,15 +6,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-use super::forms::{FieldErrors, no_control_chars, render_with_status, safe_next, see_other};
+use super::extract::SignedIn;
+use super::forms::{no_control_chars, render_with_status, safe_next, see_other};
 use super::{AppError, PageContext};
-use crate::auth::current_user::{CurrentUser, SignedIn};
+use crate::auth::current_user::CurrentUser;
 use crate::auth::password::NewPassword;
 use crate::auth::{device, rate_limit};
 use crate::domain::{Email, Role};
 use crate::services::accounts::{self, AccountError};
 use crate::views::Flash;
 use crate::views::accounts::{AccountPage, ForgotPage, LoginPage, NoticePage, ResetPage};
+use crate::views::forms::FieldErrors;
 
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {

@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::forms::{FieldErrors, render_with_status, see_other};
+use super::extract::AdminUser;
+use super::forms::{render_with_status, see_other};
 use super::{AppError, PageContext};
-use crate::auth::current_user::AdminUser;
 use crate::db::DbError;
 use crate::domain::Level;
 use crate::domain::profile::paragraphs;
@@ -17,6 +17,7 @@ use crate::services::outbox::{self, RetryOutcome};
 use crate::services::vetting::{self, Decision, StageReview, VettingError};
 use crate::views::Flash;
 use crate::views::admin::*;
+use crate::views::forms::FieldErrors;
 
 fn when(t: chrono::NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()

@@ -2,9 +2,9 @@
 
 use actix_web::HttpResponse;
 
+use super::extract::{DeveloperUser, require_verified};
 use super::forms::see_other;
 use super::{AppError, PageContext};
-use crate::auth::current_user::DeveloperUser;
 use crate::services::vetting::{self, VettingError};
 use crate::views::Flash;
 use crate::views::admin::ApplicationPage;
@@ -115,7 +115,7 @@ pub async fn show(ctx: PageContext, user: DeveloperUser) -> Result<ApplicationPa
 
 pub async fn submit(ctx: PageContext, user: DeveloperUser) -> Result<HttpResponse, AppError> {
     let user = user.0;
-    user.require_verified()?;
+    require_verified(&user)?;
     let id = user.developer_id.ok_or(AppError::Forbidden)?;
     let outbox = ctx.state.outbox.clone();
     let verified = user.email_verified;

@@ -10,17 +10,18 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::AppError;
-use crate::auth::current_user::{CurrentUser, current_user};
+use super::extract::current_user;
+use crate::auth::current_user::CurrentUser;
 use crate::auth::rate_limit::{Limit, Wait};
 use crate::auth::session;
 use crate::db::DbError;
 use crate::domain::client_address::is_loopback;
 use crate::models;
 use crate::services::sessions;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::views::assets::assets;
 use crate::views::layout::SITE_DESCRIPTION;
-use crate::views::{Flash, Layout};
+use crate::views::{Flash, Layout, NavUser};
 use chrono::NaiveDateTime;
 
 pub struct PageContext {
@@ -87,8 +88,8 @@ impl PageContext {
             canonical: settings.absolute_url(&self.path),
             base_url: settings.base_url_str().into(),
             csrf_token: session::csrf_token(&self.session),
-            user: self.user.as_ref().map(CurrentUser::nav),
-            flashes: session::take_flashes(&self.session),
+            user: self.user.as_ref().map(NavUser::of),
+            flashes: take_flashes(&self.session),
             nav,
             // Linked only where it answers: development, from this machine.
             dev_mailbox: !settings.environment.is_production() && is_loopback(self.client_ip),
@@ -99,7 +100,7 @@ impl PageContext {
     }
 
     pub fn flash(&self, flash: Flash) {
-        session::push_flash(&self.session, flash);
+        push_flash(&self.session, flash);
     }
 
     /// Counts a hit against a rate limit, if there is room; over it, the caller answers 429.
@@ -199,6 +200,26 @@ impl PageContext {
         session::sign_out(&self.session);
         Ok(())
     }
+}
+
+const FLASH_KEY: &str = "flash";
+
+/// Queues a one-time message for the next page this browser renders.
+pub fn push_flash(session: &Session, flash: Flash) {
+    let mut all = session
+        .get::<Vec<Flash>>(FLASH_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    all.push(flash);
+    let _ = session.insert(FLASH_KEY, all);
+}
+
+pub fn take_flashes(session: &Session) -> Vec<Flash> {
+    session
+        .remove_as::<Vec<Flash>>(FLASH_KEY)
+        .and_then(Result::ok)
+        .unwrap_or_default()
 }
 
 fn too_many(wait: Wait) -> AppError {

@@ -8,7 +8,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
-use crate::auth::current_user::AuthError;
+use super::extract::AuthError;
 use crate::db::DbError;
 use crate::views::Layout;
 use crate::views::errors::ErrorPage;

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The process is up and serving.
 pub async fn healthz() -> HttpResponse {
@@ -32,7 +32,7 @@ pub async fn metrics(
         std::net::IpAddr::V4(ip) => ip.is_loopback() || ip.is_private(),
         std::net::IpAddr::V6(ip) => ip.is_loopback(),
     });
-    let admin = crate::auth::current_user::current_user(&req)
+    let admin = super::extract::current_user(&req)
         .await
         .map_err(|e| super::AppError::Internal(anyhow::anyhow!("{e}")))?
         .is_some_and(|u| u.is_admin());

@@ -7,16 +7,17 @@ use chrono::Duration;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use super::forms::{FieldErrors, render_with_status, see_other};
+use super::extract::DeveloperUser;
+use super::forms::{render_with_status, see_other};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
-use crate::auth::current_user::DeveloperUser;
 use crate::domain::interview_slots::{self, DURATIONS, MAX_SLOTS, SlotProposal};
 use crate::services::interviews::{
     self, InterviewDetail, InterviewError, MAX_MESSAGE_CHARS, MAX_REASON_CHARS, Proposal,
     format_slot,
 };
 use crate::views::Flash;
+use crate::views::forms::FieldErrors;
 use crate::views::hiring::{
     InterviewFormPage, InterviewFormValues, InterviewItem, InterviewPage, InterviewsPage,
     MyInterviewsPage, SlotField, StatusGroup, status_label,

@@ -7,9 +7,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 
-use super::forms::{FieldErrors, render_with_status, see_other};
+use super::extract::DeveloperUser;
+use super::forms::{render_with_status, see_other};
 use super::{AppError, PageContext};
-use crate::auth::current_user::DeveloperUser;
 use crate::domain::profile::{
     parse_commitment_offer, parse_date, parse_link, parse_month, parse_years,
 };
@@ -18,6 +18,7 @@ use crate::services::profiles::{
     self, AVATAR_MAX_BYTES, AvatarError, ExperienceInput, Profile, ProfileInput,
 };
 use crate::views::Flash;
+use crate::views::forms::FieldErrors;
 use crate::views::profile::{
     ExperienceRowValues, ProfilePage, ProfileValues, SkillOption, SkillRowValues,
 };

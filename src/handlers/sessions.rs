@@ -3,9 +3,10 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::extract::SignedIn;
 use super::forms::see_other;
 use super::{AppError, PageContext};
-use crate::auth::current_user::{CurrentUser, SignedIn};
+use crate::auth::current_user::CurrentUser;
 use crate::services::sessions;
 use crate::views::Flash;
 use crate::views::accounts::SessionItem;

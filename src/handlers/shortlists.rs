@@ -9,13 +9,15 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::forms::{FieldErrors, render_with_status, safe_next, see_other};
+use super::extract::{AuthError, CompanyMember, require_verified};
+use super::forms::{render_with_status, safe_next, see_other};
 use super::{AppError, PageContext};
-use crate::auth::current_user::{AuthError, CompanyMember, CurrentUser, Membership};
+use crate::auth::current_user::{CurrentUser, Membership};
 use crate::domain::Level;
 use crate::services::shortlists::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, ShortlistError};
 use crate::views::Flash;
 use crate::views::catalog::{availability_text, overlap_text, stage_label};
+use crate::views::forms::FieldErrors;
 use crate::views::hiring::{
     CompareColumn, ComparePage, EntryView, ListSummary, ShortlistPage, ShortlistToggle,
     ShortlistToggleFragment, ShortlistsPage, ToggleList,
@@ -46,7 +48,7 @@ impl FromRequest for VerifiedMember {
         let member = CompanyMember::from_request(req, payload);
         Box::pin(async move {
             let CompanyMember(user) = member.await?;
-            user.require_verified()?;
+            require_verified(&user)?;
             let company = user.company.clone().ok_or(AuthError::Forbidden)?;
             Ok(VerifiedMember { user, company })
         })

@@ -8,13 +8,14 @@ use serde::Deserialize;
 use validator::Validate;
 
 use super::accounts::home_for;
-use super::forms::{FieldErrors, no_control_chars, render_with_status, see_other};
+use super::forms::{no_control_chars, render_with_status, see_other};
 use super::{AppError, PageContext};
 use crate::auth::password::NewPassword;
 use crate::auth::{rate_limit, session};
 use crate::domain::{Email, TimeZone, country};
 use crate::services::accounts::{self, CompanySignUp, DeveloperSignUp};
 use crate::views::accounts::{ApplyPage, CheckEmailPage, SignupPage, SignupValues};
+use crate::views::forms::FieldErrors;
 
 const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::forms::{FieldErrors, no_control_chars, render_with_status, see_other};
+use super::forms::{no_control_chars, render_with_status, see_other};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
 use crate::auth::password::NewPassword;
@@ -12,6 +12,7 @@ use crate::domain::{Email, Role};
 use crate::services::team::{self, TeamError};
 use crate::views::Flash;
 use crate::views::accounts::NoticePage;
+use crate::views::forms::FieldErrors;
 use crate::views::hiring::{InvitationPage, MemberView, TeamPage};
 
 impl From<TeamError> for AppError {

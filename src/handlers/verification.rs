@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::accounts::{notice, sign_in_and_redirect};
-use super::forms::{FieldErrors, render_with_status, see_other};
+use super::forms::{render_with_status, see_other};
 use super::signup::CHECK_EMAIL;
 use super::{AppError, PageContext};
 use crate::auth::current_user::CurrentUser;
@@ -15,6 +15,7 @@ use crate::domain::Email;
 use crate::services::accounts::{self, AccountError, Verified};
 use crate::views::Flash;
 use crate::views::accounts::ResendPage;
+use crate::views::forms::FieldErrors;
 
 /// Where a newly confirmed account goes next, and what it is told.
 fn next_step(role: &str) -> (&'static str, &'static str) {

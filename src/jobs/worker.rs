@@ -111,7 +111,7 @@ impl Worker {
             "{}-{}-{}",
             std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into()),
             std::process::id(),
-            crate::auth::password::random_token(6)
+            crate::crypto::random_token(6)
         );
         Worker { ctx, config, name }
     }

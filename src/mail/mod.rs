@@ -105,7 +105,7 @@ pub fn queue(
             message_id: format!(
                 "<{}.{}@{}>",
                 now.and_utc().timestamp(),
-                crate::auth::password::random_token(20),
+                crate::crypto::random_token(20),
                 domain
             ),
             kind: message.kind.into(),

@@ -116,7 +116,7 @@ fn issue_token(
 ) -> diesel::QueryResult<String> {
     let now = models::now();
     email_token::invalidate(conn, user_id, purpose, now)?;
-    let raw = password::random_token(43);
+    let raw = crate::crypto::random_token(43);
     email_token::insert(
         conn,
         &email_token::NewEmailToken {
@@ -197,7 +197,7 @@ fn unique_slug(
     }
     Ok(format!(
         "{base}-{}",
-        password::random_token(6).to_lowercase()
+        crate::crypto::random_token(6).to_lowercase()
     ))
 }
 

@@ -9,7 +9,6 @@
 use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
 
-use crate::auth::password;
 use crate::catalog;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::interview_slots::{SlotProposal, in_zone};
@@ -237,7 +236,7 @@ fn new_uid(outbox: &Outbox) -> String {
         .unwrap_or_else(|| "ladder.localhost".into());
     format!(
         "interview-{}@{host}",
-        password::random_token(24).to_lowercase()
+        crate::crypto::random_token(24).to_lowercase()
     )
 }
 

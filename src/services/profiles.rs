@@ -218,7 +218,7 @@ pub fn store_avatar(
     std::fs::create_dir_all(&dir)?;
     let name = format!(
         "{developer_id}-{}.jpg",
-        crate::auth::password::random_token(12).to_lowercase()
+        crate::crypto::random_token(12).to_lowercase()
     );
     std::fs::write(dir.join(&name), jpeg)?;
     let previous = developer::find(conn, developer_id)?.avatar_path;

@@ -14,7 +14,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use crate::auth::password::{hash_password, random_token};
+use crate::auth::password::hash_password;
+use crate::crypto::random_token;
 use crate::catalog::search_index;
 use crate::db::{Backend, DbConn, write_transaction};
 use crate::domain::{Level, Role, Slug};

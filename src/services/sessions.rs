@@ -10,7 +10,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::auth::current_user::CurrentUser;
-use crate::auth::password::random_token;
+use crate::crypto::random_token;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::models::{self, session, user};
 use crate::services::accounts::{load_session_user, token_hash};

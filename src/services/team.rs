@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use crate::auth::password::{self, NewPassword};
+use crate::auth::password::NewPassword;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::{Email, Role};
 use crate::mail::Outbox;
@@ -126,7 +126,7 @@ pub fn invite(
         }
         let now = models::now();
         company_invitation::revoke_for_email(conn, company_id, email.as_str(), now)?;
-        let raw = password::random_token(43);
+        let raw = crate::crypto::random_token(43);
         company_invitation::insert(
             conn,
             &company_invitation::NewCompanyInvitation {

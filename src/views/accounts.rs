@@ -2,8 +2,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
+use super::forms::FieldErrors;
 use crate::domain::country::Country;
-use crate::handlers::forms::FieldErrors;
 
 #[derive(Debug, Default, Clone)]
 pub struct SignupValues {

@@ -2,7 +2,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
-use crate::handlers::forms::FieldErrors;
+use super::forms::FieldErrors;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "me/application.html")]

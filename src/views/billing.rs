@@ -5,10 +5,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
+use super::forms::FieldErrors;
 use crate::billing::state::EngagementStatus;
 use crate::billing::{BillingMetrics, BookingOptions, EngagementView, format_minutes};
 use crate::domain::Money;
-use crate::handlers::forms::FieldErrors;
 use crate::models::billing_event::BillingEventRow;
 use crate::models::engagement::EngagementRow;
 use crate::models::hour_log::HourLogRow;

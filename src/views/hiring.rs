@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
-use crate::handlers::forms::FieldErrors;
+use super::forms::FieldErrors;
 
 /// One list in a developer's shortlist buttons.
 #[derive(Debug, Clone)]

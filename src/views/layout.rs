@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::assets::assets;
+use crate::auth::current_user::CurrentUser;
+use crate::domain::Role;
 
 /// What the header shows about the signed-in user.
 #[derive(Debug, Clone)]
@@ -12,6 +14,19 @@ pub struct NavUser {
     pub email_verified: bool,
     /// A company member whose company has a failed payment (the banner).
     pub payment_failed: bool,
+}
+
+impl NavUser {
+    pub fn of(user: &CurrentUser) -> NavUser {
+        NavUser {
+            name: user.name.clone(),
+            is_company: user.role == Role::Company,
+            is_developer: user.role == Role::Developer,
+            is_admin: user.role == Role::Admin,
+            email_verified: user.email_verified,
+            payment_failed: user.company.as_ref().is_some_and(|c| c.payment_failed),
+        }
+    }
 }
 
 /// A one-time message shown on the next page (post/redirect/get).

@@ -22,7 +22,7 @@ impl TestDatabase {
             Some(admin_url) => {
                 let name = format!(
                     "ladder_test_{}",
-                    ladder::auth::password::random_token(12).to_lowercase()
+                    ladder::crypto::random_token(12).to_lowercase()
                 );
                 let mut admin = diesel::pg::PgConnection::establish(&admin_url)
                     .expect("LADDER_TEST_POSTGRES_URL must point at a reachable PostgreSQL");

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
-use ladder::db::{DatabaseUrl, Db, DbConn};
+use ladder::config::DatabaseUrl;
+use ladder::db::{Db, DbConn};
 
 use crate::helpers::{TestDatabase, with_database};
 
@@ -263,7 +264,7 @@ async fn sqlite_and_postgres_migrations_produce_the_same_schema() {
 
         let name = format!(
             "ladder_parity_{}",
-            ladder::auth::password::random_token(10).to_lowercase()
+            ladder::crypto::random_token(10).to_lowercase()
         );
         let mut admin = PgConnection::establish(&admin_url).unwrap();
         diesel::sql_query(format!("CREATE DATABASE {name}"))

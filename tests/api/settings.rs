@@ -113,7 +113,7 @@ fn production_never_loads_demo_data() {
     );
 
     use diesel::prelude::*;
-    let db = ladder::db::Db::connect(&ladder::db::DatabaseUrl::parse(&url).unwrap()).unwrap();
+    let db = ladder::db::Db::connect(&ladder::config::DatabaseUrl::parse(&url).unwrap()).unwrap();
     let mut conn = db.get().unwrap();
     use ladder::schema::{companies, developers, engagements, users};
     let counts: (i64, i64, i64, i64) = (

@@ -96,9 +96,9 @@ pub async fn admin_sandbox_action(
         .run(move |conn| billing::sandbox_action(conn, &outbox, admin_id, id, action))
         .await;
     match result {
-        Ok(message) => crate::auth::session::push_flash(&ctx.session, Flash::success(message)),
+        Ok(message) => crate::handlers::context::push_flash(&ctx.session, Flash::success(message)),
         Err(BillingError::Refused(message)) => {
-            crate::auth::session::push_flash(&ctx.session, Flash::error(message))
+            crate::handlers::context::push_flash(&ctx.session, Flash::error(message))
         }
         Err(e) => return Err(e.into()),
     }

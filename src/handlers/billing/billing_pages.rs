@@ -33,7 +33,7 @@ pub async fn portal(ctx: PageContext, member: VerifiedMember) -> Result<HttpResp
     {
         Ok(url) => Ok(see_other(&url)),
         Err(BillingError::StripeUnavailable(_) | BillingError::Stripe(_)) => {
-            crate::auth::session::push_flash(
+            crate::handlers::context::push_flash(
                 &ctx.session,
                 Flash::error(
                     "We couldn't open the billing portal just now. Nothing changed; please try again in a minute.",

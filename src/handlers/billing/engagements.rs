@@ -226,7 +226,7 @@ pub(super) async fn go_to_checkout(
             StatusCode::CONFLICT,
         ),
         Err(BillingError::Refused(message)) => {
-            crate::auth::session::push_flash(&ctx.session, Flash::error(message));
+            crate::handlers::context::push_flash(&ctx.session, Flash::error(message));
             Ok(see_other(&format!("/engagements/{engagement_id}")))
         }
         Err(e) => Err(e.into()),
@@ -351,6 +351,6 @@ pub async fn cancel(
         }
         CancelOutcome::AlreadyRequested => "Cancellation is already on its way.",
     };
-    crate::auth::session::push_flash(&ctx.session, Flash::success(message));
+    crate::handlers::context::push_flash(&ctx.session, Flash::success(message));
     Ok(see_other(&format!("/engagements/{id}")))
 }

@@ -162,7 +162,7 @@ pub async fn log_hours(
         .await;
     match logged {
         Ok(week) => {
-            crate::auth::session::push_flash(
+            crate::handlers::context::push_flash(
                 &ctx.session,
                 Flash::success(format!(
                     "Saved {} h for the week of {}.",

@@ -9,21 +9,21 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::forms::{FieldErrors, render_with_status, see_other};
+use super::extract::{AdminUser, DeveloperUser};
+use super::forms::{render_with_status, see_other};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
-use crate::auth::current_user::{AdminUser, DeveloperUser};
-use crate::auth::password::random_token;
 use crate::billing::state::EngagementStatus;
 use crate::billing::webhook::{self, WebhookError};
 use crate::billing::{
     self, Applied, BillingError, BookingRequest, CancelOutcome, RECOMMENDED_MONTHS, SandboxAction,
     SandboxPayment,
 };
+use crate::crypto::random_token;
 use crate::domain::Commitment;
 use crate::models;
 use crate::services::pricing::TRIAL_DAYS;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::views::Flash;
 use crate::views::billing::{
     AdminEngagementPage, AdminEngagementRow, AdminEngagementsPage, BillingPage, BookingPage,
@@ -31,6 +31,7 @@ use crate::views::billing::{
     EngagementPage, EngagementPageData, EngagementsPage, HoursValues, MyEngagementsPage,
     MyHoursPage, SandboxCheckoutPage, SandboxPortalPage, StripeUnavailablePage,
 };
+use crate::views::forms::FieldErrors;
 
 mod admin_engagements;
 mod billing_pages;

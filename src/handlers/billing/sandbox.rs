@@ -160,7 +160,7 @@ pub async fn sandbox_portal_update(
             } else {
                 "Card updated."
             };
-            crate::auth::session::push_flash(&ctx.session, Flash::success(message));
+            crate::handlers::context::push_flash(&ctx.session, Flash::success(message));
             Ok(see_other("/billing"))
         }
         Err(message) => {

@@ -7,8 +7,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 
-use super::current_user::was_signed_in;
-use super::session::COOKIE_NAME;
+use super::extract::was_signed_in;
+use crate::auth::session::COOKIE_NAME;
 
 pub const PRIVATE: &str = "private, no-store";
 

@@ -10,8 +10,8 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 
-use super::session;
-use crate::handlers::error::error_page;
+use super::error::error_page;
+use crate::auth::session;
 
 /// Paths that authenticate another way (Stripe signs its webhooks).
 const EXEMPT: &[&str] = &["/webhooks/stripe"];

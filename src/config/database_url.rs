@@ -1,7 +1,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::config::Secret;
+use super::Secret;
 
 /// `DATABASE_URL`, parsed: `sqlite://relative/path.db`, `sqlite:///absolute/path.db`
 /// or `postgres://…` (`postgresql://` too).
