@@ -66,30 +66,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/admin")
-                .route("", web::get().to(admin::dashboard))
-                .route("/vetting", web::get().to(admin::queue))
-                .route("/vetting/{id}", web::get().to(admin::review))
+                .route("", web::get().to(admin::dashboard::dashboard))
+                .route("/vetting", web::get().to(admin::vetting::queue))
+                .route("/vetting/{id}", web::get().to(admin::vetting::review))
                 .route(
                     "/vetting/{id}/stages/{stage}",
-                    web::post().to(admin::review_stage),
+                    web::post().to(admin::vetting::review_stage),
                 )
-                .route("/vetting/{id}/decision", web::post().to(admin::decide))
-                .route("/developers", web::get().to(admin::developers))
-                .route("/developers/{id}/publish", web::post().to(admin::publish))
-                .route("/developers/{id}/pause", web::post().to(admin::pause))
+                .route(
+                    "/vetting/{id}/decision",
+                    web::post().to(admin::vetting::decide),
+                )
+                .route("/developers", web::get().to(admin::directory::developers))
+                .route(
+                    "/developers/{id}/publish",
+                    web::post().to(admin::directory::publish),
+                )
+                .route(
+                    "/developers/{id}/pause",
+                    web::post().to(admin::directory::pause),
+                )
                 .route(
                     "/developers/{id}/level",
-                    web::post().to(admin::change_level),
+                    web::post().to(admin::directory::change_level),
                 )
-                .route("/companies", web::get().to(admin::companies))
-                .route("/companies/{id}", web::get().to(admin::company))
+                .route("/companies", web::get().to(admin::directory::companies))
+                .route("/companies/{id}", web::get().to(admin::directory::company))
                 .route(
                     "/companies/{id}/{action}",
-                    web::post().to(admin::set_company_disabled),
+                    web::post().to(admin::directory::set_company_disabled),
                 )
                 .route(
                     "/users/{id}/{action}",
-                    web::post().to(admin::set_user_disabled),
+                    web::post().to(admin::directory::set_user_disabled),
                 )
                 .route("/engagements", web::get().to(billing::admin_engagements))
                 .route(
@@ -100,9 +109,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/engagements/{id}/sandbox/{action}",
                     web::post().to(billing::admin_sandbox_action),
                 )
-                .route("/audit", web::get().to(admin::audit_log))
-                .route("/outbox", web::get().to(admin::outbox_page))
-                .route("/jobs/{id}/retry", web::post().to(admin::retry_job)),
+                .route("/audit", web::get().to(admin::audit::audit_log))
+                .route("/outbox", web::get().to(admin::outbox::outbox_page))
+                .route("/jobs/{id}/retry", web::post().to(admin::outbox::retry_job)),
         )
         .route("/metrics", web::get().to(health::metrics))
         .route("/healthz", web::get().to(health::healthz))

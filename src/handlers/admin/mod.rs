@@ -1,0 +1,34 @@
+//! `/admin`: dashboard, vetting queue and reviews, developers, companies, users, audit log,
+//! outbox. Admins only; every action is recorded in the audit log by its service.
+
+pub mod audit;
+pub mod dashboard;
+pub mod directory;
+pub mod outbox;
+pub mod vetting;
+
+use serde::Deserialize;
+
+fn when(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The search box's text, at most 100 characters.
+fn search_text(q: &Option<String>) -> String {
+    q.as_deref().unwrap_or_default().chars().take(100).collect()
+}
+
+fn blank_to_none(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub level: Option<String>,
+    pub action: Option<String>,
+    pub subject: Option<String>,
+}

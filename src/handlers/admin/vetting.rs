@@ -1,0 +1,364 @@
+//! `/admin/vetting`: the queue, one applicant's review, stage results and the decision.
+//! Every action is recorded in the audit log by the vetting service.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::{blank_to_none, search_text, when};
+use crate::domain::Level;
+use crate::domain::profile::paragraphs;
+use crate::handlers::extract::AdminUser;
+use crate::handlers::forms::{render_with_status, see_other};
+use crate::handlers::{AppError, PageContext};
+use crate::models;
+use crate::services::admin as admin_service;
+use crate::services::vetting::{self, Decision, StageReview, VettingError};
+use crate::views::Flash;
+use crate::views::admin::*;
+use crate::views::forms::FieldErrors;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    pub stage: Option<String>,
+    pub q: Option<String>,
+}
+
+const QUEUE_STAGES: [(&str, &str); 5] = [
+    ("submitted", "Waiting for screening"),
+    ("screening", "Screening"),
+    ("technical", "Technical assessment"),
+    ("interview", "Live interview"),
+    ("decision", "Decision"),
+];
+
+pub async fn queue(
+    ctx: PageContext,
+    _admin: AdminUser,
+    query: web::Query<QueueQuery>,
+) -> Result<QueuePage, AppError> {
+    let stage = query
+        .stage
+        .clone()
+        .filter(|s| QUEUE_STAGES.iter().any(|(k, _)| k == s))
+        .unwrap_or_else(|| "submitted".into());
+    let q = search_text(&query.q);
+    let (stage_key, search) = (stage.clone(), q.clone());
+    let rows = ctx
+        .state
+        .db
+        .read(move |conn| {
+            admin_service::vetting_queue(conn, &stage_key, &search).map_err(AppError::from)
+        })
+        .await?;
+    let now = models::now();
+    Ok(QueuePage {
+        layout: ctx.layout("Vetting queue", "admin"),
+        stages: QUEUE_STAGES
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect(),
+        rows: rows
+            .into_iter()
+            .map(|d| QueueRow {
+                id: d.id,
+                name: format!("{} {}", d.first_name, d.last_name),
+                headline: d.headline,
+                country: crate::domain::country::name(&d.country_code)
+                    .unwrap_or("")
+                    .to_owned(),
+                years: d.years_experience,
+                stage: d.vetting_stage.unwrap_or_else(|| "screening".into()),
+                submitted: d.submitted_at.map(when).unwrap_or_default(),
+                waiting_days: d.submitted_at.map(|t| (now - t).num_days()).unwrap_or(0),
+            })
+            .collect(),
+        stage,
+        q,
+    })
+}
+
+async fn review_page(
+    ctx: &PageContext,
+    id: i32,
+    errors: FieldErrors,
+) -> Result<ReviewPage, AppError> {
+    let detail = ctx
+        .state
+        .db
+        .read(move |conn| admin_service::developer_detail(conn, id).map_err(AppError::from))
+        .await?;
+    let admin_service::DeveloperDetail {
+        developer: d,
+        account,
+        skills,
+        experiences: roles,
+        reviews,
+        reviewers,
+        history,
+    } = detail;
+    let current = match d.status.as_str() {
+        "submitted" => Some("screening"),
+        "in_review" => d.vetting_stage.as_deref(),
+        _ => None,
+    };
+    let stages = vetting::STAGES
+        .iter()
+        .map(|key| {
+            let review = reviews.iter().find(|r| r.stage == *key).map(|r| {
+                let reviewer = r
+                    .reviewer_id
+                    .and_then(|rid| reviewers.iter().find(|(i, _)| *i == rid))
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_else(|| "—".into());
+                (
+                    r.score.unwrap_or(0),
+                    r.outcome.clone(),
+                    r.summary.clone(),
+                    r.notes.clone(),
+                    reviewer,
+                    r.completed_at.map(when).unwrap_or_default(),
+                )
+            });
+            StageView {
+                key: key.to_string(),
+                title: match *key {
+                    "screening" => "Screening".into(),
+                    "technical" => "Technical assessment".into(),
+                    _ => "Live interview".into(),
+                },
+                review,
+                is_current: current == Some(*key),
+            }
+        })
+        .collect();
+    Ok(ReviewPage {
+        layout: ctx.layout(&format!("Review {} {}", d.first_name, d.last_name), "admin"),
+        id,
+        name: format!("{} {}", d.first_name, d.last_name),
+        email: account.email.clone(),
+        slug: d.slug.clone(),
+        headline: d.headline.clone(),
+        bio: paragraphs(&d.bio),
+        country: crate::domain::country::name(&d.country_code)
+            .unwrap_or("")
+            .to_owned(),
+        time_zone: d.time_zone.clone(),
+        years: d.years_experience,
+        commitment: d.commitment.replace('_', "-"),
+        available_from: d
+            .available_from
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "—".into()),
+        links: [&d.github_url, &d.linkedin_url, &d.website_url]
+            .iter()
+            .filter_map(|l| (*l).clone())
+            .collect(),
+        skills: skills
+            .into_iter()
+            .map(|(_, name, years)| (name, years))
+            .collect(),
+        experiences: roles
+            .into_iter()
+            .map(|e| {
+                let span = format!(
+                    "{} – {}",
+                    e.started_on.format("%b %Y"),
+                    e.ended_on
+                        .map(|x| x.format("%b %Y").to_string())
+                        .unwrap_or_else(|| "now".into())
+                );
+                (e.title, e.company_name, span, e.summary)
+            })
+            .collect(),
+        status: d.status.clone(),
+        level: d.level.clone().unwrap_or_default(),
+        published: d.published_at.is_some(),
+        paused_reason: d.paused_reason.clone(),
+        rejection_reason: d.rejection_reason.clone(),
+        stages,
+        at_decision: d.status == "in_review" && d.vetting_stage.as_deref() == Some("decision"),
+        under_review: matches!(d.status.as_str(), "submitted" | "in_review"),
+        errors,
+        user_id: account.id,
+        user_disabled: account.disabled_at.is_some(),
+        history: history
+            .into_iter()
+            .map(|h| (when(h.created_at), h.action, h.details))
+            .collect(),
+    })
+}
+
+pub async fn review(
+    ctx: PageContext,
+    _admin: AdminUser,
+    path: web::Path<i32>,
+) -> Result<ReviewPage, AppError> {
+    review_page(&ctx, path.into_inner(), FieldErrors::default()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StageForm {
+    #[serde(default)]
+    pub score: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub outcome: String,
+    pub rejection_reason: Option<String>,
+}
+
+pub(super) async fn vetting_result(
+    ctx: &PageContext,
+    id: i32,
+    result: Result<(), VettingError>,
+    field: &str,
+    done: &str,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(()) => {
+            // Committed: the catalog shows the change on its next request.
+            ctx.state.catalog.changed();
+            ctx.flash(Flash::success(done));
+            Ok(see_other(&format!("/admin/vetting/{id}")))
+        }
+        Err(VettingError::NotAllowed(message)) => {
+            let mut errors = FieldErrors::default();
+            errors.add(field, message);
+            render_with_status(
+                &review_page(ctx, id, errors).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn review_stage(
+    ctx: PageContext,
+    admin: AdminUser,
+    path: web::Path<(i32, String)>,
+    form: web::Form<StageForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, stage) = path.into_inner();
+    if !vetting::STAGES.contains(&stage.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let score = form
+        .score
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|s| (1..=5).contains(s));
+    if score.is_none() {
+        errors.add(&stage, "Give a score from 1 to 5.");
+    }
+    let passed = match form.outcome.as_str() {
+        "passed" => Some(true),
+        "failed" => Some(false),
+        _ => {
+            errors.add(&stage, "Choose whether the stage is passed.");
+            None
+        }
+    };
+    if form.summary.trim().is_empty() || form.summary.chars().count() > 1000 {
+        errors.add(
+            &stage,
+            "Write a summary for companies (up to 1000 characters).",
+        );
+    }
+    if form.notes.chars().count() > 5000 {
+        errors.add(&stage, "Private notes are at most 5000 characters.");
+    }
+    let (Some(score), Some(passed), true) = (score, passed, errors.is_empty()) else {
+        return render_with_status(
+            &review_page(&ctx, id, errors).await?,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let review = StageReview {
+        score,
+        notes: form.notes.trim().into(),
+        summary: form.summary.trim().into(),
+        passed,
+        rejection_reason: blank_to_none(&form.rejection_reason),
+    };
+    let outbox = ctx.state.outbox.clone();
+    let admin_id = admin.0.id;
+    let stage_key = stage.clone();
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(vetting::review_stage(
+                conn, &outbox, admin_id, id, &stage_key, review,
+            ))
+        })
+        .await?;
+    vetting_result(
+        &ctx,
+        id,
+        result,
+        &stage,
+        "Stage recorded; the applicant has been emailed.",
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    pub decision: String,
+    pub level: Option<String>,
+    pub publish: Option<String>,
+    pub reason: Option<String>,
+}
+
+pub async fn decide(
+    ctx: PageContext,
+    admin: AdminUser,
+    path: web::Path<i32>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let decision = match form.decision.as_str() {
+        "approve" => match form.level.as_deref().map(str::parse::<Level>) {
+            Some(Ok(level)) => Decision::Approve {
+                level,
+                publish: form.publish.is_some(),
+            },
+            _ => {
+                let mut errors = FieldErrors::default();
+                errors.add("decision", "Choose the level: L1, L2 or L3.");
+                return render_with_status(
+                    &review_page(&ctx, id, errors).await?,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+        },
+        "reject" => Decision::Reject {
+            reason: form.reason.unwrap_or_default(),
+        },
+        _ => return Err(AppError::BadRequest("Choose approve or reject.".into())),
+    };
+    let outbox = ctx.state.outbox.clone();
+    let admin_id = admin.0.id;
+    let result = ctx
+        .state
+        .db
+        .run(move |conn| Ok::<_, AppError>(vetting::decide(conn, &outbox, admin_id, id, decision)))
+        .await?;
+    vetting_result(
+        &ctx,
+        id,
+        result,
+        "decision",
+        "Decision recorded; the applicant has been emailed.",
+    )
+    .await
+}
