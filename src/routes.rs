@@ -4,52 +4,79 @@ use actix_web::web;
 
 use crate::handlers::{
     accounts, admin, application, billing, dev_mailbox, health, interviews, pages, profile,
-    sessions, shortlists, signup, team, verification,
+    shortlists, team,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
         .route("/pricing", web::get().to(pages::pricing))
-        .route("/signup", web::get().to(signup::signup_form))
-        .route("/signup", web::post().to(signup::signup))
-        .route("/apply", web::get().to(signup::apply_form))
-        .route("/apply", web::post().to(signup::apply))
-        .route("/check-email", web::get().to(signup::check_email))
-        .route("/login", web::get().to(accounts::login_form))
-        .route("/login", web::post().to(accounts::login))
-        .route("/logout", web::post().to(accounts::logout))
+        .route(
+            "/signup",
+            web::get().to(accounts::registration::signup_form),
+        )
+        .route("/signup", web::post().to(accounts::registration::signup))
+        .route("/apply", web::get().to(accounts::registration::apply_form))
+        .route("/apply", web::post().to(accounts::registration::apply))
+        .route(
+            "/check-email",
+            web::get().to(accounts::registration::check_email),
+        )
+        .route("/login", web::get().to(accounts::session::login_form))
+        .route("/login", web::post().to(accounts::session::login))
+        .route("/logout", web::post().to(accounts::session::logout))
         // `resend` before `{token}`, or it would be read as a token.
         .route(
             "/verify-email/resend",
-            web::get().to(verification::resend_form),
+            web::get().to(accounts::verification::resend_form),
         )
-        .route("/verify-email/resend", web::post().to(verification::resend))
+        .route(
+            "/verify-email/resend",
+            web::post().to(accounts::verification::resend),
+        )
         .route(
             "/verify-email/{token}",
-            web::get().to(verification::verify_email),
+            web::get().to(accounts::verification::verify_email),
         )
-        .route("/password/forgot", web::get().to(accounts::forgot_form))
-        .route("/password/forgot", web::post().to(accounts::forgot))
+        .route(
+            "/password/forgot",
+            web::get().to(accounts::password::forgot_form),
+        )
+        .route(
+            "/password/forgot",
+            web::post().to(accounts::password::forgot),
+        )
         .route(
             "/password/reset/{token}",
-            web::get().to(accounts::reset_form),
+            web::get().to(accounts::password::reset_form),
         )
-        .route("/password/reset/{token}", web::post().to(accounts::reset))
-        .route("/account", web::get().to(accounts::account))
-        .route("/account/name", web::post().to(accounts::change_name))
-        .route("/account/email", web::post().to(accounts::change_email))
+        .route(
+            "/password/reset/{token}",
+            web::post().to(accounts::password::reset),
+        )
+        .route("/account", web::get().to(accounts::settings::account))
+        .route(
+            "/account/name",
+            web::post().to(accounts::settings::change_name),
+        )
+        .route(
+            "/account/email",
+            web::post().to(accounts::settings::change_email),
+        )
         .route(
             "/account/password",
-            web::post().to(accounts::change_password),
+            web::post().to(accounts::settings::change_password),
         )
-        .route("/account/delete", web::post().to(accounts::delete_account))
+        .route(
+            "/account/delete",
+            web::post().to(accounts::settings::delete_account),
+        )
         .route(
             "/account/sessions/revoke-others",
-            web::post().to(sessions::revoke_others),
+            web::post().to(accounts::session::revoke_others),
         )
         .route(
             "/account/sessions/{id}/revoke",
-            web::post().to(sessions::revoke),
+            web::post().to(accounts::session::revoke),
         )
         .route("/me/profile", web::get().to(profile::show))
         .route("/me/profile", web::post().to(profile::update))

@@ -17,11 +17,8 @@ pub mod input;
 pub mod interviews;
 pub mod pages;
 pub mod profile;
-pub mod sessions;
 pub mod shortlists;
-pub mod signup;
 pub mod team;
-pub mod verification;
 
 pub use context::PageContext;
 pub use error::AppError;

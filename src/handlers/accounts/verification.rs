@@ -5,13 +5,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::accounts::{notice, sign_in_and_redirect};
-use super::forms::{render_with_status, see_other};
-use super::signup::CHECK_EMAIL;
-use super::{AppError, PageContext};
+use super::notice;
+use super::registration::CHECK_EMAIL;
+use super::session::sign_in_and_redirect;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::{rate_limit, session};
 use crate::domain::Email;
+use crate::handlers::forms::{render_with_status, see_other};
+use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, AccountError, Verified};
 use crate::views::Flash;
 use crate::views::accounts::ResendPage;

@@ -7,17 +7,15 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-use super::accounts::home_for;
-use super::forms::{no_control_chars, render_with_status, see_other};
-use super::{AppError, PageContext};
+use super::{UNPROCESSABLE, home_for};
 use crate::auth::password::NewPassword;
 use crate::auth::{rate_limit, session};
 use crate::domain::{Email, TimeZone, country};
+use crate::handlers::forms::{no_control_chars, render_with_status, see_other};
+use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, CompanySignUp, DeveloperSignUp};
 use crate::views::accounts::{ApplyPage, CheckEmailPage, SignupPage, SignupValues};
 use crate::views::forms::FieldErrors;
-
-const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 // ---- company sign-up -------------------------------------------------------------
 

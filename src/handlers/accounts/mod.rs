@@ -1,0 +1,58 @@
+//! Accounts: registration (sign-up and applications), email verification, signing in and
+//! out, password reset, and the account page.
+
+pub mod password;
+pub mod registration;
+pub mod session;
+pub mod settings;
+pub mod verification;
+
+use actix_web::http::StatusCode;
+
+use super::{AppError, PageContext};
+use crate::auth::current_user::CurrentUser;
+use crate::services::accounts::AccountError;
+use crate::views::accounts::NoticePage;
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Db(db) => AppError::from(db),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+/// Where a user lands after signing in when no page sent them.
+pub fn home_for(user: &CurrentUser) -> &'static str {
+    home_for_role(user.role.as_str())
+}
+
+fn home_for_role(role: &str) -> &'static str {
+    match role {
+        "company" => "/developers",
+        "developer" => "/me/profile",
+        "admin" => "/admin",
+        _ => "/account",
+    }
+}
+
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+fn notice(
+    ctx: &PageContext,
+    title: &str,
+    heading: &str,
+    message: &str,
+    actions: &[(&str, &str)],
+) -> NoticePage {
+    NoticePage {
+        layout: ctx.layout(title, ""),
+        heading: heading.into(),
+        message: message.into(),
+        actions: actions
+            .iter()
+            .map(|(l, h)| (l.to_string(), h.to_string()))
+            .collect(),
+    }
+}
