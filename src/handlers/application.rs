@@ -43,9 +43,7 @@ async fn page(
         reviews,
         checklist,
     } = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db(move |conn| {
             vetting::application(conn, developer_id, email_verified).map_err(AppError::from)
         })
         .await?;
@@ -120,10 +118,8 @@ pub async fn submit(ctx: PageContext, user: DeveloperUser) -> Result<HttpRespons
     let outbox = ctx.state.outbox.clone();
     let verified = user.email_verified;
     match ctx
-        .state
-        .db
-        .run(move |conn| vetting::submit(conn, &outbox, id, verified))
-        .await
+        .db_attempt(move |conn| vetting::submit(conn, &outbox, id, verified))
+        .await?
     {
         Ok(()) => {
             ctx.state.catalog.changed();

@@ -14,7 +14,7 @@ use super::extract::current_user;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::rate_limit::{Limit, Wait};
 use crate::auth::session;
-use crate::db::DbError;
+use crate::db::{DbConn, DbError};
 use crate::domain::client_address::is_loopback;
 use crate::models;
 use crate::services::sessions;
@@ -101,6 +101,48 @@ impl PageContext {
 
     pub fn flash(&self, flash: Flash) {
         push_flash(&self.session, flash);
+    }
+
+    /// Runs `work` on a pooled connection off the async threads (see [`Db::run`](crate::db::Db::run)); its
+    /// error, a service's or the database's, becomes an [`AppError`].
+    pub async fn db<T, E, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<AppError> + Send + 'static,
+    {
+        self.state
+            .db
+            .run(move |conn| work(conn).map_err(Into::into))
+            .await
+    }
+
+    /// Like [`PageContext::db`] for work that is safe to repeat: retried once on a fresh
+    /// connection if the first dies under it (see [`Db::read`](crate::db::Db::read)).
+    pub async fn db_read<T, E, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<AppError> + Send + 'static,
+    {
+        self.state
+            .db
+            .read(move |conn| work(conn).map_err(Into::into))
+            .await
+    }
+
+    /// Runs `work` like [`PageContext::db`] but hands its result back whole, for a
+    /// handler that answers a service's refusal itself (re-rendering a form, say); only a
+    /// failure to get a connection is an [`AppError`].
+    pub async fn db_attempt<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state
+            .db
+            .run(move |conn| Ok::<_, AppError>(work(conn)))
+            .await
     }
 
     /// Counts a hit against a rate limit, if there is room; over it, the caller answers 429.

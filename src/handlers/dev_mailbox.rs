@@ -18,11 +18,7 @@ fn ensure_development(ctx: &PageContext) -> Result<(), AppError> {
 
 pub async fn index(ctx: PageContext) -> Result<MailboxPage, AppError> {
     ensure_development(&ctx)?;
-    let rows = ctx
-        .state
-        .db
-        .run(|conn| outbox::recent_emails(conn, 200).map_err(AppError::from))
-        .await?;
+    let rows = ctx.db(|conn| outbox::recent_emails(conn, 200)).await?;
     let messages = rows
         .into_iter()
         .map(|r| MailboxItem {
@@ -44,9 +40,7 @@ pub async fn show(ctx: PageContext, path: web::Path<i32>) -> Result<MessagePage,
     ensure_development(&ctx)?;
     let id = path.into_inner();
     let (message, attachments) = ctx
-        .state
-        .db
-        .run(move |conn| outbox::email_with_attachments(conn, id).map_err(AppError::from))
+        .db(move |conn| outbox::email_with_attachments(conn, id))
         .await?;
     let headers = vec![
         ("From".to_owned(), message.from_address.clone()),
@@ -94,9 +88,7 @@ pub async fn html_part(ctx: PageContext, path: web::Path<i32>) -> Result<HttpRes
     ensure_development(&ctx)?;
     let id = path.into_inner();
     let (message, _) = ctx
-        .state
-        .db
-        .run(move |conn| outbox::email_with_attachments(conn, id).map_err(AppError::from))
+        .db(move |conn| outbox::email_with_attachments(conn, id))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
@@ -115,9 +107,7 @@ pub async fn attachment(
     ensure_development(&ctx)?;
     let (email_id, id) = path.into_inner();
     let file = ctx
-        .state
-        .db
-        .run(move |conn| outbox::attachment(conn, email_id, id).map_err(AppError::from))
+        .db(move |conn| outbox::attachment(conn, email_id, id))
         .await?;
     let safe_name: String = file
         .filename

@@ -73,9 +73,7 @@ pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpRespo
     let company_id = member.company.company_id;
     let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let all = ctx
-        .state
-        .db
-        .run(move |conn| interviews::for_company(conn, company_id).map_err(AppError::from))
+        .db(move |conn| interviews::for_company(conn, company_id))
         .await?;
     let groups = [
         ("scheduled", "Scheduled"),
@@ -111,11 +109,7 @@ pub async fn show(
     let (company_id, id) = (member.company.company_id, path.into_inner());
     let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let d = ctx
-        .state
-        .db
-        .run(move |conn| {
-            interviews::company_interview(conn, company_id, id).map_err(AppError::from)
-        })
+        .db(move |conn| interviews::company_interview(conn, company_id, id).map_err(AppError::from))
         .await?;
     render_with_status(
         &InterviewPage {
@@ -192,9 +186,7 @@ pub async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let slug = query.into_inner().developer;
     let (dev, name) = ctx
-        .state
-        .db
-        .run(move |conn| interviews::developer_for_proposal(conn, &slug).map_err(AppError::from))
+        .db(move |conn| interviews::developer_for_proposal(conn, &slug))
         .await?;
     let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
     form_page(
@@ -302,11 +294,7 @@ pub async fn create(
     let (slug, values) = read_form(form.into_inner());
     let (dev, name) = {
         let slug = slug.clone();
-        ctx.state
-            .db
-            .run(move |conn| {
-                interviews::developer_for_proposal(conn, &slug).map_err(AppError::from)
-            })
+        ctx.db(move |conn| interviews::developer_for_proposal(conn, &slug).map_err(AppError::from))
             .await?
     };
     let company_zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
@@ -332,9 +320,7 @@ pub async fn create(
     let outbox = ctx.state.outbox.clone();
     let (company_id, user_id) = (member.company.company_id, member.user.id);
     let id = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db(move |conn| {
             interviews::propose(conn, &outbox, company_id, user_id, &slug, &proposal)
                 .map_err(AppError::from)
         })
@@ -352,11 +338,7 @@ pub async fn reschedule_form(
 ) -> Result<HttpResponse, AppError> {
     let (company_id, id) = (member.company.company_id, path.into_inner());
     let d = ctx
-        .state
-        .db
-        .run(move |conn| {
-            interviews::company_interview(conn, company_id, id).map_err(AppError::from)
-        })
+        .db(move |conn| interviews::company_interview(conn, company_id, id).map_err(AppError::from))
         .await?;
     if !matches!(d.row.status.as_str(), "proposed" | "scheduled") {
         return Err(AppError::BadRequest(format!(
@@ -396,11 +378,7 @@ pub async fn reschedule(
 ) -> Result<HttpResponse, AppError> {
     let (company_id, id) = (member.company.company_id, path.into_inner());
     let d = ctx
-        .state
-        .db
-        .run(move |conn| {
-            interviews::company_interview(conn, company_id, id).map_err(AppError::from)
-        })
+        .db(move |conn| interviews::company_interview(conn, company_id, id).map_err(AppError::from))
         .await?;
     let (_, values) = read_form(form.into_inner());
     let proposal = match parse_proposal(&values) {
@@ -425,13 +403,7 @@ pub async fn reschedule(
     };
     let outbox = ctx.state.outbox.clone();
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(interviews::reschedule(
-                conn, &outbox, company_id, id, &proposal,
-            ))
-        })
+        .db_attempt(move |conn| interviews::reschedule(conn, &outbox, company_id, id, &proposal))
         .await?;
     match result {
         Ok(()) => ctx.flash(Flash::success(format!(
@@ -475,11 +447,7 @@ pub async fn cancel(
     let reason = parse_reason(&form.reason, false)?;
     let outbox = ctx.state.outbox.clone();
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(interviews::cancel(conn, &outbox, company_id, id, &reason))
-        })
+        .db_attempt(move |conn| interviews::cancel(conn, &outbox, company_id, id, &reason))
         .await?;
     match result {
         Ok(()) => ctx.flash(Flash::success(
@@ -494,9 +462,7 @@ pub async fn cancel(
 pub async fn mine(ctx: PageContext, dev: DeveloperUser) -> Result<HttpResponse, AppError> {
     let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
     let (zone, all) = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db(move |conn| {
             let zone = interviews::developer_zone(conn, developer_id)?;
             Ok::<_, AppError>((zone, interviews::for_developer(conn, developer_id)?))
         })
@@ -547,11 +513,7 @@ pub async fn accept(
         .ok_or_else(|| AppError::BadRequest("Choose one of the proposed times.".into()))?;
     let outbox = ctx.state.outbox.clone();
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(interviews::accept(conn, &outbox, developer_id, id, slot_id))
-        })
+        .db_attempt(move |conn| interviews::accept(conn, &outbox, developer_id, id, slot_id))
         .await?;
     match result {
         Ok(()) => ctx.flash(Flash::success(
@@ -574,17 +536,7 @@ pub async fn decline(
     let reason = parse_reason(&form.reason, true)?;
     let outbox = ctx.state.outbox.clone();
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(interviews::decline(
-                conn,
-                &outbox,
-                developer_id,
-                id,
-                &reason,
-            ))
-        })
+        .db_attempt(move |conn| interviews::decline(conn, &outbox, developer_id, id, &reason))
         .await?;
     match result {
         Ok(()) => ctx.flash(Flash::success("Declined. The company has been told why.")),

@@ -8,9 +8,7 @@ use crate::views::pages::{LandingPage, PlanTier, PricingPage};
 
 async fn plan_tiers(ctx: &PageContext) -> Result<Vec<PlanTier>, AppError> {
     let tiers = ctx
-        .state
-        .db
-        .run(|conn| pricing::tiers(conn).map_err(|e| AppError::Internal(e.into())))
+        .db(|conn| pricing::tiers(conn).map_err(|e| AppError::Internal(e.into())))
         .await?;
     Ok(tiers.iter().map(PlanTier::from).collect())
 }

@@ -80,9 +80,7 @@ async fn page(
     notice: Option<String>,
 ) -> Result<ProfilePage, AppError> {
     let (profile, skills) = ctx
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             Ok::<_, AppError>((
                 profiles::load(conn, developer_id)?,
                 profiles::skills_catalogue(conn)?,
@@ -401,9 +399,7 @@ pub async fn update(
         return render_with_status(&page, StatusCode::OK);
     }
     let known: Vec<String> = ctx
-        .state
-        .db
-        .read(|conn| profiles::skills_catalogue(conn).map_err(AppError::from))
+        .db_read(|conn| profiles::skills_catalogue(conn))
         .await?
         .into_iter()
         .map(|s| s.slug)
@@ -414,12 +410,10 @@ pub async fn update(
             render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Ok(input) => {
-            ctx.state
-                .db
-                .run(move |conn| {
-                    profiles::save(conn, id, input).map_err(|e| AppError::Internal(e.into()))
-                })
-                .await?;
+            ctx.db(move |conn| {
+                profiles::save(conn, id, input).map_err(|e| AppError::Internal(e.into()))
+            })
+            .await?;
             ctx.state.catalog.changed();
             ctx.flash(Flash::success("Your profile is saved."));
             Ok(see_other("/me/profile"))
@@ -462,13 +456,11 @@ pub async fn upload_avatar(
     match processed {
         Ok(jpeg) => {
             let data_dir = ctx.state.settings.data_dir.clone();
-            ctx.state
-                .db
-                .run(move |conn| {
-                    profiles::store_avatar(conn, &data_dir, id, &jpeg)
-                        .map_err(|e| AppError::Internal(e.into()))
-                })
-                .await?;
+            ctx.db(move |conn| {
+                profiles::store_avatar(conn, &data_dir, id, &jpeg)
+                    .map_err(|e| AppError::Internal(e.into()))
+            })
+            .await?;
             ctx.flash(Flash::success("Your photo is updated."));
             Ok(see_other("/me/profile"))
         }
@@ -497,9 +489,7 @@ pub async fn confirm_availability(
     user: DeveloperUser,
 ) -> Result<HttpResponse, AppError> {
     let id = user.0.developer_id.ok_or(AppError::Forbidden)?;
-    ctx.state
-        .db
-        .run(move |conn| profiles::confirm_availability(conn, id).map_err(AppError::from))
+    ctx.db(move |conn| profiles::confirm_availability(conn, id))
         .await?;
     ctx.state.catalog.changed();
     ctx.flash(Flash::success(

@@ -82,12 +82,10 @@ pub async fn toggles_for(
     let csrf_token = crate::auth::session::csrf_token(&ctx.session);
     let (lists, on) = {
         let slugs = slugs.clone();
-        ctx.state
-            .db
-            .run(move |conn| {
-                shortlists::memberships(conn, company_id, &slugs).map_err(AppError::from)
-            })
-            .await?
+        ctx.db(move |conn| {
+            shortlists::memberships(conn, company_id, &slugs).map_err(AppError::from)
+        })
+        .await?
     };
     Ok(Some(
         slugs
@@ -129,9 +127,7 @@ async fn index_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let lists = ctx
-        .state
-        .db
-        .run(move |conn| shortlists::lists(conn, company_id).map_err(AppError::from))
+        .db(move |conn| shortlists::lists(conn, company_id))
         .await?;
     let page = ShortlistsPage {
         layout: ctx.layout("Shortlists", "shortlists"),
@@ -191,11 +187,7 @@ pub async fn create(
     let user_id = member.user.id;
     let result = {
         let name = name.clone();
-        ctx.state
-            .db
-            .run(move |conn| {
-                Ok::<_, AppError>(shortlists::create(conn, company_id, user_id, &name))
-            })
+        ctx.db_attempt(move |conn| shortlists::create(conn, company_id, user_id, &name))
             .await?
     };
     match result {
@@ -228,9 +220,7 @@ async fn show_page(
 ) -> Result<HttpResponse, AppError> {
     let now = crate::models::now();
     let detail = ctx
-        .state
-        .db
-        .run(move |conn| shortlists::show(conn, company_id, id, now).map_err(AppError::from))
+        .db(move |conn| shortlists::show(conn, company_id, id, now))
         .await?;
     let page = ShortlistPage {
         layout: ctx.layout(&detail.list.name, "shortlists"),
@@ -300,9 +290,7 @@ pub async fn rename(
     };
     let result = {
         let name = name.clone();
-        ctx.state
-            .db
-            .run(move |conn| Ok::<_, AppError>(shortlists::rename(conn, company_id, id, &name)))
+        ctx.db_attempt(move |conn| shortlists::rename(conn, company_id, id, &name))
             .await?
     };
     match result {
@@ -334,9 +322,7 @@ pub async fn delete(
     let company = member.company.clone();
     let (company_id, id) = (company.company_id, path.into_inner());
     let name = ctx
-        .state
-        .db
-        .run(move |conn| shortlists::delete(conn, company_id, id).map_err(AppError::from))
+        .db(move |conn| shortlists::delete(conn, company_id, id))
         .await?;
     ctx.flash(Flash::success(format!("Deleted “{name}”.")));
     Ok(see_other("/shortlists"))
@@ -370,13 +356,11 @@ async fn toggle(
     let (company_id, user_id) = (company.company_id, member.user.id);
     {
         let slug = slug.clone();
-        ctx.state
-            .db
-            .run(move |conn| {
-                shortlists::set_membership(conn, company_id, user_id, shortlist_id, &slug, on)
-                    .map_err(AppError::from)
-            })
-            .await?;
+        ctx.db(move |conn| {
+            shortlists::set_membership(conn, company_id, user_id, shortlist_id, &slug, on)
+                .map_err(AppError::from)
+        })
+        .await?;
     }
     let next = safe_next(form.next.as_deref(), &format!("/developers/{slug}"));
     if ctx.is_htmx {
@@ -434,12 +418,10 @@ pub async fn save_note(
         )));
     }
     let company_id = company.company_id;
-    ctx.state
-        .db
-        .run(move |conn| {
-            shortlists::set_note(conn, company_id, id, entry_id, &note).map_err(AppError::from)
-        })
-        .await?;
+    ctx.db(move |conn| {
+        shortlists::set_note(conn, company_id, id, entry_id, &note).map_err(AppError::from)
+    })
+    .await?;
     ctx.flash(Flash::success("Note saved."));
     Ok(see_other(&format!("/shortlists/{id}")))
 }
@@ -452,12 +434,10 @@ pub async fn remove_entry(
     let company = member.company.clone();
     let (id, entry_id) = path.into_inner();
     let company_id = company.company_id;
-    ctx.state
-        .db
-        .run(move |conn| {
-            shortlists::remove_entry(conn, company_id, id, entry_id).map_err(AppError::from)
-        })
-        .await?;
+    ctx.db(move |conn| {
+        shortlists::remove_entry(conn, company_id, id, entry_id).map_err(AppError::from)
+    })
+    .await?;
     ctx.flash(Flash::success("Removed from the list."));
     Ok(see_other(&format!("/shortlists/{id}")))
 }
@@ -472,9 +452,7 @@ pub async fn compare(
     let zone: Option<chrono_tz::Tz> = company.time_zone.parse().ok();
     let now = crate::models::now();
     let (detail, columns) = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db(move |conn| {
             shortlists::compare(conn, company_id, id, zone, now).map_err(AppError::from)
         })
         .await?;

@@ -35,11 +35,7 @@ async fn team_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let company_id = member.company.company_id;
-    let t = ctx
-        .state
-        .db
-        .run(move |conn| team::team(conn, company_id).map_err(AppError::from))
-        .await?;
+    let t = ctx.db(move |conn| team::team(conn, company_id)).await?;
     let me = member.user.id;
     let page = TeamPage {
         layout: ctx.layout("Team", "team"),
@@ -102,11 +98,7 @@ pub async fn invite(
     let (company_id, user_id) = (member.company.company_id, member.user.id);
     let result = {
         let email = email.clone();
-        ctx.state
-            .db
-            .run(move |conn| {
-                Ok::<_, AppError>(team::invite(conn, &outbox, company_id, user_id, &email))
-            })
+        ctx.db_attempt(move |conn| team::invite(conn, &outbox, company_id, user_id, &email))
             .await?
     };
     match result {
@@ -133,9 +125,7 @@ pub async fn remove_member(
     let (company_id, user_id, member_id) =
         (member.company.company_id, member.user.id, path.into_inner());
     let name = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db(move |conn| {
             team::remove_member(conn, company_id, user_id, member_id).map_err(AppError::from)
         })
         .await?;
@@ -166,9 +156,7 @@ async fn invitation_page(
 ) -> Result<HttpResponse, AppError> {
     let info = {
         let token = token.clone();
-        ctx.state
-            .db
-            .run(move |conn| Ok::<_, AppError>(team::invitation(conn, &token)))
+        ctx.db_attempt(move |conn| team::invitation(conn, &token))
             .await?
     };
     let info = match info {
@@ -229,9 +217,7 @@ pub async fn accept(
     if let Some(user) = ctx.user.clone() {
         let raw = token.clone();
         let result = ctx
-            .state
-            .db
-            .run(move |conn| Ok::<_, AppError>(team::accept_as(conn, &raw, user.id)))
+            .db_attempt(move |conn| team::accept_as(conn, &raw, user.id))
             .await?;
         return match result {
             Ok(()) => {
@@ -254,11 +240,7 @@ pub async fn accept(
     };
     let raw = token.clone();
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(team::accept_with_new_account(conn, &raw, &name, &password))
-        })
+        .db_attempt(move |conn| team::accept_with_new_account(conn, &raw, &name, &password))
         .await?;
     match result {
         Ok(account) => {

@@ -51,9 +51,7 @@ pub async fn forgot(
         .await?;
     let outbox = ctx.state.outbox.clone();
     let lookup = email.clone();
-    ctx.state
-        .db
-        .run(move |conn| accounts::request_password_reset(conn, &outbox, &lookup))
+    ctx.db(move |conn| accounts::request_password_reset(conn, &outbox, &lookup))
         .await?;
     // The same answer whether or not an account exists.
     let page = ForgotPage {
@@ -85,9 +83,7 @@ pub async fn reset_form(
     let raw = token.into_inner();
     let check = raw.clone();
     if !ctx
-        .state
-        .db
-        .run(move |conn| accounts::reset_token_usable(conn, &check))
+        .db(move |conn| accounts::reset_token_usable(conn, &check))
         .await?
     {
         return invalid_reset_link(&ctx);
@@ -126,10 +122,8 @@ pub async fn reset(
         );
     };
     match ctx
-        .state
-        .db
-        .run(move |conn| accounts::reset_password(conn, &raw, &password))
-        .await
+        .db_attempt(move |conn| accounts::reset_password(conn, &raw, &password))
+        .await?
     {
         Ok(_) => {
             ctx.sign_out().await?;

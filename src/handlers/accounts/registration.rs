@@ -111,9 +111,7 @@ pub async fn signup(
         time_zone,
     };
     let address = input.email.to_string();
-    ctx.state
-        .db
-        .run(move |conn| accounts::sign_up_company(conn, &outbox, input))
+    ctx.db(move |conn| accounts::sign_up_company(conn, &outbox, input))
         .await?;
     Ok(check_your_email(&ctx, &address))
 }
@@ -201,9 +199,7 @@ pub async fn apply(ctx: PageContext, form: web::Form<ApplyForm>) -> Result<HttpR
         time_zone,
     };
     let address = input.email.to_string();
-    ctx.state
-        .db
-        .run(move |conn| accounts::sign_up_developer(conn, &outbox, input))
+    ctx.db(move |conn| accounts::sign_up_developer(conn, &outbox, input))
         .await?;
     Ok(check_your_email(&ctx, &address))
 }

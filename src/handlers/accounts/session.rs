@@ -75,9 +75,7 @@ pub async fn login(
     let lookup = email.clone();
     let password = form.password;
     let found = ctx
-        .state
-        .db
-        .run(move |conn| accounts::authenticate(conn, &lookup, &password))
+        .db(move |conn| accounts::authenticate(conn, &lookup, &password))
         .await?;
     match found {
         Some(user) => {
@@ -126,9 +124,7 @@ const STAMP: &str = "%-d %b %Y, %H:%M UTC";
 pub async fn items(ctx: &PageContext, user: &CurrentUser) -> Result<Vec<SessionItem>, AppError> {
     let owner = user.clone();
     let rows = ctx
-        .state
-        .db
-        .run(move |conn| sessions::open_sessions(conn, &owner))
+        .db(move |conn| sessions::open_sessions(conn, &owner))
         .await?;
     Ok(rows
         .into_iter()
@@ -157,9 +153,7 @@ pub async fn revoke(
     }
     let user_id = user.id;
     let ended = ctx
-        .state
-        .db
-        .run(move |conn| sessions::revoke(conn, user_id, id))
+        .db(move |conn| sessions::revoke(conn, user_id, id))
         .await?;
     ctx.flash(if ended {
         Flash::success("That device is signed out.")
@@ -174,9 +168,7 @@ pub async fn revoke_others(ctx: PageContext, user: SignedIn) -> Result<HttpRespo
     let user = user.0;
     let (user_id, keep) = (user.id, user.session_id);
     let ended = ctx
-        .state
-        .db
-        .run(move |conn| sessions::revoke_others(conn, user_id, Some(keep)))
+        .db(move |conn| sessions::revoke_others(conn, user_id, Some(keep)))
         .await?;
     ctx.flash(Flash::success(match ended {
         0 => "You weren't signed in anywhere else.".to_owned(),

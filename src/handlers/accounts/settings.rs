@@ -26,9 +26,7 @@ async fn account_page(
 ) -> Result<AccountPage, AppError> {
     let id = user.id;
     let pending_email = ctx
-        .state
-        .db
-        .run(move |conn| accounts::pending_email(conn, id))
+        .db(move |conn| accounts::pending_email(conn, id))
         .await?;
     let sessions = super::session::items(ctx, user).await?;
     Ok(AccountPage {
@@ -86,9 +84,7 @@ pub async fn change_name(
         return render_with_status(&page, UNPROCESSABLE);
     }
     let id = user.0.id;
-    ctx.state
-        .db
-        .run(move |conn| accounts::change_name(conn, id, &form.name))
+    ctx.db(move |conn| accounts::change_name(conn, id, &form.name))
         .await?;
     ctx.flash(Flash::success("Your name is updated."));
     Ok(see_other("/account"))
@@ -121,10 +117,8 @@ pub async fn change_email(
     let outbox = ctx.state.outbox.clone();
     let (id, target) = (user.id, email.clone());
     match ctx
-        .state
-        .db
-        .run(move |conn| accounts::request_email_change(conn, &outbox, id, &target))
-        .await
+        .db_attempt(move |conn| accounts::request_email_change(conn, &outbox, id, &target))
+        .await?
     {
         Ok(()) => {
             ctx.flash(Flash::success(format!(
@@ -165,10 +159,10 @@ pub async fn change_password(
     let attempt = ctx.reserve_attempt(&limits).await?;
     let (id, session_id, current) = (user.id, user.session_id, form.current_password.clone());
     match ctx
-        .state
-        .db
-        .run(move |conn| accounts::change_password(conn, id, session_id, &current, &new_password))
-        .await
+        .db_attempt(move |conn| {
+            accounts::change_password(conn, id, session_id, &current, &new_password)
+        })
+        .await?
     {
         Ok(()) => {
             ctx.refund_attempt(&limits, attempt).await?;
@@ -203,10 +197,8 @@ pub async fn delete_account(
     let attempt = ctx.reserve_attempt(&limits).await?;
     let (id, password) = (user.id, form.password.clone());
     match ctx
-        .state
-        .db
-        .run(move |conn| accounts::delete_account(conn, id, &password))
-        .await
+        .db_attempt(move |conn| accounts::delete_account(conn, id, &password))
+        .await?
     {
         Ok(()) => {
             ctx.state.catalog.changed();

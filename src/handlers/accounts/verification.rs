@@ -42,10 +42,8 @@ pub async fn verify_email(
 ) -> Result<HttpResponse, AppError> {
     let raw = token.into_inner();
     let outcome = ctx
-        .state
-        .db
-        .run(move |conn| accounts::verify_email(conn, &raw))
-        .await;
+        .db_attempt(move |conn| accounts::verify_email(conn, &raw))
+        .await?;
     let signed_in = ctx.user.is_some();
     let onward: &[(&str, &str)] = if signed_in {
         &[("Go to your account", "/account")]
@@ -187,9 +185,7 @@ pub async fn resend(
     let outbox = ctx.state.outbox.clone();
     let id = user.id;
     let sent = ctx
-        .state
-        .db
-        .run(move |conn| accounts::resend_verification(conn, &outbox, id))
+        .db(move |conn| accounts::resend_verification(conn, &outbox, id))
         .await?;
     ctx.flash(if sent {
         Flash::success(format!(
@@ -217,9 +213,7 @@ async fn resend_anonymous(ctx: PageContext, form: ResendForm) -> Result<HttpResp
         .await?;
     let outbox = ctx.state.outbox.clone();
     let lookup = email.clone();
-    ctx.state
-        .db
-        .run(move |conn| accounts::resend_verification_to(conn, &outbox, &lookup))
+    ctx.db(move |conn| accounts::resend_verification_to(conn, &outbox, &lookup))
         .await?;
     session::set_awaiting_confirmation(&ctx.session, email.as_str());
     ctx.flash(Flash::info(format!(

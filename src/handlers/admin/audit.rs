@@ -42,9 +42,7 @@ pub async fn audit_log(
         actor_id: None,
     };
     let rows = ctx
-        .state
-        .db
-        .read(move |conn| admin_service::audit_entries(conn, &filter).map_err(AppError::from))
+        .db_read(move |conn| admin_service::audit_entries(conn, &filter))
         .await?;
     Ok(AuditPage {
         layout: ctx.layout("Audit log", "admin"),

@@ -8,9 +8,7 @@ use crate::views::admin::*;
 pub async fn dashboard(ctx: PageContext, _admin: AdminUser) -> Result<DashboardPage, AppError> {
     let now = crate::models::now();
     let (d, billing) = ctx
-        .state
-        .db
-        .read(move |conn| -> Result<_, AppError> {
+        .db_read(move |conn| -> Result<_, AppError> {
             Ok((
                 admin_service::dashboard(conn)?,
                 crate::billing::metrics(conn, now)?,

@@ -29,9 +29,7 @@ pub async fn publish(
     let id = path.into_inner();
     let admin_id = admin.0.id;
     let result = ctx
-        .state
-        .db
-        .run(move |conn| Ok::<_, AppError>(vetting::set_published(conn, admin_id, id, true, None)))
+        .db_attempt(move |conn| vetting::set_published(conn, admin_id, id, true, None))
         .await?;
     vetting_result(&ctx, id, result, "publish", "The profile is published.").await
 }
@@ -46,11 +44,7 @@ pub async fn pause(
     let admin_id = admin.0.id;
     let reason = form.into_inner().reason;
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(vetting::set_published(conn, admin_id, id, false, reason))
-        })
+        .db_attempt(move |conn| vetting::set_published(conn, admin_id, id, false, reason))
         .await?;
     vetting_result(&ctx, id, result, "publish", "The profile is paused.").await
 }
@@ -67,9 +61,7 @@ pub async fn change_level(
     };
     let admin_id = admin.0.id;
     let result = ctx
-        .state
-        .db
-        .run(move |conn| Ok::<_, AppError>(vetting::change_level(conn, admin_id, id, level)))
+        .db_attempt(move |conn| vetting::change_level(conn, admin_id, id, level))
         .await?;
     vetting_result(&ctx, id, result, "level", "The level is changed.").await
 }
@@ -88,9 +80,7 @@ pub async fn developers(
     let level = query.level.clone().filter(|l| l.parse::<Level>().is_ok());
     let (s, l, t) = (status.clone(), level.clone(), q.clone());
     let rows = ctx
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             admin_service::developers(conn, s.as_deref(), l.as_deref(), &t).map_err(AppError::from)
         })
         .await?;
@@ -122,9 +112,7 @@ pub async fn companies(
     let q = search_text(&query.q);
     let text = q.clone();
     let rows = ctx
-        .state
-        .db
-        .read(move |conn| admin_service::companies(conn, &text).map_err(AppError::from))
+        .db_read(move |conn| admin_service::companies(conn, &text))
         .await?;
     Ok(CompaniesPage {
         layout: ctx.layout("Companies", "admin"),
@@ -150,9 +138,7 @@ pub async fn company(
 ) -> Result<CompanyPage, AppError> {
     let id = path.into_inner();
     let detail = ctx
-        .state
-        .db
-        .read(move |conn| admin_service::company_detail(conn, id).map_err(AppError::from))
+        .db_read(move |conn| admin_service::company_detail(conn, id))
         .await?;
     Ok(CompanyPage {
         layout: ctx.layout(&detail.company.name, "admin"),
@@ -206,13 +192,11 @@ pub async fn set_company_disabled(
     let disabled = disable_or_enable(&action)?;
     let reason = form.reason.clone().unwrap_or_default();
     let admin_id = admin.0.id;
-    ctx.state
-        .db
-        .run(move |conn| {
-            admin_service::set_company_disabled(conn, admin_id, id, disabled, reason.trim())
-                .map_err(AppError::from)
-        })
-        .await?;
+    ctx.db(move |conn| {
+        admin_service::set_company_disabled(conn, admin_id, id, disabled, reason.trim())
+            .map_err(AppError::from)
+    })
+    .await?;
     ctx.flash(Flash::success(if disabled {
         "The company is disabled and its members are signed out."
     } else {
@@ -233,9 +217,7 @@ pub async fn set_user_disabled(
     let reason = form.reason.unwrap_or_default();
     let admin_id = admin.0.id;
     let changed = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db(move |conn| {
             admin_service::set_user_disabled(conn, admin_id, id, disabled, reason.trim())
                 .map_err(AppError::from)
         })

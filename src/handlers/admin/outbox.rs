@@ -23,9 +23,7 @@ pub async fn outbox_page(
         .filter(|s| ["queued", "running", "done", "dead"].contains(&s.as_str()));
     let filter = status.clone();
     let (jobs, emails) = ctx
-        .state
-        .db
-        .read(move |conn| -> Result<_, DbError> {
+        .db_read(move |conn| -> Result<_, DbError> {
             Ok((
                 outbox::list_jobs(conn, filter.as_deref(), 100)?,
                 admin_service::recent_emails(conn, 100)?,
@@ -69,9 +67,7 @@ pub async fn retry_job(
     let id = path.into_inner();
     let admin_id = admin.0.id;
     let outcome = ctx
-        .state
-        .db
-        .run(move |conn| outbox::retry_job(conn, id, Some(admin_id)).map_err(AppError::from))
+        .db(move |conn| outbox::retry_job(conn, id, Some(admin_id)))
         .await?;
     ctx.flash(match outcome {
         RetryOutcome::Requeued => Flash::success(format!("Job {id} is queued again.")),

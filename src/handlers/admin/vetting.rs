@@ -45,9 +45,7 @@ pub async fn queue(
     let q = search_text(&query.q);
     let (stage_key, search) = (stage.clone(), q.clone());
     let rows = ctx
-        .state
-        .db
-        .read(move |conn| {
+        .db_read(move |conn| {
             admin_service::vetting_queue(conn, &stage_key, &search).map_err(AppError::from)
         })
         .await?;
@@ -84,9 +82,7 @@ async fn review_page(
     errors: FieldErrors,
 ) -> Result<ReviewPage, AppError> {
     let detail = ctx
-        .state
-        .db
-        .read(move |conn| admin_service::developer_detail(conn, id).map_err(AppError::from))
+        .db_read(move |conn| admin_service::developer_detail(conn, id))
         .await?;
     let admin_service::DeveloperDetail {
         developer: d,
@@ -291,12 +287,8 @@ pub async fn review_stage(
     let admin_id = admin.0.id;
     let stage_key = stage.clone();
     let result = ctx
-        .state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(vetting::review_stage(
-                conn, &outbox, admin_id, id, &stage_key, review,
-            ))
+        .db_attempt(move |conn| {
+            vetting::review_stage(conn, &outbox, admin_id, id, &stage_key, review)
         })
         .await?;
     vetting_result(
@@ -349,9 +341,7 @@ pub async fn decide(
     let outbox = ctx.state.outbox.clone();
     let admin_id = admin.0.id;
     let result = ctx
-        .state
-        .db
-        .run(move |conn| Ok::<_, AppError>(vetting::decide(conn, &outbox, admin_id, id, decision)))
+        .db_attempt(move |conn| vetting::decide(conn, &outbox, admin_id, id, decision))
         .await?;
     vetting_result(
         &ctx,

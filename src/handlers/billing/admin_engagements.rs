@@ -25,9 +25,7 @@ pub async fn admin_engagements(
     };
     let now = models::now();
     let (rows, metrics) = ctx
-        .state
-        .db
-        .run(move |conn| -> Result<_, BillingError> {
+        .db(move |conn| -> Result<_, BillingError> {
             Ok((
                 billing::admin_list(conn, status)?,
                 billing::metrics(conn, now)?,
@@ -65,9 +63,7 @@ pub async fn admin_engagement(
     let id = path.into_inner();
     let now = models::now();
     let d = ctx
-        .state
-        .db
-        .run(move |conn| billing::admin_engagement(conn, id, now))
+        .db(move |conn| billing::admin_engagement(conn, id, now))
         .await?;
     let title = format!("Engagement {id} · Admin");
     ok_html(&AdminEngagementPage {
@@ -91,10 +87,8 @@ pub async fn admin_sandbox_action(
     let outbox = ctx.state.outbox.clone();
     let admin_id = admin.0.id;
     let result = ctx
-        .state
-        .db
-        .run(move |conn| billing::sandbox_action(conn, &outbox, admin_id, id, action))
-        .await;
+        .db_attempt(move |conn| billing::sandbox_action(conn, &outbox, admin_id, id, action))
+        .await?;
     match result {
         Ok(message) => crate::handlers::context::push_flash(&ctx.session, Flash::success(message)),
         Err(BillingError::Refused(message)) => {

@@ -8,9 +8,7 @@ pub async fn billing_page(
 ) -> Result<HttpResponse, AppError> {
     let company_id = member.company.company_id;
     let overview = ctx
-        .state
-        .db
-        .run(move |conn| billing::company_billing(conn, company_id))
+        .db(move |conn| billing::company_billing(conn, company_id))
         .await?;
     ok_html(&BillingPage {
         layout: ctx.layout("Billing", "billing"),

@@ -32,9 +32,7 @@ pub(super) async fn booking_page(
     let replaces = values.replaces;
     let now = models::now();
     let (options, replacing) = ctx
-        .state
-        .db
-        .run(move |conn| -> Result<_, AppError> {
+        .db(move |conn| -> Result<_, AppError> {
             let options = billing::booking_options(conn, company_id, &slug, now)?;
             let replacing = match replaces {
                 Some(id) => {
@@ -160,10 +158,8 @@ pub async fn create(
     };
     let (company_id, user_id) = (member.company.company_id, member.user.id);
     let booked = ctx
-        .state
-        .db
-        .run(move |conn| billing::book(conn, company_id, user_id, &request, models::now()))
-        .await;
+        .db_attempt(move |conn| billing::book(conn, company_id, user_id, &request, models::now()))
+        .await?;
     let row = match booked {
         Ok(row) => row,
         Err(BillingError::Refused(message)) => {
@@ -258,11 +254,7 @@ pub async fn checkout_success(
     let session_id = query.into_inner().session_id;
     let now = models::now();
     let detail = ctx
-        .state
-        .db
-        .run(move |conn| {
-            billing::company_engagement_by_checkout(conn, company_id, &session_id, now)
-        })
+        .db(move |conn| billing::company_engagement_by_checkout(conn, company_id, &session_id, now))
         .await?;
     ok_html(&CheckoutSuccessPage {
         layout: ctx.layout("Checkout", "engagements"),
@@ -290,9 +282,7 @@ pub(super) async fn company_engagement(
     let company_id = member.company.company_id;
     let now = models::now();
     Ok(ctx
-        .state
-        .db
-        .run(move |conn| billing::company_engagement(conn, company_id, id, now))
+        .db(move |conn| billing::company_engagement(conn, company_id, id, now))
         .await?)
 }
 
@@ -300,9 +290,7 @@ pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpRespo
     let company_id = member.company.company_id;
     let now = models::now();
     let engagements = ctx
-        .state
-        .db
-        .run(move |conn| billing::company_engagements(conn, company_id, now))
+        .db(move |conn| billing::company_engagements(conn, company_id, now))
         .await?;
     ok_html(&EngagementsPage {
         layout: ctx.layout("Engagements", "engagements"),
@@ -337,9 +325,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, AppError> {
     let (company_id, user_id, id) = (member.company.company_id, member.user.id, path.into_inner());
     let outcome = ctx
-        .state
-        .db
-        .run(move |conn| billing::request_cancel(conn, company_id, user_id, id))
+        .db(move |conn| billing::request_cancel(conn, company_id, user_id, id))
         .await?;
     let message = match outcome {
         CancelOutcome::CanceledBeforeCheckout => "Booking cancelled. Nothing was charged.",

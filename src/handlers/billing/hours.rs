@@ -9,9 +9,7 @@ pub(super) async fn developer_engagements(
 ) -> Result<Vec<DeveloperEngagement>, AppError> {
     let now = models::now();
     Ok(ctx
-        .state
-        .db
-        .run(move |conn| billing::developer_engagements(conn, developer_id, now))
+        .db(move |conn| billing::developer_engagements(conn, developer_id, now))
         .await?
         .into_iter()
         .map(|(e, hours)| DeveloperEngagement { e, hours })
@@ -146,9 +144,7 @@ pub async fn log_hours(
     };
     let note = form.note.clone();
     let logged = ctx
-        .state
-        .db
-        .run(move |conn| {
+        .db_attempt(move |conn| {
             billing::log_hours(
                 conn,
                 developer_id,
@@ -159,7 +155,7 @@ pub async fn log_hours(
                 models::now(),
             )
         })
-        .await;
+        .await?;
     match logged {
         Ok(week) => {
             crate::handlers::context::push_flash(

@@ -21,9 +21,7 @@ pub(super) async fn sandbox_checkout_page(
 ) -> Result<HttpResponse, AppError> {
     let id = session_id.clone();
     let page = ctx
-        .state
-        .db
-        .run(move |conn| billing::sandbox_checkout_page(conn, company_id, &id))
+        .db(move |conn| billing::sandbox_checkout_page(conn, company_id, &id))
         .await?;
     if billing::status_of(&page.engagement) != EngagementStatus::PendingCheckout {
         return Ok(see_other(&format!(
@@ -86,9 +84,7 @@ pub async fn sandbox_checkout_pay(
     let outbox = ctx.state.outbox.clone();
     let (id, card) = (session_id.clone(), form.card_number.clone());
     let paid = ctx
-        .state
-        .db
-        .run(move |conn| billing::sandbox_pay(conn, &outbox, company_id, &id, &card, models::now()))
+        .db(move |conn| billing::sandbox_pay(conn, &outbox, company_id, &id, &card, models::now()))
         .await?;
     match paid {
         SandboxPayment::Started { .. } => Ok(see_other(&format!(
@@ -116,9 +112,7 @@ pub(super) async fn sandbox_portal_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let overview = ctx
-        .state
-        .db
-        .run(move |conn| billing::company_billing(conn, company_id))
+        .db(move |conn| billing::company_billing(conn, company_id))
         .await?;
     render_with_status(
         &SandboxPortalPage {
@@ -149,9 +143,7 @@ pub async fn sandbox_portal_update(
     let outbox = ctx.state.outbox.clone();
     let card = form.into_inner().card_number;
     let result = ctx
-        .state
-        .db
-        .run(move |conn| billing::sandbox_update_card(conn, &outbox, company_id, &card))
+        .db(move |conn| billing::sandbox_update_card(conn, &outbox, company_id, &card))
         .await?;
     match result {
         Ok(paid) => {
