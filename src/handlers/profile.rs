@@ -399,7 +399,7 @@ pub async fn update(
         return render_with_status(&page, StatusCode::OK);
     }
     let known: Vec<String> = ctx
-        .db_read(|conn| profiles::skills_catalogue(conn))
+        .db_read(profiles::skills_catalogue)
         .await?
         .into_iter()
         .map(|s| s.slug)

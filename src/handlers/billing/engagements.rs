@@ -281,9 +281,8 @@ pub(super) async fn company_engagement(
 ) -> Result<billing::EngagementDetail, AppError> {
     let company_id = member.company.company_id;
     let now = models::now();
-    Ok(ctx
-        .db(move |conn| billing::company_engagement(conn, company_id, id, now))
-        .await?)
+    ctx.db(move |conn| billing::company_engagement(conn, company_id, id, now))
+        .await
 }
 
 pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpResponse, AppError> {
