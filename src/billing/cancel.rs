@@ -60,7 +60,7 @@ pub fn request_cancel(
                     .as_ref()
                     .filter(|s| !s.starts_with("cs_sandbox_"))
                 {
-                    jobs::enqueue_with(
+                    queue::enqueue_with(
                         conn,
                         &Job::ExpireCheckoutSession {
                             engagement_id: row.id,

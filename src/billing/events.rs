@@ -332,7 +332,7 @@ pub(super) fn enqueue_subscription_cancel(
     if models::job::find_by_dedupe_key(conn, &key)?.is_some() {
         return Ok(false);
     }
-    jobs::enqueue_with(
+    queue::enqueue_with(
         conn,
         &Job::CancelSubscription {
             engagement_id,
@@ -506,7 +506,7 @@ pub(super) fn enqueue_cancel(
     engagement_id: i32,
     requested_at: NaiveDateTime,
 ) -> Result<(), BillingError> {
-    jobs::enqueue_with(
+    queue::enqueue_with(
         conn,
         &Job::CancelEngagement { engagement_id },
         Enqueue {

@@ -46,7 +46,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 use crate::db::{Db, DbConn, DbError, write_transaction};
 use crate::domain::{Commitment, Level, Money, TRIAL_DAYS};
-use crate::jobs::{self, Enqueue, Job};
+use crate::queue::{self, Enqueue, Job};
 use crate::mail::Outbox;
 use crate::mail::templates::Notice;
 use crate::models::engagement::{EngagementRow, NewEngagement, StateChange};

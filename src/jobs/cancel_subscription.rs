@@ -2,21 +2,38 @@
 //! developer to another company's checkout) at once, charging nothing. Idempotent: Stripe
 //! refuses to cancel a cancelled subscription, which counts as done.
 
-use super::worker::{JobContext, JobError};
-use crate::billing::Gateway;
-use crate::billing::{self, BillingError};
+use serde::Deserialize;
 
-pub async fn run(
-    ctx: &JobContext,
-    engagement_id: i32,
-    subscription_id: &str,
-    reason: &str,
-) -> Result<(), JobError> {
-    let gateway = Gateway::from_settings(&ctx.settings);
-    billing::run_cancel_subscription(&ctx.db, &gateway, engagement_id, subscription_id, reason)
+use super::{JobContext, JobError, Runner};
+use crate::billing::{self, BillingError, Gateway};
+use crate::queue::kind;
+
+pub struct CancelSubscription;
+
+#[derive(Debug, Deserialize)]
+pub struct Payload {
+    pub engagement_id: i32,
+    pub subscription_id: String,
+    pub reason: String,
+}
+
+impl Runner for CancelSubscription {
+    const KIND: &'static str = kind::CANCEL_SUBSCRIPTION;
+    type Payload = Payload;
+
+    async fn run(&self, ctx: &JobContext, p: Payload) -> Result<(), JobError> {
+        let gateway = Gateway::from_settings(&ctx.settings);
+        billing::run_cancel_subscription(
+            &ctx.db,
+            &gateway,
+            p.engagement_id,
+            &p.subscription_id,
+            &p.reason,
+        )
         .await
         .map_err(|e| match e {
             BillingError::Db(db) => JobError::Db(db),
-            other => JobError::Failed(other.to_string()),
+            other => JobError::Billing(other),
         })
+    }
 }

@@ -2,16 +2,31 @@
 //! refuses to expire a session that is no longer open: done (a completed one's
 //! subscription is cancelled when its events arrive).
 
-use super::worker::{JobContext, JobError};
-use crate::billing::Gateway;
-use crate::billing::{self, BillingError};
+use serde::Deserialize;
 
-pub async fn run(ctx: &JobContext, engagement_id: i32, session_id: &str) -> Result<(), JobError> {
-    let gateway = Gateway::from_settings(&ctx.settings);
-    billing::run_expire_checkout(&ctx.db, &gateway, engagement_id, session_id)
-        .await
-        .map_err(|e| match e {
-            BillingError::Db(db) => JobError::Db(db),
-            other => JobError::Failed(other.to_string()),
-        })
+use super::{JobContext, JobError, Runner};
+use crate::billing::{self, BillingError, Gateway};
+use crate::queue::kind;
+
+pub struct ExpireCheckout;
+
+#[derive(Debug, Deserialize)]
+pub struct Payload {
+    pub engagement_id: i32,
+    pub session_id: String,
+}
+
+impl Runner for ExpireCheckout {
+    const KIND: &'static str = kind::EXPIRE_CHECKOUT_SESSION;
+    type Payload = Payload;
+
+    async fn run(&self, ctx: &JobContext, p: Payload) -> Result<(), JobError> {
+        let gateway = Gateway::from_settings(&ctx.settings);
+        billing::run_expire_checkout(&ctx.db, &gateway, p.engagement_id, &p.session_id)
+            .await
+            .map_err(|e| match e {
+                BillingError::Db(db) => JobError::Db(db),
+                other => JobError::Billing(other),
+            })
+    }
 }

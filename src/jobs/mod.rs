@@ -1,157 +1,149 @@
-//! Background jobs: a transactional outbox in the `jobs` table and a retrying worker.
+//! Background job runners: one file per kind of job, each behind [`Runner`], and the
+//! retrying [`Worker`] that claims due jobs from the queue and dispatches them by kind.
 //!
-//! Callers enqueue a typed [`Job`] inside their own database transaction, so a rolled-back
-//! change enqueues nothing and a committed one is never without its job. Every email and
-//! every call to Stripe runs as a job: a slow or broken outside service never fails or
-//! slows the request that caused it. Jobs are idempotent, because a job may run again after
-//! a crash between doing its work and being marked done.
+//! The queue itself (what a job is, enqueueing it) lives in [`crate::queue`], below this
+//! module: services, billing and mail enqueue without knowing how a job runs, and runners
+//! call into them. Jobs are idempotent, because a job may run again after a crash between
+//! doing its work and being marked done.
 
+mod availability_sweep;
+mod cancel_engagement;
 mod cancel_subscription;
 mod expire_checkout;
+mod sandbox_billing_sweep;
 mod send_email;
 pub mod worker;
 
-use chrono::{Duration, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::sync::Arc;
 
-use crate::db::DbConn;
-use crate::models::{self, job};
+use serde::de::DeserializeOwned;
 
-pub use worker::{JobContext, Worker, WorkerConfig};
+use crate::billing::BillingError;
+use crate::config::Settings;
+use crate::db::{Db, DbError};
+use crate::mail::{MailError, Mailer};
+use crate::services::vetting::VettingError;
 
-/// Every kind of background work, with its payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Job {
-    /// Deliver a stored email through the configured transport.
-    SendEmail { email_id: i32 },
-    /// Once a day: availability reminders (day 25) to approved developers.
-    AvailabilitySweep { day: String },
-    /// Cancel an engagement's subscription (at once in the trial, else at the period end).
-    CancelEngagement { engagement_id: i32 },
-    /// Hourly, sandbox billing only: trial reminders, trial ends and renewals fall due.
-    SandboxBillingSweep { hour: String },
-    /// Cancel a subscription at Stripe at once, charging nothing (`invoice_now=false`,
-    /// `prorate=false`): it belongs to an engagement that must not be billed.
-    CancelSubscription {
-        engagement_id: i32,
-        subscription_id: String,
-        reason: String,
-    },
-    /// Expire an open Checkout Session of a cancelled booking, so it can't be paid.
-    ExpireCheckoutSession {
-        engagement_id: i32,
-        session_id: String,
-    },
+pub use crate::queue::{Enqueue, Job, backoff, enqueue, enqueue_with};
+pub use worker::{Worker, WorkerConfig};
+
+/// What jobs need to do their work.
+pub struct JobContext {
+    pub db: Db,
+    pub mailer: Mailer,
+    pub settings: Arc<Settings>,
 }
 
-impl Job {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Job::SendEmail { .. } => "send_email",
-            Job::AvailabilitySweep { .. } => "availability_sweep",
-            Job::CancelEngagement { .. } => "cancel_engagement",
-            Job::SandboxBillingSweep { .. } => "sandbox_billing_sweep",
-            Job::CancelSubscription { .. } => "cancel_subscription",
-            Job::ExpireCheckoutSession { .. } => "expire_checkout_session",
+/// One kind of background work: the kind it is stored under, the payload it reads and how
+/// it runs. The payload is read from the JSON that [`crate::queue::Job`] wrote (its `kind`
+/// tag is ignored).
+pub trait Runner: Sync {
+    const KIND: &'static str;
+    type Payload: DeserializeOwned + Send;
+
+    fn run(
+        &self,
+        ctx: &JobContext,
+        payload: Self::Payload,
+    ) -> impl Future<Output = Result<(), JobError>> + Send;
+}
+
+/// The error a job reports; its text is stored as the job's `last_error`.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+    #[error("{0}")]
+    Billing(#[source] BillingError),
+    #[error("{0}")]
+    Vetting(#[from] VettingError),
+    #[error("{0}")]
+    Mail(#[from] MailError),
+    #[error("unreadable payload: {0}")]
+    Payload(#[source] serde_json::Error),
+    #[error("unreadable payload: unknown kind `{0}`")]
+    UnknownKind(String),
+    #[error("timed out after {} s", .0.as_secs())]
+    TimedOut(std::time::Duration),
+}
+
+impl From<diesel::result::Error> for JobError {
+    fn from(e: diesel::result::Error) -> Self {
+        JobError::Db(DbError::Query(e))
+    }
+}
+
+impl From<BillingError> for JobError {
+    fn from(e: BillingError) -> Self {
+        JobError::Billing(e)
+    }
+}
+
+/// Runs a job of `kind` with its stored `payload` through the runner of that kind.
+pub async fn execute(ctx: &JobContext, kind: &str, payload: &str) -> Result<(), JobError> {
+    match kind {
+        send_email::SendEmail::KIND => run(&send_email::SendEmail, ctx, payload).await,
+        availability_sweep::AvailabilitySweep::KIND => {
+            run(&availability_sweep::AvailabilitySweep, ctx, payload).await
         }
-    }
-
-    /// How many times to try before dead-lettering. Mail keeps trying for about half a day
-    /// (an SMTP outage delays mail, it doesn't lose it).
-    pub fn max_attempts(&self) -> i32 {
-        match self {
-            Job::SendEmail { .. } => 20,
-            Job::AvailabilitySweep { .. } => 5,
-            // Stripe may be down for a while; keep trying for about a day.
-            Job::CancelEngagement { .. } => 25,
-            Job::SandboxBillingSweep { .. } => 3,
-            Job::CancelSubscription { .. } | Job::ExpireCheckoutSession { .. } => 25,
+        cancel_engagement::CancelEngagement::KIND => {
+            run(&cancel_engagement::CancelEngagement, ctx, payload).await
         }
-    }
-
-    fn payload(&self) -> String {
-        serde_json::to_string(self).expect("jobs serialise")
-    }
-
-    pub fn parse(row: &job::JobRow) -> Result<Job, serde_json::Error> {
-        serde_json::from_str(&row.payload)
+        sandbox_billing_sweep::SandboxBillingSweep::KIND => {
+            run(&sandbox_billing_sweep::SandboxBillingSweep, ctx, payload).await
+        }
+        cancel_subscription::CancelSubscription::KIND => {
+            run(&cancel_subscription::CancelSubscription, ctx, payload).await
+        }
+        expire_checkout::ExpireCheckout::KIND => {
+            run(&expire_checkout::ExpireCheckout, ctx, payload).await
+        }
+        other => Err(JobError::UnknownKind(other.to_owned())),
     }
 }
 
-/// Options for [`enqueue_with`].
-#[derive(Debug, Clone, Default)]
-pub struct Enqueue {
-    /// Not before this time (default: now).
-    pub run_at: Option<NaiveDateTime>,
-    /// At most one job with this key ever exists; enqueueing it again returns the first.
-    pub dedupe_key: Option<String>,
-}
-
-/// Adds `job` to the queue as part of the caller's transaction.
-pub fn enqueue(conn: &mut DbConn, job: &Job) -> diesel::QueryResult<job::JobRow> {
-    enqueue_with(conn, job, Enqueue::default())
-}
-
-pub fn enqueue_with(
-    conn: &mut DbConn,
-    job: &Job,
-    options: Enqueue,
-) -> diesel::QueryResult<job::JobRow> {
-    if let Some(key) = &options.dedupe_key
-        && let Some(existing) = job::find_by_dedupe_key(conn, key)?
-    {
-        return Ok(existing);
-    }
-    let now = models::now();
-    job::insert(
-        conn,
-        &job::NewJob {
-            kind: job.kind().into(),
-            payload: job.payload(),
-            status: "queued".into(),
-            max_attempts: job.max_attempts(),
-            run_at: options.run_at.unwrap_or(now),
-            dedupe_key: options.dedupe_key,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-}
-
-/// Exponential backoff with jitter: about `base · 2^(attempt-1)`, capped at `max`, spread
-/// ±25% so a burst of failures doesn't retry in lockstep.
-pub fn backoff(attempt: i32, base: Duration, max: Duration, jitter: f64) -> Duration {
-    let exponent = attempt.clamp(1, 30) - 1;
-    let raw_ms = base.num_milliseconds().saturating_mul(1_i64 << exponent);
-    let capped = raw_ms.min(max.num_milliseconds()).max(1);
-    let factor = 0.75 + 0.5 * jitter.clamp(0.0, 1.0);
-    Duration::milliseconds((capped as f64 * factor) as i64)
+async fn run<R: Runner>(runner: &R, ctx: &JobContext, payload: &str) -> Result<(), JobError> {
+    let payload: R::Payload = serde_json::from_str(payload).map_err(JobError::Payload)?;
+    runner.run(ctx, payload).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn jobs_round_trip_through_their_payload() {
-        let job = Job::SendEmail { email_id: 42 };
-        assert_eq!(job.payload(), r#"{"kind":"send_email","email_id":42}"#);
-        let back: Job = serde_json::from_str(&job.payload()).unwrap();
-        assert_eq!(back, job);
+    fn reads<R: Runner>(_: &R, job: &Job) -> bool {
+        R::KIND == job.kind() && serde_json::from_str::<R::Payload>(&job.payload()).is_ok()
     }
 
+    /// Every job the queue can hold has a runner of its kind that reads its payload.
     #[test]
-    fn backoff_doubles_until_the_cap_and_jitter_stays_within_a_quarter() {
-        let base = Duration::seconds(15);
-        let max = Duration::hours(1);
-        let mid = |n| backoff(n, base, max, 0.5);
-        assert_eq!(mid(1), Duration::seconds(15));
-        assert_eq!(mid(2), Duration::seconds(30));
-        assert_eq!(mid(3), Duration::seconds(60));
-        assert_eq!(mid(12), Duration::hours(1));
-        assert_eq!(mid(1000), Duration::hours(1));
-        assert_eq!(backoff(3, base, max, 0.0), Duration::seconds(45));
-        assert_eq!(backoff(3, base, max, 1.0), Duration::seconds(75));
+    fn every_queued_job_has_a_runner_that_reads_it() {
+        assert!(reads(
+            &send_email::SendEmail,
+            &Job::SendEmail { email_id: 1 }
+        ));
+        let day = "2026-01-01".to_owned();
+        let sweep = Job::AvailabilitySweep { day };
+        assert!(reads(&availability_sweep::AvailabilitySweep, &sweep));
+        let cancel = Job::CancelEngagement { engagement_id: 2 };
+        assert!(reads(&cancel_engagement::CancelEngagement, &cancel));
+        let hour = "2026-01-01T10".to_owned();
+        let sandbox = Job::SandboxBillingSweep { hour };
+        assert!(reads(&sandbox_billing_sweep::SandboxBillingSweep, &sandbox));
+        let subscription = Job::CancelSubscription {
+            engagement_id: 3,
+            subscription_id: "sub_1".into(),
+            reason: "ended".into(),
+        };
+        assert!(reads(
+            &cancel_subscription::CancelSubscription,
+            &subscription
+        ));
+        let checkout = Job::ExpireCheckoutSession {
+            engagement_id: 4,
+            session_id: "cs_1".into(),
+        };
+        assert!(reads(&expire_checkout::ExpireCheckout, &checkout));
     }
 }

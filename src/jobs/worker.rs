@@ -15,18 +15,11 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::{Job, backoff, cancel_subscription, expire_checkout, send_email};
+use super::{JobContext, JobError};
 use crate::config::Settings;
-use crate::db::{Db, DbError};
-use crate::mail::Mailer;
+use crate::db::DbError;
 use crate::models::{self, email, job};
-
-/// What jobs need to do their work.
-pub struct JobContext {
-    pub db: Db,
-    pub mailer: Mailer,
-    pub settings: Arc<Settings>,
-}
+use crate::queue::{self, Job, backoff};
 
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -72,21 +65,6 @@ impl WorkerConfig {
             slots: settings.worker_slots,
             ..WorkerConfig::default()
         }
-    }
-}
-
-/// The error a job reports; its text is stored as the job's `last_error`.
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    #[error("database: {0}")]
-    Db(#[from] DbError),
-    #[error("{0}")]
-    Failed(String),
-}
-
-impl From<diesel::result::Error> for JobError {
-    fn from(e: diesel::result::Error) -> Self {
-        JobError::Db(DbError::Query(e))
     }
 }
 
@@ -234,19 +212,19 @@ impl Worker {
                 let now = models::now();
                 let day = now.date().to_string();
                 let job = Job::AvailabilitySweep { day: day.clone() };
-                let options = super::Enqueue {
+                let options = queue::Enqueue {
                     run_at: None,
                     dedupe_key: Some(format!("availability-sweep:{day}")),
                 };
                 crate::db::write_transaction(conn, |conn| {
-                    super::enqueue_with(conn, &job, options)?;
+                    queue::enqueue_with(conn, &job, options)?;
                     if sandbox {
                         // The sandbox plays Stripe's clock: trials end and months renew.
                         let hour = now.format("%Y-%m-%dT%H").to_string();
-                        super::enqueue_with(
+                        queue::enqueue_with(
                             conn,
                             &Job::SandboxBillingSweep { hour: hour.clone() },
-                            super::Enqueue {
+                            queue::Enqueue {
                                 run_at: None,
                                 dedupe_key: Some(format!("sandbox-billing-sweep:{hour}")),
                             },
@@ -319,16 +297,9 @@ impl Worker {
         let span = tracing::info_span!("job", job_id, kind = %row.kind, attempt = row.attempts);
         let limit = self.config.attempt_timeout;
         let work = async {
-            match Job::parse(&row) {
-                Ok(parsed) => match tokio::time::timeout(limit, self.execute(parsed)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(JobError::Failed(format!(
-                        "timed out after {} s",
-                        limit.as_secs()
-                    ))),
-                },
-                Err(e) => Err(JobError::Failed(format!("unreadable payload: {e}"))),
-            }
+            tokio::time::timeout(limit, super::execute(&self.ctx, &row.kind, &row.payload))
+                .await
+                .unwrap_or(Err(JobError::TimedOut(limit)))
         };
         let result = tokio::select! {
             result = work.instrument(span.clone()) => result,
@@ -412,51 +383,5 @@ impl Worker {
                 .map_err(DbError::from)
             })
             .await
-    }
-
-    async fn execute(&self, job: Job) -> Result<(), JobError> {
-        match job {
-            Job::SendEmail { email_id } => send_email::run(&self.ctx, email_id).await,
-            Job::AvailabilitySweep { .. } => {
-                let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
-                self.ctx
-                    .db
-                    .run(move |conn| {
-                        crate::services::vetting::send_availability_reminders(conn, &outbox)
-                            .map_err(|e| JobError::Failed(e.to_string()))
-                    })
-                    .await
-                    .map(|sent| tracing::info!(sent, "availability reminders sent"))
-            }
-            Job::CancelEngagement { engagement_id } => {
-                let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
-                let gateway = crate::billing::Gateway::from_settings(&self.ctx.settings);
-                crate::billing::run_cancel(&self.ctx.db, &gateway, &outbox, engagement_id)
-                    .await
-                    .map_err(|e| JobError::Failed(e.to_string()))
-            }
-            Job::SandboxBillingSweep { .. } => {
-                let outbox = crate::mail::Outbox::from_settings(&self.ctx.settings);
-                self.ctx
-                    .db
-                    .run(move |conn| {
-                        crate::billing::sandbox_sweep(conn, &outbox, models::now())
-                            .map_err(|e| JobError::Failed(e.to_string()))
-                    })
-                    .await
-                    .map(|moved| tracing::info!(moved, "sandbox billing clock moved"))
-            }
-            Job::CancelSubscription {
-                engagement_id,
-                subscription_id,
-                reason,
-            } => {
-                cancel_subscription::run(&self.ctx, engagement_id, &subscription_id, &reason).await
-            }
-            Job::ExpireCheckoutSession {
-                engagement_id,
-                session_id,
-            } => expire_checkout::run(&self.ctx, engagement_id, &session_id).await,
-        }
     }
 }

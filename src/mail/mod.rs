@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
 use crate::db::DbConn;
-use crate::jobs::{self, Job};
+use crate::queue::{self, Job};
 use crate::models::{self, email};
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +129,7 @@ pub fn queue(
             },
         )?;
     }
-    let job = jobs::enqueue(conn, &Job::SendEmail { email_id: row.id })?;
+    let job = queue::enqueue(conn, &Job::SendEmail { email_id: row.id })?;
     email::set_job(conn, row.id, job.id)?;
     Ok(email::EmailRow {
         job_id: Some(job.id),
