@@ -46,15 +46,14 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 use crate::db::{Db, DbConn, DbError, write_transaction};
 use crate::domain::{Commitment, Level, Money, TRIAL_DAYS};
-use crate::queue::{self, Enqueue, Job};
 use crate::mail::Outbox;
-use crate::mail::templates::Notice;
 use crate::models::engagement::{EngagementRow, NewEngagement, StateChange};
 use crate::models::invoice::{InvoiceFields, InvoiceRow};
 use crate::models::{
     self, audit, billing_event, company, company_member, developer, engagement, engagement_notice,
     hour_log, installation, invoice, plan, sandbox_subscription, user,
 };
+use crate::queue::{self, Enqueue, Job};
 use sandbox::Card;
 use state::{EngagementStatus, Stored};
 use stripe::{CheckoutRequest, StripeError};

@@ -1,6 +1,10 @@
 //! Emails of the engagement lifecycle (each sent once, when its fact becomes true).
 
 use super::*;
+use crate::mail::messages::{
+    EngagementFinished, EngagementUnavailable, Message, PaymentFailed, PaymentSucceeded, Plan,
+    TrialEnding, TrialStarted, TrialStartedAudience,
+};
 
 pub(super) fn company_recipients(
     conn: &mut DbConn,
@@ -13,50 +17,25 @@ pub(super) fn company_recipients(
         .collect())
 }
 
-pub(super) fn date(at: Option<NaiveDateTime>) -> String {
-    at.map(|t| t.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|| "—".into())
+fn plan(row: &EngagementRow) -> Plan {
+    Plan {
+        level: row.level.to_string(),
+        commitment: Commitment::from_str_or_full(&row.commitment),
+        price: Money::from_cents(row.price_cents),
+        hours_per_month: row.hours_per_month,
+    }
 }
 
-pub(super) fn price_line(row: &EngagementRow) -> String {
-    format!(
-        "{} {} · {} / month ({} h)",
-        row.level,
-        Commitment::from_str_or_full(&row.commitment)
-            .label()
-            .to_lowercase(),
-        Money::from_cents(row.price_cents),
-        row.hours_per_month
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(super) fn send(
+/// Sends each of `to` (name, address) the message made for their name.
+pub(super) fn send<M: Message>(
     conn: &mut DbConn,
     outbox: &Outbox,
     to: &[(String, String)],
-    kind: &'static str,
-    subject: &str,
-    heading: &str,
-    paragraphs: Vec<String>,
-    details: Vec<String>,
-    action: Option<(&str, String)>,
+    message: impl Fn(String) -> M,
 ) -> Result<(), BillingError> {
     for (name, email) in to {
-        let message = Notice {
-            kind,
-            subject: subject.to_owned(),
-            name: name.clone(),
-            heading: heading.to_owned(),
-            paragraphs: paragraphs.clone(),
-            details: details.clone(),
-            action: action
-                .as_ref()
-                .map(|(label, path)| ((*label).to_owned(), outbox.url(path))),
-            footer: None,
-        }
-        .email(email, &outbox.base_url)?;
-        outbox.queue(conn, message)?;
+        let email = message(name.clone()).email(email, &outbox.base_url)?;
+        outbox.queue(conn, email)?;
     }
     Ok(())
 }
@@ -69,32 +48,25 @@ pub(super) fn notify_trial_started(
     trial_end: Option<NaiveDateTime>,
 ) -> Result<(), BillingError> {
     let c = company::find(conn, row.company_id)?;
-    let name = developer_name(d, true);
-    let details = vec![
-        format!("Developer: {name}"),
-        format!("Plan: {}", price_line(row)),
-        format!("Starts: {}", row.starts_on.format("%-d %B %Y")),
-        format!("Free trial until: {}", date(trial_end)),
-    ];
+    let company_name = c.name.as_str();
+    let message = |audience| {
+        move |name| TrialStarted {
+            name,
+            audience,
+            engagement_id: row.id,
+            company_name: company_name.to_owned(),
+            developer_name: developer_name(d, true),
+            plan: plan(row),
+            starts_on: row.starts_on,
+            trial_end,
+        }
+    };
     let company_people = company_recipients(conn, row.company_id)?;
     send(
         conn,
         outbox,
         &company_people,
-        "trial_started",
-        &format!("Your free trial with {name} has started"),
-        "Your free trial has started",
-        vec![
-            format!(
-                "{name} starts working with {} on {}. Nothing is charged until the trial ends on {}; cancel before then and you pay nothing.",
-                c.name,
-                row.starts_on.format("%-d %B"),
-                date(trial_end)
-            ),
-            "Hours are logged weekly and show on the engagement page.".into(),
-        ],
-        details.clone(),
-        Some(("Open the engagement", format!("/engagements/{}", row.id))),
+        message(TrialStartedAudience::Company),
     )?;
     let dev_user = user::find(conn, d.user_id)?;
     if dev_user.deleted_at.is_none() {
@@ -102,39 +74,14 @@ pub(super) fn notify_trial_started(
             conn,
             outbox,
             &[(d.first_name.clone(), dev_user.email)],
-            "trial_started",
-            &format!("New engagement: {} starts a free trial with you", c.name),
-            &format!("{} booked you", c.name),
-            vec![format!(
-                "{} booked you for a {} engagement starting {}. The first 14 days are a free trial for them; please log your hours every week.",
-                c.name,
-                Commitment::from_str_or_full(&row.commitment)
-                    .label()
-                    .to_lowercase(),
-                row.starts_on.format("%-d %B")
-            )],
-            vec![
-                format!("Company: {}", c.name),
-                format!("Commitment: {} h / month", row.hours_per_month),
-            ],
-            Some(("See your engagements", "/me/engagements".into())),
+            message(TrialStartedAudience::Developer),
         )?;
     }
     let admins: Vec<(String, String)> = user::admins(conn)?
         .into_iter()
         .map(|u| (u.name, u.email))
         .collect();
-    send(
-        conn,
-        outbox,
-        &admins,
-        "trial_started",
-        &format!("Trial started: {} × {name}", c.name),
-        "A trial started",
-        vec![format!("{} started a trial with {name}.", c.name)],
-        details,
-        Some(("Open in admin", format!("/admin/engagements/{}", row.id))),
-    )
+    send(conn, outbox, &admins, message(TrialStartedAudience::Admin))
 }
 
 pub(super) fn notify_trial_ending(
@@ -144,26 +91,14 @@ pub(super) fn notify_trial_ending(
     ends: Option<NaiveDateTime>,
 ) -> Result<(), BillingError> {
     let d = developer::find(conn, row.developer_id)?;
-    let name = developer_name(&d, true);
     let people = company_recipients(conn, row.company_id)?;
-    send(
-        conn,
-        outbox,
-        &people,
-        "trial_ending",
-        &format!("Your trial with {name} ends in 3 days"),
-        "Your trial ends in 3 days",
-        vec![
-            format!(
-                "The free trial with {name} ends on {}. Then the first month, {}, is charged to the card you gave at checkout.",
-                date(ends),
-                Money::from_cents(row.price_cents)
-            ),
-            "To stop, cancel on the engagement page before the trial ends: nothing is charged. You can also replace the developer during the trial.".into(),
-        ],
-        vec![format!("Plan: {}", price_line(row))],
-        Some(("Open the engagement", format!("/engagements/{}", row.id))),
-    )
+    send(conn, outbox, &people, |name| TrialEnding {
+        name,
+        engagement_id: row.id,
+        developer_name: developer_name(&d, true),
+        plan: plan(row),
+        ends,
+    })
 }
 
 pub(super) fn notify_first_payment(
@@ -173,33 +108,15 @@ pub(super) fn notify_first_payment(
     inv: &InvoiceSnapshot,
 ) -> Result<(), BillingError> {
     let d = developer::find(conn, row.developer_id)?;
-    let name = developer_name(&d, true);
     let people = company_recipients(conn, row.company_id)?;
-    send(
-        conn,
-        outbox,
-        &people,
-        "payment_succeeded",
-        &format!(
-            "Payment received: {} for {name}",
-            Money::from_cents(inv.amount_paid_cents)
-        ),
-        "Thank you: your first payment went through",
-        vec![format!(
-            "The trial with {name} is over and the engagement is active. We charged {} for the month to {}.",
-            Money::from_cents(inv.amount_paid_cents),
-            date(Some(inv.period_end))
-        )],
-        vec![
-            format!("Invoice: {}", inv.number.as_deref().unwrap_or(&inv.id)),
-            format!(
-                "Period: {} – {}",
-                date(Some(inv.period_start)),
-                date(Some(inv.period_end))
-            ),
-        ],
-        Some(("See invoices", "/billing".into())),
-    )
+    send(conn, outbox, &people, |name| PaymentSucceeded {
+        name,
+        developer_name: developer_name(&d, true),
+        amount_paid: Money::from_cents(inv.amount_paid_cents),
+        invoice: inv.number.clone().unwrap_or_else(|| inv.id.clone()),
+        period_start: inv.period_start,
+        period_end: inv.period_end,
+    })
 }
 
 pub(super) fn notify_payment_failed(
@@ -209,29 +126,13 @@ pub(super) fn notify_payment_failed(
     inv: &InvoiceSnapshot,
 ) -> Result<(), BillingError> {
     let d = developer::find(conn, row.developer_id)?;
-    let name = developer_name(&d, true);
     let people = company_recipients(conn, row.company_id)?;
-    send(
-        conn,
-        outbox,
-        &people,
-        "payment_failed",
-        &format!("Payment failed for {name}: please update your card"),
-        "We couldn't take your payment",
-        vec![
-            format!(
-                "The payment of {} for {name}'s engagement was declined. Update the card in the billing portal and we'll retry it.",
-                Money::from_cents(inv.amount_due_cents)
-            ),
-            "Work continues while we retry, but the engagement ends if the invoice stays unpaid."
-                .into(),
-        ],
-        vec![format!(
-            "Invoice: {}",
-            inv.number.as_deref().unwrap_or(&inv.id)
-        )],
-        Some(("Update your card", "/billing".into())),
-    )
+    send(conn, outbox, &people, |name| PaymentFailed {
+        name,
+        developer_name: developer_name(&d, true),
+        amount_due: Money::from_cents(inv.amount_due_cents),
+        invoice: inv.number.clone().unwrap_or_else(|| inv.id.clone()),
+    })
 }
 
 pub(super) fn notify_unavailable(
@@ -241,22 +142,11 @@ pub(super) fn notify_unavailable(
     why: &str,
 ) -> Result<(), BillingError> {
     let people = company_recipients(conn, row.company_id)?;
-    send(
-        conn,
-        outbox,
-        &people,
-        "engagement_unavailable",
-        "Your booking couldn't be completed: nothing was charged",
-        "This developer is no longer available",
-        vec![
-            format!(
-                "{why} Another company's checkout completed first, so your booking is cancelled."
-            ),
-            "Nothing was charged and no subscription continues. Browse developers to book someone else.".into(),
-        ],
-        vec![format!("Plan: {}", price_line(row))],
-        Some(("Browse developers", "/developers".into())),
-    )
+    send(conn, outbox, &people, |name| EngagementUnavailable {
+        name,
+        why: why.to_owned(),
+        plan: plan(row),
+    })
 }
 
 pub(super) fn notify_finished(
@@ -267,53 +157,26 @@ pub(super) fn notify_finished(
     to: EngagementStatus,
 ) -> Result<(), BillingError> {
     let c = company::find(conn, row.company_id)?;
-    let name = developer_name(d, true);
-    let (subject, heading, paragraph) = if to == EngagementStatus::Canceled {
-        (
-            format!("Engagement cancelled: {} × {name}", c.name),
-            "The engagement was cancelled".to_owned(),
-            format!(
-                "The engagement of {name} with {} was cancelled during the free trial. Nothing was charged.",
-                c.name
-            ),
-        )
-    } else {
-        (
-            format!("Engagement ended: {} × {name}", c.name),
-            "The engagement has ended".to_owned(),
-            format!(
-                "The engagement of {name} with {} has ended. The last invoice covered the final month; nothing more will be charged.",
-                c.name
-            ),
-        )
+    let company_name = c.name.as_str();
+    let message = |to_developer| {
+        move |name| EngagementFinished {
+            name,
+            to_developer,
+            cancelled: to == EngagementStatus::Canceled,
+            developer_name: developer_name(d, true),
+            company_name: company_name.to_owned(),
+            plan: plan(row),
+        }
     };
     let people = company_recipients(conn, row.company_id)?;
-    send(
-        conn,
-        outbox,
-        &people,
-        "engagement_finished",
-        &subject,
-        &heading,
-        vec![paragraph.clone()],
-        vec![format!("Plan: {}", price_line(row))],
-        Some(("Browse developers", "/developers".into())),
-    )?;
+    send(conn, outbox, &people, message(false))?;
     let dev_user = user::find(conn, d.user_id)?;
     if dev_user.deleted_at.is_none() {
         send(
             conn,
             outbox,
             &[(d.first_name.clone(), dev_user.email)],
-            "engagement_finished",
-            &subject,
-            &heading,
-            vec![
-                paragraph,
-                "Your profile shows you as available again.".into(),
-            ],
-            Vec::new(),
-            Some(("See your engagements", "/me/engagements".into())),
+            message(true),
         )?;
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Email: messages rendered from askama templates, stored in the `emails` table and
 //! delivered by the `send_email` job through one of three transports.
 
+pub mod messages;
 pub mod templates;
 
 use std::sync::{Arc, Mutex};
@@ -14,8 +15,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
 use crate::db::DbConn;
-use crate::queue::{self, Job};
 use crate::models::{self, email};
+use crate::queue::{self, Job};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {

@@ -12,7 +12,10 @@ use chrono_tz::Tz;
 use crate::catalog;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::interview_slots::{SlotProposal, in_zone};
-use crate::mail::templates::Notice;
+use crate::mail::messages::{
+    CalendarChange, InterviewCalendar, InterviewDeclined, InterviewRequest, InterviewWithdrawn,
+    meeting_line,
+};
 use crate::mail::{Attachment, Outbox};
 use crate::models::{self, company, company_member, developer, interview, interview_slot, user};
 use crate::services::calendar::{self, Invite, Method, Person};
@@ -179,50 +182,20 @@ fn slot_lines(d: &InterviewDetail, zone: Tz) -> Vec<String> {
         .collect()
 }
 
-fn link_line(url: &Option<String>) -> String {
-    match url {
-        Some(u) => format!("Meeting link: {u}"),
-        None => "Meeting link: to follow".into(),
-    }
-}
-
 fn queue_request_to_developer(
     conn: &mut DbConn,
     outbox: &Outbox,
     d: &InterviewDetail,
     rescheduled: bool,
 ) -> Result<(), InterviewError> {
-    let (kind, subject, heading) = if rescheduled {
-        (
-            "interview_rescheduled",
-            format!("{} proposed new interview times", d.company_name),
-            "New interview times to choose from".to_owned(),
-        )
-    } else {
-        (
-            "interview_request",
-            format!("{} would like to interview you", d.company_name),
-            format!("{} would like to interview you", d.company_name),
-        )
-    };
-    let mut paragraphs = vec![format!(
-        "{} proposed these times for a {}-minute interview, shown in your time zone. Pick the one that suits you, or decline with a reason.",
-        d.company_name, d.row.duration_minutes
-    )];
-    if !d.row.message.is_empty() {
-        paragraphs.push(format!("Their message: “{}”", d.row.message));
-    }
-    let mut details = slot_lines(d, d.developer_zone);
-    details.push(link_line(&d.row.meeting_url));
-    let message = Notice {
-        kind,
-        subject,
+    let message = InterviewRequest {
         name: d.developer_name.clone(),
-        heading,
-        paragraphs,
-        details,
-        action: Some(("Choose a time".into(), outbox.url("/me/interviews"))),
-        footer: None,
+        company_name: d.company_name.clone(),
+        duration_minutes: d.row.duration_minutes,
+        message: d.row.message.clone(),
+        slots: slot_lines(d, d.developer_zone),
+        meeting_url: d.row.meeting_url.clone(),
+        rescheduled,
     }
     .email(&d.developer_email, &outbox.base_url)?;
     outbox.queue(conn, message)?;
@@ -319,7 +292,7 @@ fn invite_for(d: &InterviewDetail, method: Method) -> Invite {
         if !d.row.message.is_empty() {
             text.push_str(&format!("\n\n{}", d.row.message));
         }
-        text.push_str(&format!("\n\n{}", link_line(&d.row.meeting_url)));
+        text.push_str(&format!("\n\n{}", meeting_line(&d.row.meeting_url)));
         text
     };
     Invite {
@@ -347,12 +320,10 @@ fn queue_calendar(
     outbox: &Outbox,
     d: &InterviewDetail,
     method: Method,
-    kind: &'static str,
-    heading: &str,
-    paragraph: &str,
+    change: impl Fn() -> CalendarChange,
 ) -> Result<(), InterviewError> {
     let starts = d.row.starts_at.unwrap_or_default();
-    for (to, name, zone, is_developer) in [
+    for (to, name, zone, to_developer) in [
         (
             &d.developer_email,
             &d.developer_name,
@@ -362,24 +333,14 @@ fn queue_calendar(
         (&d.organizer.email, &d.organizer.name, d.company_zone, false),
     ] {
         let invite = invite_for(d, method);
-        let mut details = vec![format_slot(starts, zone, d.row.duration_minutes)];
-        if method == Method::Request {
-            details.push(link_line(&d.row.meeting_url));
-        }
-        let path = if is_developer {
-            "/me/interviews"
-        } else {
-            "/interviews"
-        };
-        let mut message = Notice {
-            kind,
-            subject: format!("{heading}: {} × {}", d.developer_name, d.company_name),
-            name: name.split(" (").next().unwrap_or(name).to_owned(),
-            heading: heading.to_owned(),
-            paragraphs: vec![paragraph.to_owned()],
-            details,
-            action: Some(("Open in Ladder".into(), outbox.url(path))),
-            footer: Some("The attached calendar file updates the event in your calendar.".into()),
+        let mut message = InterviewCalendar {
+            name: name.clone(),
+            to_developer,
+            developer_name: d.developer_name.clone(),
+            company_name: d.company_name.clone(),
+            when: format_slot(starts, zone, d.row.duration_minutes),
+            meeting_url: d.row.meeting_url.clone(),
+            change: change(),
         }
         .email(to, &outbox.base_url)?;
         message.attachments.push(Attachment {
@@ -430,15 +391,9 @@ pub fn accept(
         }
         let fresh = interview::find(conn, id)?;
         let d = detail(conn, fresh)?;
-        queue_calendar(
-            conn,
-            outbox,
-            &d,
-            Method::Request,
-            "interview_scheduled",
-            "Interview scheduled",
-            "The interview is booked. Add it to your calendar with the attached invitation.",
-        )
+        queue_calendar(conn, outbox, &d, Method::Request, || {
+            CalendarChange::Scheduled
+        })
     })
 }
 
@@ -472,22 +427,13 @@ pub fn decline(
         let d = detail(conn, fresh)?;
         if d.row.invite_sent_at.is_some() {
             // An earlier time is in both calendars: take it out.
-            return queue_calendar(
-                conn,
-                outbox,
-                &d,
-                Method::Cancel,
-                "interview_declined",
-                "Interview declined",
-                &format!(
-                    "{} declined the new times. Reason: {reason}",
-                    d.developer_name
-                ),
-            );
+            return queue_calendar(conn, outbox, &d, Method::Cancel, || {
+                CalendarChange::Declined {
+                    reason: reason.to_owned(),
+                }
+            });
         }
-        let message = Notice {
-            kind: "interview_declined",
-            subject: format!("{} declined the interview", d.developer_name),
+        let message = InterviewDeclined {
             name: d
                 .organizer
                 .name
@@ -495,11 +441,8 @@ pub fn decline(
                 .next()
                 .unwrap_or_default()
                 .to_owned(),
-            heading: format!("{} declined the interview", d.developer_name),
-            paragraphs: vec![format!("Their reason: “{reason}”")],
-            details: Vec::new(),
-            action: Some(("See your interviews".into(), outbox.url("/interviews"))),
-            footer: None,
+            developer_name: d.developer_name.clone(),
+            reason: reason.to_owned(),
         }
         .email(&d.organizer.email, &outbox.base_url)?;
         outbox.queue(conn, message)?;
@@ -535,34 +478,17 @@ pub fn cancel(
         }
         let fresh = interview::find(conn, id)?;
         let d = detail(conn, fresh)?;
-        let why = if reason.is_empty() {
-            String::new()
-        } else {
-            format!(" Reason: {reason}")
-        };
         if d.row.invite_sent_at.is_some() {
-            return queue_calendar(
-                conn,
-                outbox,
-                &d,
-                Method::Cancel,
-                "interview_cancelled",
-                "Interview cancelled",
-                &format!("{} cancelled the interview.{why}", d.company_name),
-            );
+            return queue_calendar(conn, outbox, &d, Method::Cancel, || {
+                CalendarChange::Cancelled {
+                    reason: reason.to_owned(),
+                }
+            });
         }
-        let message = Notice {
-            kind: "interview_cancelled",
-            subject: format!("{} withdrew their interview request", d.company_name),
+        let message = InterviewWithdrawn {
             name: d.developer_name.clone(),
-            heading: "Interview request withdrawn".into(),
-            paragraphs: vec![format!(
-                "{} withdrew their interview request.{why}",
-                d.company_name
-            )],
-            details: Vec::new(),
-            action: Some(("See your interviews".into(), outbox.url("/me/interviews"))),
-            footer: None,
+            company_name: d.company_name.clone(),
+            reason: reason.to_owned(),
         }
         .email(&d.developer_email, &outbox.base_url)?;
         outbox.queue(conn, message)?;

@@ -6,7 +6,7 @@ use crate::auth::rate_limit;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::Email;
 use crate::mail::Outbox;
-use crate::mail::templates::Notice;
+use crate::mail::messages::AccountExists;
 use crate::models::{self, user};
 use crate::services::accounts::AccountError;
 
@@ -68,21 +68,8 @@ fn warn_existing_owner(
         if owner.disabled_at.is_some() {
             return Ok(());
         }
-        let message = Notice {
-            kind: "account_exists",
-            subject: "Someone tried to create a Ladder account with your address".into(),
+        let message = AccountExists {
             name: owner.name.clone(),
-            heading: "You already have a Ladder account".into(),
-            paragraphs: vec![
-                "Someone (maybe you) just tried to create a new Ladder account with this email address. You already have one, so we didn't create another.".into(),
-                "If it was you, sign in, or reset your password if you've forgotten it. If it wasn't, you can ignore this email: nothing has changed.".into(),
-            ],
-            details: vec![format!(
-                "Forgotten your password? Reset it at {}",
-                outbox.url("/password/forgot")
-            )],
-            action: Some(("Sign in".into(), outbox.url("/login"))),
-            footer: None,
         }
         .email(&owner.email, &outbox.base_url)?;
         outbox.queue(conn, message)?;

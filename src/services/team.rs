@@ -8,7 +8,7 @@ use crate::auth::password::NewPassword;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::{Email, Role};
 use crate::mail::Outbox;
-use crate::mail::templates::Notice;
+use crate::mail::messages::TeamInvite;
 use crate::models::{self, audit, company, company_invitation, company_member, user};
 use crate::services::accounts::token_hash;
 
@@ -140,23 +140,11 @@ pub fn invite(
         )?;
         let company = company::find(conn, company_id)?;
         let inviter_user = user::find(conn, inviter_id)?;
-        let message = Notice {
-            kind: "team_invite",
-            subject: format!("{} invited you to {} on Ladder", inviter_user.name, company.name),
-            name: "there".into(),
-            heading: format!("Join {} on Ladder", company.name),
-            paragraphs: vec![format!(
-                "{} invited you to join {} on Ladder, where your team shortlists, compares and interviews pre-vetted backend developers together.",
-                inviter_user.name, company.name
-            )],
-            details: Vec::new(),
-            action: Some((
-                "Accept the invitation".into(),
-                outbox.url(&format!("/invitations/{raw}")),
-            )),
-            footer: Some(format!(
-                "The link works once and expires in {INVITE_TTL_DAYS} days. If you weren't expecting this, ignore this email."
-            )),
+        let message = TeamInvite {
+            inviter_name: inviter_user.name,
+            company_name: company.name,
+            token: raw,
+            days_valid: INVITE_TTL_DAYS,
         }
         .email(email.as_str(), &outbox.base_url)?;
         outbox.queue(conn, message)?;

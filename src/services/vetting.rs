@@ -8,7 +8,10 @@ use crate::catalog::search_index;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::Level;
 use crate::mail::Outbox;
-use crate::mail::templates::Notice;
+use crate::mail::messages::{
+    ApplicationReceived, AvailabilityReminder, Message, VettingApproved, VettingRejected,
+    VettingStagePassed,
+};
 use crate::models::{self, audit, developer, developer_skill, experience, user, vetting_review};
 
 pub const REAPPLY_AFTER_DAYS: i64 = 90;
@@ -110,18 +113,16 @@ pub fn reapply_from(d: &developer::DeveloperRow) -> Option<NaiveDateTime> {
         .then(|| d.decided_at.unwrap_or(d.updated_at) + Duration::days(REAPPLY_AFTER_DAYS))
 }
 
-fn notify(
+/// Mails the account `user_id` the message made for its name.
+fn notify<M: Message>(
     conn: &mut DbConn,
     outbox: &Outbox,
     user_id: i32,
-    notice: Notice,
+    message: impl FnOnce(String) -> M,
 ) -> Result<(), VettingError> {
     let account = user::find(conn, user_id)?;
-    let notice = Notice {
-        name: account.name.clone(),
-        ..notice
-    };
-    outbox.queue(conn, notice.email(&account.email, &outbox.base_url)?)?;
+    let email = message(account.name).email(&account.email, &outbox.base_url)?;
+    outbox.queue(conn, email)?;
     Ok(())
 }
 
@@ -167,24 +168,7 @@ pub fn submit(
                 ..Default::default()
             },
         )?;
-        notify(
-            conn,
-            outbox,
-            d.user_id,
-            Notice {
-                kind: "application_received",
-                subject: "We received your Ladder application".into(),
-                name: String::new(),
-                heading: "Your application is in".into(),
-                paragraphs: vec![
-                    "Thanks for applying. A reviewer will look at your profile within a few working days.".into(),
-                    "Vetting has three stages: a screening of your profile, a technical assessment and a live interview with a senior engineer. We'll email you after each one.".into(),
-                ],
-                details: Vec::new(),
-                action: Some(("Follow your application".into(), outbox.url("/me/application"))),
-                footer: None,
-            },
-        )?;
+        notify(conn, outbox, d.user_id, |name| ApplicationReceived { name })?;
         Ok(())
     })
 }
@@ -285,32 +269,11 @@ pub fn review_stage(
                 Some(developer_id),
                 format!("{stage}: score {}", review.score),
             )?;
-            let next_line = if next == "decision" {
-                "You've passed all three stages. We'll confirm your level shortly.".to_owned()
-            } else {
-                format!(
-                    "Next: the {}. We'll be in touch to arrange it.",
-                    stage_title(next)
-                )
-            };
-            notify(
-                conn,
-                outbox,
-                d.user_id,
-                Notice {
-                    kind: "vetting_stage_passed",
-                    subject: format!("You passed the {} at Ladder", stage_title(stage)),
-                    name: String::new(),
-                    heading: format!("You passed the {}", stage_title(stage)),
-                    paragraphs: vec![next_line],
-                    details: Vec::new(),
-                    action: Some((
-                        "Follow your application".into(),
-                        outbox.url("/me/application"),
-                    )),
-                    footer: None,
-                },
-            )?;
+            notify(conn, outbox, d.user_id, |name| VettingStagePassed {
+                name,
+                stage: stage_title(stage).to_owned(),
+                next_stage: (next != "decision").then(|| stage_title(next).to_owned()),
+            })?;
         } else {
             let reason = review
                 .rejection_reason
@@ -362,28 +325,11 @@ fn reject_in_tx(
         Some(d.id),
         reason,
     )?;
-    notify(
-        conn,
-        outbox,
-        d.user_id,
-        Notice {
-            kind: "vetting_rejected",
-            subject: "About your Ladder application".into(),
-            name: String::new(),
-            heading: "We can't offer you a place this time".into(),
-            paragraphs: vec![
-                "Thank you for the time you put into vetting. Our reviewers' reason:".into(),
-                reason.to_owned(),
-                format!(
-                    "You're welcome to apply again after {}.",
-                    (now + Duration::days(REAPPLY_AFTER_DAYS)).format("%-d %B %Y")
-                ),
-            ],
-            details: Vec::new(),
-            action: Some(("See your application".into(), outbox.url("/me/application"))),
-            footer: None,
-        },
-    )?;
+    notify(conn, outbox, d.user_id, |name| VettingRejected {
+        name,
+        reason: reason.to_owned(),
+        reapply_from: now + Duration::days(REAPPLY_AFTER_DAYS),
+    })?;
     Ok(())
 }
 
@@ -443,28 +389,11 @@ pub fn decide(
                     format!("level {level}, published: {publish}"),
                 )?;
                 search_index::refresh(conn, &[developer_id])?;
-                notify(
-                    conn,
-                    outbox,
-                    d.user_id,
-                    Notice {
-                        kind: "vetting_approved",
-                        subject: format!("Welcome to Ladder — you're approved as {level}"),
-                        name: String::new(),
-                        heading: format!("You're approved as {level} ({})", level.title().to_lowercase()),
-                        paragraphs: vec![
-                            if publish {
-                                "Your profile is now in the catalog, with your reviewers' summaries as evidence.".into()
-                            } else {
-                                "Your profile will appear in the catalog once we publish it.".into()
-                            },
-                            "Keep it current: confirm your availability at least every 30 days, or the profile leaves the catalog until you do.".into(),
-                        ],
-                        details: Vec::new(),
-                        action: Some(("See your profile".into(), outbox.url("/me/profile"))),
-                        footer: None,
-                    },
-                )
+                notify(conn, outbox, d.user_id, |name| VettingApproved {
+                    name,
+                    level,
+                    published: publish,
+                })
             }
         }
     })
@@ -566,28 +495,11 @@ pub fn send_availability_reminders(
             developer::mark_reminded(conn, d.id, now)?;
             let deadline = d.availability_confirmed_at.unwrap_or(now)
                 + Duration::days(crate::catalog::AVAILABILITY_DAYS);
-            notify(
-                conn,
-                outbox,
-                d.user_id,
-                Notice {
-                    kind: "availability_reminder",
-                    subject: "Is your Ladder availability still right?".into(),
-                    name: String::new(),
-                    heading: "Please confirm your availability".into(),
-                    paragraphs: vec![
-                        format!(
-                            "Companies only see profiles confirmed in the last 30 days. Yours was last confirmed {} days ago; confirm by {} to stay in the catalog.",
-                            (now - d.availability_confirmed_at.unwrap_or(now)).num_days(),
-                            deadline.format("%-d %B")
-                        ),
-                        "It takes one click.".into(),
-                    ],
-                    details: Vec::new(),
-                    action: Some(("Confirm availability".into(), outbox.url("/me/profile"))),
-                    footer: None,
-                },
-            )
+            notify(conn, outbox, d.user_id, |name| AvailabilityReminder {
+                name,
+                days_since: (now - d.availability_confirmed_at.unwrap_or(now)).num_days(),
+                deadline,
+            })
         })?;
         sent += 1;
     }
