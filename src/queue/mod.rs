@@ -4,7 +4,7 @@
 //! change enqueues nothing and a committed one is never without its job. Every email and
 //! every call to Stripe runs as a job: a slow or broken outside service never fails or
 //! slows the request that caused it. The queue knows what work exists, not how it is done:
-//! the runners live in `crate::jobs`, which may use services, billing and mail, while those
+//! the runners live in the `jobs` module, which may use services, billing and mail, while those
 //! only ever import this module to enqueue.
 
 use chrono::{Duration, NaiveDateTime};
