@@ -31,6 +31,7 @@ mod sessions;
 mod settings;
 mod shortlists;
 mod signup;
+mod snapshots;
 mod stripe_client;
 mod stripe_webhook;
 mod vetting;

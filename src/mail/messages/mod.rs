@@ -104,6 +104,7 @@ messages!(
     InterviewDeclined,
     InterviewRequest,
     InterviewWithdrawn,
+    PasswordReset,
     PaymentFailed,
     PaymentSucceeded,
     TeamInvite,
@@ -112,4 +113,12 @@ messages!(
     VettingApproved,
     VettingRejected,
     VettingStagePassed,
+    VerifyEmail,
 );
+
+impl Message for MailCheck {
+    /// The check carries its own base URL.
+    fn email(&self, to: &str, _base_url: &str) -> Result<super::OutgoingEmail, askama::Error> {
+        MailCheck::email(self, to)
+    }
+}
