@@ -29,10 +29,10 @@ fn settings() -> insta::Settings {
         r"/(verify-email|password/reset)/[A-Za-z0-9_-]+",
         "/$1/[token]",
     );
-    s.add_filter(r"UID:[^\r\n]+", "UID:[uid]");
+    s.add_filter(r"UID:[^\r\n⏎]+", "UID:[uid]");
     s.add_filter(r"DTSTAMP:\d{8}T\d{6}Z", "DTSTAMP:[stamp]");
     s.add_filter(r"https?://[a-z0-9.:-]+(/|\b)", "https://[host]$1");
-    s.add_filter(r"\.[0-9a-f]{8,}\.(css|js|svg|png|woff2)", ".[hash].$1");
+    s.add_filter(r"\?v=[0-9a-f]+", "?v=[hash]");
     s
 }
 
