@@ -8,7 +8,6 @@ pub mod outbox;
 pub mod pricing;
 pub mod profiles;
 pub mod seed;
-pub mod seed_billing;
 pub mod sessions;
 pub mod shortlists;
 pub mod taken_address;

@@ -15,7 +15,7 @@ use crate::models::{
     company, developer, engagement, hour_log, invoice, plan, sandbox_subscription,
 };
 
-use super::seed::SeedError;
+use super::SeedError;
 
 struct Plan {
     company_index: usize,
@@ -47,7 +47,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
         return Ok(0);
     }
     let listed = developer::approved_sample(conn, 60)?;
-    let demo = developer::find_by_user_email(conn, super::seed::DEMO_DEVELOPER_EMAIL)?;
+    let demo = developer::find_by_user_email(conn, super::DEMO_DEVELOPER_EMAIL)?;
     let demo_id = demo.as_ref().map(|d| d.id);
     let pick = |level: &str, skip: usize| {
         listed
