@@ -5,8 +5,10 @@ use ladder::models::developer::DeveloperRow;
 use ladder::models::experience::ExperienceRow;
 use ladder::schema::{
     companies, company_members, developer_skills, developers, experiences, skills, users,
+    vetting_reviews,
 };
-use ladder::services::seed::{DEMO_ADMIN_EMAIL, SeedOptions, seed};
+use ladder::services::seed::invariants::{Checker, Profile, Role};
+use ladder::services::seed::{DEMO_ADMIN_EMAIL, Generator, SeedOptions, seed};
 
 use crate::helpers::spawn_app;
 
@@ -192,4 +194,116 @@ async fn the_demo_catalogue_covers_every_level_and_stage() {
         );
     }
     assert_eq!(admin, 1);
+}
+
+/// The profiles a seeded database stored, read back from its rows.
+fn stored_profiles(conn: &mut DbConn) -> Vec<Profile> {
+    let devs: Vec<DeveloperRow> = developers::table.order(developers::id).load(conn).unwrap();
+    let roles: Vec<ExperienceRow> = experiences::table
+        .order(experiences::id)
+        .load(conn)
+        .unwrap();
+    let skills: Vec<(i32, String, i32)> = developer_skills::table
+        .inner_join(skills::table)
+        .select((
+            developer_skills::developer_id,
+            skills::slug,
+            developer_skills::years,
+        ))
+        .load(conn)
+        .unwrap();
+    let reviews: Vec<(i32, Option<NaiveDateTime>)> = vetting_reviews::table
+        .select((vetting_reviews::developer_id, vetting_reviews::completed_at))
+        .order(vetting_reviews::id)
+        .load(conn)
+        .unwrap();
+    devs.into_iter()
+        .map(|d| Profile {
+            level: d.level.as_deref().and_then(|l| l.parse().ok()),
+            years: d.years_experience,
+            headline: d.headline.clone(),
+            bio: d.bio.clone(),
+            skills: skills
+                .iter()
+                .filter(|s| s.0 == d.id)
+                .map(|s| (s.1.clone(), s.2))
+                .collect(),
+            roles: roles
+                .iter()
+                .filter(|r| r.developer_id == d.id)
+                .map(|r| Role {
+                    title: r.title.clone(),
+                    summary: r.summary.clone(),
+                    started_on: r.started_on,
+                    ended_on: r.ended_on,
+                })
+                .collect(),
+            created_at: d.created_at,
+            submitted_at: d.submitted_at,
+            decided_at: d.decided_at,
+            published_at: d.published_at,
+            availability_confirmed_at: d.availability_confirmed_at,
+            reviewed_at: reviews
+                .iter()
+                .filter(|r| r.0 == d.id)
+                .filter_map(|r| r.1)
+                .collect(),
+            slug: d.slug,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_seeded_developer_adds_up_in_the_database() {
+    let app = spawn_app().await;
+    let profiles = app
+        .with_conn(|conn| {
+            seed(conn, &options(200)).unwrap();
+            stored_profiles(conn)
+        })
+        .await;
+    assert_eq!(profiles.len(), 200);
+    let checker = Checker::new();
+    let wrong: Vec<String> = profiles
+        .iter()
+        .flat_map(|p| checker.violations(p, fixed_now()))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} problems:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // Some bios describe work with more than the core skills (and list them).
+    let named_beyond_core = profiles
+        .iter()
+        .filter(|p| checker.named_skills(&p.bio).len() > 3)
+        .count();
+    assert!(
+        named_beyond_core > 10,
+        "bios name few skills: {named_beyond_core}"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_generated_developers_add_up() {
+    let generator = Generator::new().unwrap();
+    let checker = Checker::new();
+    let started = std::time::Instant::now();
+    let mut wrong = Vec::new();
+    let mut levels = [0usize; 4];
+    for i in 0..100_000 {
+        let p = generator.profile(i, fixed_now());
+        levels[p.level.map_or(0, |l| l as usize + 1)] += 1;
+        wrong.extend(checker.violations(&p, fixed_now()));
+        if wrong.len() > 50 {
+            break;
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(levels.iter().all(|n| *n > 10_000), "levels: {levels:?}");
+    eprintln!(
+        "100,000 developers generated and checked in {:?}",
+        started.elapsed()
+    );
 }
