@@ -61,8 +61,6 @@ impl Mentions {
         let mut by_first: HashMap<String, Vec<(Vec<String>, String)>> = HashMap::new();
         let names = skills
             .into_iter()
-            .collect::<Vec<_>>()
-            .into_iter()
             .chain(ALIASES.iter().map(|(slug, name)| (*slug, *name)));
         for (slug, name) in names {
             if name.chars().count() < 2 {
@@ -77,7 +75,7 @@ impl Mentions {
             }
         }
         for list in by_first.values_mut() {
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            list.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
         }
         Mentions { by_first }
     }
