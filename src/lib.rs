@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod mail;
 pub mod models;
+pub mod pricing;
 pub mod queue;
 pub mod routes;
 pub mod schema;

@@ -72,10 +72,6 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-
-    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
-    }
 }
 
 pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::{Commitment, Level, Money};
-use crate::services::pricing::Tier;
+use crate::pricing::Tier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Offer {

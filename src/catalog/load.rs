@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::domain::Level;
 use crate::domain::profile::AVAILABILITY_DAYS;
 use crate::schema::skills;
-use crate::services::pricing;
+use crate::pricing;
 
 pub(super) fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
     now - Duration::days(AVAILABILITY_DAYS)

@@ -14,7 +14,7 @@ use crate::domain::overlap::overlap_minutes;
 use crate::domain::profile::display_name;
 use crate::models::{developer, developer_skill, experience, vetting_review};
 use crate::schema::skills;
-use crate::services::pricing::{self, Tier};
+use crate::pricing::{self, Tier};
 
 // Profile
 

@@ -17,7 +17,7 @@ use super::filter::Sort;
 use super::fulltext::{TERM_CACHE_HITS, TermCell};
 use super::index::OrderIndex;
 use crate::domain::overlap::overlap_minutes;
-use crate::services::pricing::Tier;
+use crate::pricing::Tier;
 
 /// The sets that depend on the clock, for one sort order: still listed at the request's
 /// cutoff, and available today.

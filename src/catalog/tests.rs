@@ -11,7 +11,7 @@ use super::search::*;
 use super::snapshot::*;
 use crate::domain::overlap::overlap_minutes;
 use crate::domain::{Commitment, Level, Money};
-use crate::services::pricing::Tier;
+use crate::pricing::Tier;
 
 /// The page and facets from the posting lists of the filter's sort order. `hits`, when the
 /// filter has a text query, are its matches (position, score: lower is better).

@@ -24,10 +24,6 @@ impl DatabaseUrl {
         }
         Err("expected sqlite://PATH or postgres://USER@HOST/DB".into())
     }
-
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, DatabaseUrl::Sqlite(_))
-    }
 }
 
 impl fmt::Debug for DatabaseUrl {

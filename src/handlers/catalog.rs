@@ -8,7 +8,7 @@ use super::{AppError, PageContext};
 use crate::auth::current_user::CurrentUser;
 use crate::catalog::{CatalogFilter, Viewer};
 use crate::domain::Level;
-use crate::services::pricing::TRIAL_DAYS;
+use crate::pricing::TRIAL_DAYS;
 use crate::views::catalog::{
     CatalogView, Cta, DeveloperShowPage, DevelopersIndexPage, DevelopersResults, ProfileActions,
 };

@@ -2,7 +2,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 
 use super::{AppError, PageContext};
-use crate::services::pricing::{self, TRIAL_DAYS};
+use crate::pricing::{self, TRIAL_DAYS};
 use crate::views::errors::ErrorPage;
 use crate::views::pages::{LandingPage, PlanTier, PricingPage};
 

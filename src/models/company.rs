@@ -110,16 +110,6 @@ pub fn set_stripe_customer(conn: &mut DbConn, id: i32, customer_id: &str) -> Que
         .ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn find_by_stripe_customer(
-    conn: &mut DbConn,
-    customer_id: &str,
-) -> QueryResult<Option<CompanyRow>> {
-    companies::table
-        .filter(companies::stripe_customer_id.eq(customer_id))
-        .first(conn)
-        .optional()
-}
-
 /// Companies, oldest first.
 pub fn all_ordered(conn: &mut DbConn) -> QueryResult<Vec<CompanyRow>> {
     companies::table.order(companies::id.asc()).load(conn)

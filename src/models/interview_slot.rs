@@ -41,10 +41,3 @@ pub fn for_interview(conn: &mut DbConn, interview_id: i32) -> QueryResult<Vec<In
         .order(interview_slots::starts_at.asc())
         .load(conn)
 }
-
-pub fn for_interviews(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<InterviewSlotRow>> {
-    interview_slots::table
-        .filter(interview_slots::interview_id.eq_any(ids))
-        .order(interview_slots::starts_at.asc())
-        .load(conn)
-}

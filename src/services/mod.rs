@@ -5,7 +5,6 @@ pub mod admin;
 pub mod calendar;
 pub mod interviews;
 pub mod outbox;
-pub mod pricing;
 pub mod profiles;
 pub mod seed;
 pub mod sessions;

@@ -2,7 +2,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
-use crate::services::pricing::Tier;
+use crate::pricing::Tier;
 
 /// One level's prices, formatted for display.
 #[derive(Debug, Clone)]

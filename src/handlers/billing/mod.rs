@@ -22,7 +22,7 @@ use crate::billing::{
 use crate::crypto::random_token;
 use crate::domain::Commitment;
 use crate::models;
-use crate::services::pricing::TRIAL_DAYS;
+use crate::pricing::TRIAL_DAYS;
 use crate::state::AppState;
 use crate::views::Flash;
 use crate::views::billing::{
