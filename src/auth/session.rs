@@ -9,6 +9,7 @@ use crate::crypto::random_token;
 const CSRF_KEY: &str = "csrf";
 const SESSION_ID_KEY: &str = "sid";
 const AWAITING_KEY: &str = "awaiting";
+const RETURN_TO_KEY: &str = "return_to";
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "ladder_session";
 
@@ -74,6 +75,19 @@ pub fn awaiting_confirmation(session: &Session) -> Option<String> {
         .ok()
         .flatten()
         .filter(|e| !e.is_empty())
+}
+
+/// A same-site path (already checked by the caller) to open once this browser's new account
+/// is confirmed: the profile a visitor was looking at when they signed up.
+pub fn set_return_to(session: &Session, path: &str) {
+    let _ = session.insert(RETURN_TO_KEY, path);
+}
+
+pub fn take_return_to(session: &Session) -> Option<String> {
+    session
+        .remove_as::<String>(RETURN_TO_KEY)
+        .and_then(Result::ok)
+        .filter(|p| !p.is_empty())
 }
 
 #[cfg(test)]

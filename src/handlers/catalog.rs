@@ -34,6 +34,12 @@ fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
 }
 
 pub async fn index(ctx: PageContext, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if let Some(query) = super::forms::drop_empty_params(req.query_string()) {
+        let sep = if query.is_empty() { "" } else { "?" };
+        return Ok(HttpResponse::Found()
+            .insert_header((header::LOCATION, format!("/developers{sep}{query}")))
+            .finish());
+    }
     let filter = CatalogFilter::parse(req.query_string()).map_err(|e| AppError::BadRequest(e.0))?;
     let viewer = viewer(ctx.user.as_ref());
     let now = crate::models::now();

@@ -30,6 +30,29 @@ pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     }
 }
 
+/// `query` without its empty parameters (`q=&level=L2&tz=` → `level=L2`), or `None` when
+/// none is empty: a plain GET form sends every field, and shared links should not.
+pub fn drop_empty_params(query: &str) -> Option<String> {
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            pair.split_once('=')
+                .is_some_and(|(k, v)| !k.is_empty() && !v.is_empty())
+        })
+        .collect();
+    let dropped = query.split('&').count() - kept.len();
+    (!query.is_empty() && dropped > 0).then(|| kept.join("&"))
+}
+
+/// A percent-encoded `?next=…` for a link, or nothing when there is no path to return to.
+pub fn next_query(next: &str) -> String {
+    if next.is_empty() {
+        return String::new();
+    }
+    let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("?next={encoded}")
+}
+
 /// Post/redirect/get: 303 to `location` (htmx follows it too).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -68,5 +91,27 @@ mod tests {
             assert_eq!(safe_next(Some(bad), "/home"), "/home", "{bad:?}");
         }
         assert_eq!(safe_next(None, "/home"), "/home");
+    }
+
+    #[test]
+    fn empty_parameters_are_dropped() {
+        assert_eq!(
+            drop_empty_params("q=&level=L2&skill=rust&years=&tz=&sort=best").as_deref(),
+            Some("level=L2&skill=rust&sort=best")
+        );
+        assert_eq!(drop_empty_params("q=&tz=").as_deref(), Some(""));
+        assert_eq!(drop_empty_params("available").as_deref(), Some(""));
+        assert_eq!(drop_empty_params("level=L2&skill=rust"), None);
+        assert_eq!(drop_empty_params(""), None);
+    }
+
+    #[test]
+    fn next_is_encoded_for_links() {
+        assert_eq!(next_query(""), "");
+        assert_eq!(
+            next_query("/developers/ana-l-1"),
+            "?next=%2Fdevelopers%2Fana-l-1"
+        );
+        assert_eq!(next_query("/a?b=1&c=2"), "?next=%2Fa%3Fb%3D1%26c%3D2");
     }
 }

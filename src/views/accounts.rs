@@ -21,6 +21,15 @@ pub struct SignupPage {
     pub form: SignupValues,
     pub errors: FieldErrors,
     pub time_zones: &'static [&'static str],
+    /// A same-site path to open once the account is confirmed, or empty.
+    pub next: String,
+}
+
+impl SignupPage {
+    /// `?next=…` for the "Sign in" link, so signing in instead returns there too.
+    pub fn next_query(&self) -> String {
+        crate::handlers::forms::next_query(&self.next)
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -40,6 +49,13 @@ pub struct LoginPage {
     pub email: String,
     pub next: String,
     pub error: Option<String>,
+}
+
+impl LoginPage {
+    /// `?next=…` for the "Create a company account" link, so it returns there too.
+    pub fn next_query(&self) -> String {
+        crate::handlers::forms::next_query(&self.next)
+    }
 }
 
 #[derive(Template, WebTemplate)]

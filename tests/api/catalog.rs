@@ -516,10 +516,14 @@ async fn developer_text_is_escaped_and_profiles_show_public_evidence_only() {
             "private note leaked: {note}"
         );
     }
-    for cta in ["Shortlist", "Request interview", "Start free trial"] {
-        assert!(profile.contains(cta));
-    }
-    assert!(profile.contains("Available once you sign in as a company"));
+    // Visitors get one way forward, which brings them back to this profile.
+    assert!(profile.contains("Create a company account"));
+    assert!(profile.contains("to shortlist, interview and start a free trial"));
+    assert!(profile.contains(&format!(
+        "href=\"/signup?next=/developers/{}\"",
+        target.slug
+    )));
+    assert!(profile.contains(&format!("href=\"/login?next=/developers/{}\"", target.slug)));
     assert!(profile.contains("rel=\"canonical\""));
 
     // The full-text index followed the edit, and the card escapes too.

@@ -24,6 +24,7 @@ mod pages;
 mod profile;
 mod proxies;
 mod rate_limits;
+mod return_paths;
 mod schema;
 mod security;
 mod seed;

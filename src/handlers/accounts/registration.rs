@@ -11,7 +11,7 @@ use super::{UNPROCESSABLE, home_for};
 use crate::auth::password::NewPassword;
 use crate::auth::{rate_limit, session};
 use crate::domain::{Email, TimeZone, country};
-use crate::handlers::forms::{no_control_chars, render_with_status, see_other};
+use crate::handlers::forms::{no_control_chars, render_with_status, safe_next, see_other};
 use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, CompanySignUp, DeveloperSignUp};
 use crate::views::accounts::{ApplyPage, CheckEmailPage, SignupPage, SignupValues};
@@ -47,9 +47,17 @@ pub struct SignupForm {
     pub password: String,
     #[serde(default)]
     pub time_zone: String,
+    /// Where to go once the account is confirmed (a profile the visitor was reading).
+    #[serde(default)]
+    pub next: String,
 }
 
-fn signup_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> SignupPage {
+fn signup_page(
+    ctx: &PageContext,
+    form: SignupValues,
+    errors: FieldErrors,
+    next: String,
+) -> SignupPage {
     SignupPage {
         layout: ctx.layout_with(
             "Hire pre-vetted backend developers",
@@ -59,15 +67,20 @@ fn signup_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> Si
         form,
         errors,
         time_zones: crate::domain::time_zone::choices(),
+        next,
     }
 }
 
-pub async fn signup_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn signup_form(
+    ctx: PageContext,
+    query: web::Query<super::accounts::NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref(), "");
     if let Some(user) = &ctx.user {
-        return Ok(see_other(home_for(user)));
+        return Ok(see_other(&safe_next(Some(&next), home_for(user))));
     }
     render_with_status(
-        &signup_page(&ctx, SignupValues::default(), FieldErrors::default()),
+        &signup_page(&ctx, SignupValues::default(), FieldErrors::default(), next),
         StatusCode::OK,
     )
 }
@@ -87,6 +100,7 @@ pub async fn signup(
     let email = errors.check("email", Email::parse(&form.email));
     let password = errors.check("password", NewPassword::parse(&form.password));
     let time_zone = errors.check("time_zone", TimeZone::parse(&form.time_zone));
+    let next = safe_next(Some(&form.next), "");
     let values = SignupValues {
         company_name: form.company_name.clone(),
         name: form.name.clone(),
@@ -97,7 +111,7 @@ pub async fn signup(
     let (Some(email), Some(password), Some(time_zone), true) =
         (email, password, time_zone, errors.is_empty())
     else {
-        return render_with_status(&signup_page(&ctx, values, errors), UNPROCESSABLE);
+        return render_with_status(&signup_page(&ctx, values, errors, next), UNPROCESSABLE);
     };
     // Counted only for submissions that would create an account.
     ctx.rate_limit(rate_limit::SIGN_UP_PER_IP, &ctx.peer_ip)
@@ -113,6 +127,9 @@ pub async fn signup(
     let address = input.email.to_string();
     ctx.db(move |conn| accounts::sign_up_company(conn, &outbox, input))
         .await?;
+    if !next.is_empty() {
+        session::set_return_to(&ctx.session, &next);
+    }
     Ok(check_your_email(&ctx, &address))
 }
 

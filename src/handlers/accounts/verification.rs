@@ -58,6 +58,9 @@ pub async fn verify_email(
             active: true,
         }) => {
             let (to, message) = next_step(&role);
+            // A company that signed up from a profile goes back to it (same browser only).
+            let back = session::take_return_to(&ctx.session).filter(|_| role == "company");
+            let to = back.as_deref().unwrap_or(to);
             ctx.flash(Flash::success(message));
             match &ctx.user {
                 Some(current) if current.id == user_id => Ok(see_other(to)),
