@@ -7,6 +7,7 @@ pub mod billing;
 pub mod catalog;
 pub mod dev;
 pub mod errors;
+pub mod filters;
 pub mod forms;
 pub mod hiring;
 pub mod layout;
