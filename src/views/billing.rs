@@ -33,6 +33,42 @@ pub fn invoice_status(status: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// A note beside an invoice's amount, when the amount alone would puzzle: a trial's $0
+/// invoice is Stripe's record of the free trial starting.
+pub fn invoice_note(inv: &InvoiceRow) -> Option<&'static str> {
+    (inv.amount_due_cents == 0).then_some("Trial — no charge")
+}
+
+/// How an engagement's start reads today, the one rule for every page that shows it:
+/// "Starts 4 Dec" before the day, "Started 4 Dec" from it, "Cancelled before start" when it
+/// ended before its first day. `with_year` adds the year ("4 Dec 2026").
+pub fn start_text(row: &EngagementRow, with_year: bool) -> String {
+    start_text_on(row, crate::models::now().date(), with_year)
+}
+
+pub fn start_text_on(row: &EngagementRow, today: chrono::NaiveDate, with_year: bool) -> String {
+    let ended = [row.canceled_at, row.ended_at]
+        .into_iter()
+        .flatten()
+        .map(|t| t.date())
+        .min();
+    if ended.is_some_and(|day| day < row.starts_on) {
+        return "Cancelled before start".into();
+    }
+    let day = if with_year {
+        row.starts_on.format("%-d %b %Y").to_string()
+    } else {
+        row.starts_on.format("%-d %b").to_string()
+    };
+    if row.starts_on > today {
+        format!("Starts {day}")
+    } else if row.starts_on == today {
+        "Starts today".into()
+    } else {
+        format!("Started {day}")
+    }
+}
+
 /// What the booking form was given (re-rendered with errors on a 422).
 #[derive(Debug, Clone, Default)]
 pub struct BookingValues {
@@ -216,4 +252,112 @@ pub struct AdminEngagementPage {
     pub sandbox: Option<SandboxSubscriptionRow>,
     pub events: Vec<BillingEventRow>,
     pub sandbox_mode: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
+    }
+
+    fn engagement(starts_on: NaiveDate) -> EngagementRow {
+        let at = day(1).and_hms_opt(9, 0, 0).unwrap();
+        EngagementRow {
+            id: 1,
+            company_id: 1,
+            developer_id: 1,
+            booked_by: None,
+            level: "L2".into(),
+            commitment: "full_time".into(),
+            price_cents: 220_000,
+            currency: "usd".into(),
+            hours_per_month: 160,
+            stripe_lookup_key: "l2_full_time".into(),
+            starts_on,
+            three_month_commitment: false,
+            status: "trialing".into(),
+            idempotency_key: "k".into(),
+            checkout_session_id: None,
+            checkout_url: None,
+            stripe_subscription_id: None,
+            trial_ends_at: None,
+            current_period_end: None,
+            cancel_at_period_end: false,
+            state_version: 0,
+            first_paid_at: None,
+            cancel_requested_at: None,
+            canceled_at: None,
+            ended_at: None,
+            end_reason: None,
+            replaces_id: None,
+            created_at: at,
+            updated_at: at,
+            checkout_expires_at: None,
+            checkout_attempt: 0,
+        }
+    }
+
+    #[test]
+    fn a_start_in_the_future_is_still_to_come() {
+        let e = engagement(day(4));
+        assert_eq!(start_text_on(&e, day(2), false), "Starts 4 Dec");
+        assert_eq!(start_text_on(&e, day(2), true), "Starts 4 Dec 2026");
+        assert_eq!(start_text_on(&e, day(4), false), "Starts today");
+        assert_eq!(start_text_on(&e, day(5), false), "Started 4 Dec");
+        assert_eq!(start_text_on(&e, day(30), true), "Started 4 Dec 2026");
+    }
+
+    #[test]
+    fn an_engagement_ended_before_its_first_day_never_started() {
+        let mut e = engagement(day(4));
+        e.status = "canceled".into();
+        e.canceled_at = day(3).and_hms_opt(23, 59, 0);
+        e.ended_at = e.canceled_at;
+        assert_eq!(start_text_on(&e, day(2), false), "Cancelled before start");
+        assert_eq!(start_text_on(&e, day(20), true), "Cancelled before start");
+        // Ended on or after its first day: it did start.
+        e.canceled_at = day(4).and_hms_opt(10, 0, 0);
+        e.ended_at = day(10).and_hms_opt(10, 0, 0);
+        assert_eq!(start_text_on(&e, day(20), false), "Started 4 Dec");
+    }
+
+    fn invoice() -> InvoiceRow {
+        let at = day(1).and_hms_opt(9, 0, 0).unwrap();
+        InvoiceRow {
+            id: 1,
+            engagement_id: 1,
+            company_id: 1,
+            stripe_invoice_id: "in_1".into(),
+            number: None,
+            status: "paid".into(),
+            amount_due_cents: 0,
+            amount_paid_cents: 0,
+            currency: "usd".into(),
+            period_start: at,
+            period_end: at,
+            hosted_invoice_url: None,
+            attempt_count: 0,
+            payment_failed_at: None,
+            paid_at: None,
+            stripe_created_at: at,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn only_a_zero_invoice_gets_the_trial_note() {
+        let note = |cents| {
+            let inv = InvoiceRow {
+                amount_due_cents: cents,
+                ..invoice()
+            };
+            invoice_note(&inv)
+        };
+        assert_eq!(note(0), Some("Trial — no charge"));
+        assert_eq!(note(220_000), None);
+    }
 }
