@@ -354,4 +354,40 @@ j.step('the engagement is trialing, with its countdown, and the company was emai
   await openEmail(j, { to: company.email, subject: /free trial with .* has started/ });
 });
 
+j.step('the engagement says when it starts, Billing is in the menu, and invoices fit a phone', async () => {
+  const list = await j.visit('/engagements', 'engagements, start column');
+  const row = list.locator('[data-status="trialing"]');
+  // Booked to start today (the form's default): not "Started".
+  await expectText(row.locator('[data-start]'), /^Starts (today|\d{1,2} [A-Z][a-z]{2})$/);
+  await j.click(row.getByRole('link').first(), 'engagement, start wording', { key: true });
+  await expectText(j.page.locator('[data-start]'), /^Starts (today|\d{1,2} [A-Z][a-z]{2})$/);
+  // "14 days left" stays on one line at 1280 px.
+  const left = j.page.getByText(/^1[34] days left$/).first();
+  const box = await left.boundingBox();
+  const lineHeight = await left.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 0);
+  assert.ok(!lineHeight || box.height < lineHeight * 1.5, `"days left" wraps: ${box.height}px for a ${lineHeight}px line`);
+  const nav = j.page.getByRole('navigation', { name: 'Main' });
+  await j.click(nav.getByRole('link', { name: 'Billing', exact: true }), 'billing from the menu');
+  expectPath(j.page, '/billing');
+  // The trial's $0 invoice may take a moment (the sandbox's clock runs as a job).
+  const deadline = Date.now() + 15_000;
+  while ((await j.page.locator('[data-invoice]').count()) === 0 && Date.now() < deadline) {
+    await j.page.waitForTimeout(300);
+    await j.page.goto('/billing');
+  }
+  const page = await j.check('billing, with the trial invoice', { key: true });
+  await expectText(page.getByRole('main'), /Trial — no charge/);
+  // At 375 px every invoice is a card: Amount and Status on screen, nothing to scroll.
+  const mobile = j.mobilePage;
+  const invoice = mobile.locator('[data-invoice]').first();
+  for (const label of ['Amount', 'Status']) {
+    const cell = invoice.locator(`td[data-label="${label}"]`);
+    assert.ok(await cell.isVisible(), `${label} is hidden at 375 px`);
+    const b = await cell.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 375, `${label} sits outside the screen: ${JSON.stringify(b)}`);
+  }
+  const sideways = await mobile.locator('.table-wrap').first().evaluate((el) => el.scrollWidth - el.clientWidth);
+  assert.ok(sideways <= 1, `the invoice table scrolls sideways by ${sideways} px`);
+});
+
 j.finish();
