@@ -73,7 +73,7 @@ fn signup_page(
 
 pub async fn signup_form(
     ctx: PageContext,
-    query: web::Query<super::accounts::NextQuery>,
+    query: web::Query<super::session::NextQuery>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref(), "");
     if let Some(user) = &ctx.user {
