@@ -14,6 +14,7 @@ mod billing_stripe;
 mod catalog;
 mod db_faults;
 mod health;
+mod house;
 mod hiring;
 mod input;
 mod interviews;
