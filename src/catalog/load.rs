@@ -14,8 +14,8 @@ use super::snapshot::{Fingerprint, SkillInfo, Snapshot};
 use crate::db::DbConn;
 use crate::domain::Level;
 use crate::domain::profile::AVAILABILITY_DAYS;
-use crate::schema::skills;
 use crate::pricing;
+use crate::schema::skills;
 
 pub(super) fn cutoff(now: NaiveDateTime) -> NaiveDateTime {
     now - Duration::days(AVAILABILITY_DAYS)

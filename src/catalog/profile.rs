@@ -13,8 +13,8 @@ use crate::domain::Level;
 use crate::domain::overlap::overlap_minutes;
 use crate::domain::profile::display_name;
 use crate::models::{developer, developer_skill, experience, vetting_review};
-use crate::schema::skills;
 use crate::pricing::{self, Tier};
+use crate::schema::skills;
 
 // Profile
 

@@ -44,15 +44,6 @@ pub fn drop_empty_params(query: &str) -> Option<String> {
     (!query.is_empty() && dropped > 0).then(|| kept.join("&"))
 }
 
-/// A percent-encoded `?next=…` for a link, or nothing when there is no path to return to.
-pub fn next_query(next: &str) -> String {
-    if next.is_empty() {
-        return String::new();
-    }
-    let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    format!("?next={encoded}")
-}
-
 /// Post/redirect/get: 303 to `location` (htmx follows it too).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -103,15 +94,5 @@ mod tests {
         assert_eq!(drop_empty_params("available").as_deref(), Some(""));
         assert_eq!(drop_empty_params("level=L2&skill=rust"), None);
         assert_eq!(drop_empty_params(""), None);
-    }
-
-    #[test]
-    fn next_is_encoded_for_links() {
-        assert_eq!(next_query(""), "");
-        assert_eq!(
-            next_query("/developers/ana-l-1"),
-            "?next=%2Fdevelopers%2Fana-l-1"
-        );
-        assert_eq!(next_query("/a?b=1&c=2"), "?next=%2Fa%3Fb%3D1%26c%3D2");
     }
 }

@@ -28,7 +28,7 @@ pub struct SignupPage {
 impl SignupPage {
     /// `?next=…` for the "Sign in" link, so signing in instead returns there too.
     pub fn next_query(&self) -> String {
-        crate::handlers::forms::next_query(&self.next)
+        next_query(&self.next)
     }
 }
 
@@ -54,7 +54,7 @@ pub struct LoginPage {
 impl LoginPage {
     /// `?next=…` for the "Create a company account" link, so it returns there too.
     pub fn next_query(&self) -> String {
-        crate::handlers::forms::next_query(&self.next)
+        next_query(&self.next)
     }
 }
 
@@ -134,4 +134,28 @@ pub struct SessionItem {
     pub last_seen: String,
     /// The session this page was requested with.
     pub current: bool,
+}
+
+/// A percent-encoded `?next=…` for a link, or nothing when there is no path to return to.
+pub fn next_query(next: &str) -> String {
+    if next.is_empty() {
+        return String::new();
+    }
+    let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("?next={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_query;
+
+    #[test]
+    fn next_is_encoded_for_links() {
+        assert_eq!(next_query(""), "");
+        assert_eq!(
+            next_query("/developers/ana-l-1"),
+            "?next=%2Fdevelopers%2Fana-l-1"
+        );
+        assert_eq!(next_query("/a?b=1&c=2"), "?next=%2Fa%3Fb%3D1%26c%3D2");
+    }
 }

@@ -25,7 +25,11 @@ fn sources() -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|path| {
-            let rel = path.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let text = std::fs::read_to_string(&path).expect("source is UTF-8");
             (rel, text)
         })
@@ -34,7 +38,11 @@ fn sources() -> Vec<(String, String)> {
 
 /// The top-level module a file belongs to: `billing/mod.rs` → `billing`, `cli.rs` → `cli`.
 fn top_module(rel: &str) -> String {
-    rel.split('/').next().unwrap().trim_end_matches(".rs").to_owned()
+    rel.split('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".rs")
+        .to_owned()
 }
 
 /// Every `crate::name` a file mentions, including the heads of `use crate::{a::…, b::…}`.
@@ -94,7 +102,10 @@ fn no_two_top_level_modules_import_each_other() {
             }
         }
     }
-    assert!(cycles.is_empty(), "import cycles between top-level modules: {cycles:?}");
+    assert!(
+        cycles.is_empty(),
+        "import cycles between top-level modules: {cycles:?}"
+    );
 }
 
 /// Lines that hold code: not blank, not only a comment, and not in the unit-test module
@@ -119,7 +130,10 @@ fn no_source_file_holds_more_than_six_hundred_lines_of_code() {
         .filter(|(_, n)| *n > MAX_CODE_LINES)
         .map(|(rel, n)| format!("{rel}: {n}"))
         .collect();
-    assert!(long.is_empty(), "files over {MAX_CODE_LINES} lines of code: {long:?}");
+    assert!(
+        long.is_empty(),
+        "files over {MAX_CODE_LINES} lines of code: {long:?}"
+    );
 }
 
 #[test]
