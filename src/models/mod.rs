@@ -43,3 +43,9 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+mod sql_text;
+
+use crate::domain::Role;
+
+sql_text::sql_text_enum!(Role);

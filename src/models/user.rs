@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::Role;
 use crate::schema::users;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -11,7 +12,7 @@ pub struct UserRow {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub email_verified_at: Option<NaiveDateTime>,
     pub session_version: i32,
     pub disabled_at: Option<NaiveDateTime>,
@@ -26,7 +27,7 @@ pub struct NewUser {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub email_verified_at: Option<NaiveDateTime>,
     pub session_version: i32,
     pub created_at: NaiveDateTime,
@@ -76,7 +77,7 @@ pub fn promote_to_admin(
 ) -> QueryResult<UserRow> {
     diesel::update(users::table.find(user_id))
         .set((
-            users::role.eq("admin"),
+            users::role.eq(Role::Admin),
             users::password_hash.eq(password_hash),
             users::email_verified_at.eq(Some(at)),
             users::session_version.eq(users::session_version + 1),
@@ -186,7 +187,7 @@ pub fn anonymise(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResult<u
 /// Admins who can receive mail (not disabled, not deleted).
 pub fn admins(conn: &mut DbConn) -> QueryResult<Vec<UserRow>> {
     users::table
-        .filter(users::role.eq("admin"))
+        .filter(users::role.eq(Role::Admin))
         .filter(users::disabled_at.is_null())
         .filter(users::deleted_at.is_null())
         .order(users::id.asc())

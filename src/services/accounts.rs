@@ -57,13 +57,13 @@ pub fn create_admin(
     write_transaction(conn, |conn| {
         let now = models::now();
         match user::find_by_email(conn, email.as_str())? {
-            Some(existing) if existing.role == Role::Admin.as_str() => {
+            Some(existing) if existing.role == Role::Admin => {
                 user::promote_to_admin(conn, existing.id, &hash, now)?;
                 Ok(AdminOutcome::PasswordReset)
             }
             Some(existing) => Err(AccountError::OtherRole {
                 email: email.to_string(),
-                role: existing.role,
+                role: existing.role.as_str().into(),
             }),
             None => {
                 let name = email
@@ -94,7 +94,7 @@ fn new_user(
         email: email.to_string(),
         name: name.to_owned(),
         password_hash,
-        role: role.as_str().into(),
+        role,
         email_verified_at: verified,
         session_version: 1,
         created_at: now,
@@ -368,10 +368,7 @@ pub fn load_session_user(
     if row.session_version != version || row.disabled_at.is_some() || row.deleted_at.is_some() {
         return Ok(None);
     }
-    let role: Role = match row.role.parse() {
-        Ok(role) => role,
-        Err(_) => return Ok(None),
-    };
+    let role = row.role;
     let company = match role {
         Role::Company => match company_member::find_by_user(conn, id)? {
             Some(m) => {
@@ -415,7 +412,7 @@ pub enum Verified {
     Account {
         user_id: i32,
         email: String,
-        role: String,
+        role: Role,
         active: bool,
     },
     /// The account now signs in with this new address.

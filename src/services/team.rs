@@ -118,7 +118,7 @@ pub fn invite(
                     return Err(TeamError::AlreadyMember(email.to_string()));
                 }
                 Some(_) => return Err(TeamError::OtherAccount(email.to_string())),
-                None if existing.role != Role::Company.as_str() => {
+                None if existing.role != Role::Company => {
                     return Err(TeamError::OtherAccount(email.to_string()));
                 }
                 None => {}
@@ -216,7 +216,7 @@ pub fn accept_with_new_account(
                 email: invitation.email.clone(),
                 name: name.to_owned(),
                 password_hash: hash,
-                role: Role::Company.as_str().into(),
+                role: Role::Company,
                 email_verified_at: Some(now),
                 session_version: 1,
                 created_at: now,
@@ -233,7 +233,7 @@ pub fn accept_as(conn: &mut DbConn, raw: &str, user_id: i32) -> Result<(), TeamE
     write_transaction(conn, |conn| {
         let invitation = usable_invitation(conn, raw)?;
         let account = user::find(conn, user_id)?;
-        if account.role != Role::Company.as_str() {
+        if account.role != Role::Company {
             return Err(TeamError::OtherAccount(account.email));
         }
         if company_member::find_by_user(conn, user_id)?.is_some() {

@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 
 use super::{AppError, PageContext};
 use crate::auth::current_user::CurrentUser;
+use crate::domain::Role;
 use crate::services::accounts::AccountError;
 use crate::views::accounts::NoticePage;
 
@@ -25,15 +26,14 @@ impl From<AccountError> for AppError {
 
 /// Where a user lands after signing in when no page sent them.
 pub fn home_for(user: &CurrentUser) -> &'static str {
-    home_for_role(user.role.as_str())
+    home_for_role(user.role)
 }
 
-fn home_for_role(role: &str) -> &'static str {
+fn home_for_role(role: Role) -> &'static str {
     match role {
-        "company" => "/developers",
-        "developer" => "/me/profile",
-        "admin" => "/admin",
-        _ => "/account",
+        Role::Company => "/developers",
+        Role::Developer => "/me/profile",
+        Role::Admin => "/admin",
     }
 }
 

@@ -80,7 +80,7 @@ pub async fn login(
     match found {
         Some(user) => {
             ctx.refund_attempt(&limits, attempt).await?;
-            let to = safe_next(Some(&next), home_for_role(&user.role));
+            let to = safe_next(Some(&next), home_for_role(user.role));
             sign_in_and_redirect(&ctx, user.id, &user.email, &to).await
         }
         None => {

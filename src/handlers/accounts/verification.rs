@@ -10,7 +10,7 @@ use super::registration::CHECK_EMAIL;
 use super::session::sign_in_and_redirect;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::{rate_limit, session};
-use crate::domain::Email;
+use crate::domain::{Email, Role};
 use crate::handlers::forms::{render_with_status, see_other};
 use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, AccountError, Verified};
@@ -19,17 +19,17 @@ use crate::views::accounts::ResendPage;
 use crate::views::forms::FieldErrors;
 
 /// Where a newly confirmed account goes next, and what it is told.
-fn next_step(role: &str) -> (&'static str, &'static str) {
+fn next_step(role: Role) -> (&'static str, &'static str) {
     match role {
-        "developer" => (
+        Role::Developer => (
             "/me/profile",
             "Thanks — your email address is confirmed. Next: complete your profile and submit it for vetting.",
         ),
-        "company" => (
+        Role::Company => (
             "/developers",
             "Thanks — your email address is confirmed. Browse the developers and shortlist the ones you'd like to meet.",
         ),
-        _ => ("/account", "Thanks — your email address is confirmed."),
+        Role::Admin => ("/account", "Thanks — your email address is confirmed."),
     }
 }
 
@@ -57,9 +57,9 @@ pub async fn verify_email(
             role,
             active: true,
         }) => {
-            let (to, message) = next_step(&role);
+            let (to, message) = next_step(role);
             // A company that signed up from a profile goes back to it (same browser only).
-            let back = session::take_return_to(&ctx.session).filter(|_| role == "company");
+            let back = session::take_return_to(&ctx.session).filter(|_| role == Role::Company);
             let to = back.as_deref().unwrap_or(to);
             ctx.flash(Flash::success(message));
             match &ctx.user {

@@ -25,7 +25,7 @@ pub(super) fn new_user(
         email: email.to_owned(),
         name: name.to_owned(),
         password_hash,
-        role: role.as_str().into(),
+        role,
         email_verified_at: Some(now),
         session_version: 1,
         created_at: now,
