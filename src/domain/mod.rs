@@ -16,7 +16,7 @@ pub use email::Email;
 pub use level::{Commitment, Level};
 pub use money::Money;
 pub use slug::Slug;
-pub use status::{DeveloperStatus, Role, VettingStage};
+pub use status::{DeveloperStatus, ReviewOutcome, Role, VettingStage};
 pub use time_zone::TimeZone;
 
 /// The free trial every engagement starts with.

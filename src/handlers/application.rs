@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use super::extract::{DeveloperUser, require_verified};
 use super::forms::see_other;
 use super::{AppError, PageContext};
+use crate::domain::{DeveloperStatus, VettingStage};
 use crate::services::vetting::{self, VettingError};
 use crate::views::Flash;
 use crate::views::admin::ApplicationPage;
@@ -21,15 +22,6 @@ impl From<VettingError> for AppError {
 
 fn day(t: chrono::NaiveDateTime) -> String {
     t.format("%-d %B %Y").to_string()
-}
-
-fn stage_name(stage: &str) -> &'static str {
-    match stage {
-        "screening" => "Screening",
-        "technical" => "Technical assessment",
-        "interview" => "Live interview",
-        _ => "Decision",
-    }
 }
 
 async fn page(
@@ -53,18 +45,20 @@ async fn page(
         timeline.push(("Application submitted".into(), day(t)));
     }
     for r in &reviews {
-        let verdict = if r.outcome == "passed" {
+        let verdict = if r.outcome.is_passed() {
             "passed"
         } else {
             "not passed"
         };
         timeline.push((
-            format!("{}: {verdict}", stage_name(&r.stage)),
+            format!("{}: {verdict}", r.stage.label()),
             r.completed_at.map(day).unwrap_or_default(),
         ));
     }
-    if let (Some(t), "approved" | "rejected") = (d.decided_at, d.status.as_str()) {
-        let what = if d.status == "approved" {
+    if let (Some(t), DeveloperStatus::Approved | DeveloperStatus::Rejected) =
+        (d.decided_at, d.status)
+    {
+        let what = if d.status == DeveloperStatus::Approved {
             format!("Approved as {}", d.level.clone().unwrap_or_default())
         } else {
             "Decision: not approved".into()
@@ -72,23 +66,28 @@ async fn page(
         timeline.push((what, day(t)));
     }
     let reapply = vetting::reapply_from(&d);
-    let status_label = match d.status.as_str() {
-        "draft" => "Draft: complete the checklist and submit for vetting.".to_owned(),
-        "submitted" => "Submitted: waiting for screening.".to_owned(),
-        "in_review" => format!(
+    let status_label = match d.status {
+        DeveloperStatus::Draft => {
+            "Draft: complete the checklist and submit for vetting.".to_owned()
+        }
+        DeveloperStatus::Submitted => "Submitted: waiting for screening.".to_owned(),
+        DeveloperStatus::InReview => format!(
             "In review: {}.",
-            stage_name(d.vetting_stage.as_deref().unwrap_or("screening"))
+            d.vetting_stage.unwrap_or(VettingStage::Screening).label()
         ),
-        "approved" => format!("Approved as {}.", d.level.clone().unwrap_or_default()),
-        "rejected" => "Not approved this time.".to_owned(),
-        other => other.to_owned(),
+        DeveloperStatus::Approved => {
+            format!("Approved as {}.", d.level.clone().unwrap_or_default())
+        }
+        DeveloperStatus::Rejected => "Not approved this time.".to_owned(),
     };
     let all_done = checklist.iter().all(|i| i.done);
     let can_submit = all_done
-        && (d.status == "draft" || (d.status == "rejected" && reapply.is_some_and(|t| t <= now)));
+        && (d.status == DeveloperStatus::Draft
+            || (d.status == DeveloperStatus::Rejected && reapply.is_some_and(|t| t <= now)));
     Ok(ApplicationPage {
         layout: ctx.layout("Your application", "application"),
-        status: d.status.clone(),
+        draft: d.status == DeveloperStatus::Draft,
+        rejected: d.status == DeveloperStatus::Rejected,
         status_label,
         checklist: checklist
             .into_iter()
@@ -100,7 +99,7 @@ async fn page(
         rejection_reason: d
             .rejection_reason
             .clone()
-            .filter(|_| d.status == "rejected"),
+            .filter(|_| d.status == DeveloperStatus::Rejected),
         reapply_from: reapply.map(day),
         error,
     })

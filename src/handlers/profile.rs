@@ -13,7 +13,7 @@ use super::{AppError, PageContext};
 use crate::domain::profile::{
     parse_commitment_offer, parse_date, parse_link, parse_month, parse_years,
 };
-use crate::domain::{TimeZone, country};
+use crate::domain::{DeveloperStatus, TimeZone, country};
 use crate::services::profiles::{
     self, AVATAR_MAX_BYTES, AvatarError, ExperienceInput, Profile, ProfileInput,
 };
@@ -123,7 +123,7 @@ async fn page(
         notice,
         status_label,
         slug: d.slug.clone(),
-        is_approved: d.status == "approved",
+        is_approved: d.status == DeveloperStatus::Approved,
         availability_confirmed: d
             .availability_confirmed_at
             .map(|t| t.format("%-d %B %Y").to_string()),

@@ -497,7 +497,7 @@ pub async fn compare(
                     vetting: p
                         .reviews
                         .iter()
-                        .map(|r| (stage_label(&r.stage), r.score.unwrap_or(0)))
+                        .map(|r| (stage_label(r.stage), r.score.unwrap_or(0)))
                         .collect(),
                     average_score: if scores.is_empty() {
                         String::new()

@@ -2,6 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::{DeveloperStatus, VettingStage};
 use crate::schema::developers;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -19,8 +20,8 @@ pub struct DeveloperRow {
     pub years_experience: i32,
     pub commitment: String,
     pub level: Option<String>,
-    pub status: String,
-    pub vetting_stage: Option<String>,
+    pub status: DeveloperStatus,
+    pub vetting_stage: Option<VettingStage>,
     pub published_at: Option<NaiveDateTime>,
     pub paused_reason: Option<String>,
     pub available_from: Option<NaiveDate>,
@@ -41,7 +42,7 @@ pub struct DeveloperRow {
 /// [`crate::domain::profile::is_listed`]).
 pub fn is_listed(d: &DeveloperRow, now: NaiveDateTime) -> bool {
     crate::domain::profile::is_listed(
-        d.status == "approved",
+        d.status == DeveloperStatus::Approved,
         d.published_at,
         d.availability_confirmed_at,
         now,
@@ -62,8 +63,8 @@ pub struct NewDeveloper {
     pub years_experience: i32,
     pub commitment: String,
     pub level: Option<String>,
-    pub status: String,
-    pub vetting_stage: Option<String>,
+    pub status: DeveloperStatus,
+    pub vetting_stage: Option<VettingStage>,
     pub published_at: Option<NaiveDateTime>,
     pub available_from: Option<NaiveDate>,
     pub availability_confirmed_at: Option<NaiveDateTime>,
@@ -233,8 +234,8 @@ pub fn confirm_availability(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> Qu
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = developers)]
 pub struct VettingChanges {
-    pub status: Option<String>,
-    pub vetting_stage: Option<Option<String>>,
+    pub status: Option<DeveloperStatus>,
+    pub vetting_stage: Option<Option<VettingStage>>,
     pub level: Option<Option<String>>,
     pub published_at: Option<Option<NaiveDateTime>>,
     pub paused_reason: Option<Option<String>>,
@@ -328,7 +329,7 @@ pub fn count_by_stage(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<Stri
 /// (level, count) of published approved profiles.
 pub fn published_per_level(conn: &mut DbConn) -> QueryResult<Vec<(Option<String>, i64)>> {
     developers::table
-        .filter(developers::status.eq("approved"))
+        .filter(developers::status.eq(DeveloperStatus::Approved))
         .filter(developers::published_at.is_not_null())
         .group_by(developers::level)
         .select((developers::level, diesel::dsl::count_star()))
@@ -350,7 +351,7 @@ pub fn due_for_reminder(
     before: NaiveDateTime,
 ) -> QueryResult<Vec<DeveloperRow>> {
     developers::table
-        .filter(developers::status.eq("approved"))
+        .filter(developers::status.eq(DeveloperStatus::Approved))
         .filter(developers::availability_confirmed_at.lt(before))
         .filter(developers::availability_reminded_at.is_null())
         .load(conn)
@@ -381,7 +382,7 @@ pub fn set_available_from(
 /// The first `limit` approved, published developers by id (demo data picks from them).
 pub fn approved_sample(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<DeveloperRow>> {
     developers::table
-        .filter(developers::status.eq("approved"))
+        .filter(developers::status.eq(DeveloperStatus::Approved))
         .filter(developers::published_at.is_not_null())
         .order(developers::id.asc())
         .limit(limit)

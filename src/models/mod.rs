@@ -46,6 +46,6 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
 
 mod sql_text;
 
-use crate::domain::Role;
+use crate::domain::{DeveloperStatus, ReviewOutcome, Role, VettingStage};
 
-sql_text::sql_text_enum!(Role);
+sql_text::sql_text_enum!(Role, DeveloperStatus, VettingStage, ReviewOutcome);

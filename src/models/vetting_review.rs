@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::{ReviewOutcome, VettingStage};
 use crate::schema::vetting_reviews;
 
 /// One stage of a developer's vetting. `notes` are private to admins; `summary` is what
@@ -11,12 +12,12 @@ use crate::schema::vetting_reviews;
 pub struct VettingReviewRow {
     pub id: i32,
     pub developer_id: i32,
-    pub stage: String,
+    pub stage: VettingStage,
     pub reviewer_id: Option<i32>,
     pub score: Option<i32>,
     pub notes: String,
     pub summary: String,
-    pub outcome: String,
+    pub outcome: ReviewOutcome,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
@@ -26,12 +27,12 @@ pub struct VettingReviewRow {
 #[diesel(table_name = vetting_reviews)]
 pub struct NewVettingReview {
     pub developer_id: i32,
-    pub stage: String,
+    pub stage: VettingStage,
     pub reviewer_id: Option<i32>,
     pub score: Option<i32>,
     pub notes: String,
     pub summary: String,
-    pub outcome: String,
+    pub outcome: ReviewOutcome,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
@@ -41,16 +42,6 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewVettingReview]) -> QueryResult<
     crate::insert_batch!(conn, vetting_reviews::table, rows)
 }
 
-/// Stage order for display: screening, technical, interview.
-fn stage_rank(stage: &str) -> u8 {
-    match stage {
-        "screening" => 0,
-        "technical" => 1,
-        "interview" => 2,
-        _ => 3,
-    }
-}
-
 /// Completed, passed stages of one developer, in stage order: the evidence companies see.
 pub fn passed_for_developer(
     conn: &mut DbConn,
@@ -58,9 +49,9 @@ pub fn passed_for_developer(
 ) -> QueryResult<Vec<VettingReviewRow>> {
     let mut rows: Vec<VettingReviewRow> = vetting_reviews::table
         .filter(vetting_reviews::developer_id.eq(developer_id))
-        .filter(vetting_reviews::outcome.eq("passed"))
+        .filter(vetting_reviews::outcome.eq(ReviewOutcome::Passed))
         .load(conn)?;
-    rows.sort_by_key(|r| stage_rank(&r.stage));
+    rows.sort_by_key(|r| r.stage);
     Ok(rows)
 }
 
@@ -73,7 +64,7 @@ pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<Ve
     let mut rows: Vec<VettingReviewRow> = vetting_reviews::table
         .filter(vetting_reviews::developer_id.eq(developer_id))
         .load(conn)?;
-    rows.sort_by_key(|r| stage_rank(&r.stage));
+    rows.sort_by_key(|r| r.stage);
     Ok(rows)
 }
 

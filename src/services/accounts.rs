@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::current_user::{CurrentUser, Membership};
 use crate::auth::password::{self, NewPassword};
 use crate::db::{DbConn, DbError, write_transaction};
-use crate::domain::{Email, Role, Slug, TimeZone};
+use crate::domain::{DeveloperStatus, Email, Role, Slug, TimeZone};
 use crate::mail::Outbox;
 use crate::mail::templates::{PasswordReset, VerifyEmail};
 use crate::models::{self, company, company_member, developer, email_token, session, user};
@@ -314,7 +314,7 @@ pub fn sign_up_developer(
                 years_experience: 0,
                 commitment: "both".into(),
                 level: None,
-                status: "draft".into(),
+                status: DeveloperStatus::Draft,
                 vetting_stage: None,
                 published_at: None,
                 available_from: None,

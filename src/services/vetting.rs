@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::catalog::search_index;
 use crate::db::{DbConn, DbError, write_transaction};
-use crate::domain::Level;
+use crate::domain::{DeveloperStatus, Level, ReviewOutcome, VettingStage};
 use crate::mail::Outbox;
 use crate::mail::messages::{
     ApplicationReceived, AvailabilityReminder, Message, VettingApproved, VettingRejected,
@@ -18,7 +18,7 @@ pub const REAPPLY_AFTER_DAYS: i64 = 90;
 /// Days after an availability confirmation when the reminder goes out (the catalog drops
 /// the profile at `catalog::AVAILABILITY_DAYS`).
 pub const REMIND_AFTER_DAYS: i64 = 25;
-pub const STAGES: [&str; 3] = ["screening", "technical", "interview"];
+pub const STAGES: [VettingStage; 3] = VettingStage::REVIEWED;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VettingError {
@@ -109,7 +109,7 @@ pub fn checklist(
 
 /// When a rejected applicant may apply again.
 pub fn reapply_from(d: &developer::DeveloperRow) -> Option<NaiveDateTime> {
-    (d.status == "rejected")
+    (d.status == DeveloperStatus::Rejected)
         .then(|| d.decided_at.unwrap_or(d.updated_at) + Duration::days(REAPPLY_AFTER_DAYS))
 }
 
@@ -143,12 +143,12 @@ pub fn submit(
     write_transaction(conn, |conn| {
         let d = developer::find(conn, developer_id)?;
         let now = models::now();
-        match d.status.as_str() {
-            "draft" => {}
-            "rejected" if reapply_from(&d).is_some_and(|t| t <= now) => {
+        match d.status {
+            DeveloperStatus::Draft => {}
+            DeveloperStatus::Rejected if reapply_from(&d).is_some_and(|t| t <= now) => {
                 vetting_review::delete_for_developer(conn, developer_id)?;
             }
-            "rejected" => {
+            DeveloperStatus::Rejected => {
                 return Err(not_allowed(
                     "You can apply again 90 days after the decision.",
                 ));
@@ -159,7 +159,7 @@ pub fn submit(
             conn,
             developer_id,
             &developer::VettingChanges {
-                status: Some("submitted".into()),
+                status: Some(DeveloperStatus::Submitted),
                 vetting_stage: Some(None),
                 submitted_at: Some(Some(now)),
                 decided_at: Some(None),
@@ -184,28 +184,11 @@ pub struct StageReview {
     pub rejection_reason: Option<String>,
 }
 
-fn current_stage(d: &developer::DeveloperRow) -> Option<&str> {
-    match d.status.as_str() {
-        "submitted" => Some("screening"),
-        "in_review" => d.vetting_stage.as_deref(),
+fn current_stage(d: &developer::DeveloperRow) -> Option<VettingStage> {
+    match d.status {
+        DeveloperStatus::Submitted => Some(VettingStage::Screening),
+        DeveloperStatus::InReview => d.vetting_stage,
         _ => None,
-    }
-}
-
-fn next_stage(stage: &str) -> &'static str {
-    match stage {
-        "screening" => "technical",
-        "technical" => "interview",
-        _ => "decision",
-    }
-}
-
-fn stage_title(stage: &str) -> &'static str {
-    match stage {
-        "screening" => "screening",
-        "technical" => "technical assessment",
-        "interview" => "live interview",
-        _ => "decision",
     }
 }
 
@@ -215,7 +198,7 @@ pub fn review_stage(
     outbox: &Outbox,
     admin_id: i32,
     developer_id: i32,
-    stage: &str,
+    stage: VettingStage,
     review: StageReview,
 ) -> Result<(), VettingError> {
     if !(1..=5).contains(&review.score) {
@@ -226,7 +209,7 @@ pub fn review_stage(
         if current_stage(&d) != Some(stage) {
             return Err(not_allowed(format!(
                 "This application isn't at the {} stage.",
-                stage_title(stage)
+                stage.title()
             )));
         }
         let now = models::now();
@@ -234,15 +217,15 @@ pub fn review_stage(
             conn,
             &vetting_review::NewVettingReview {
                 developer_id,
-                stage: stage.into(),
+                stage,
                 reviewer_id: Some(admin_id),
                 score: Some(review.score),
                 notes: review.notes.clone(),
                 summary: review.summary.clone(),
                 outcome: if review.passed {
-                    "passed".into()
+                    ReviewOutcome::Passed
                 } else {
-                    "failed".into()
+                    ReviewOutcome::Failed
                 },
                 created_at: now,
                 updated_at: now,
@@ -250,13 +233,13 @@ pub fn review_stage(
             },
         )?;
         if review.passed {
-            let next = next_stage(stage);
+            let next = stage.next();
             developer::apply_vetting(
                 conn,
                 developer_id,
                 &developer::VettingChanges {
-                    status: Some("in_review".into()),
-                    vetting_stage: Some(Some(next.into())),
+                    status: Some(DeveloperStatus::InReview),
+                    vetting_stage: Some(Some(next)),
                     updated_at: Some(now),
                     ..Default::default()
                 },
@@ -267,12 +250,12 @@ pub fn review_stage(
                 "vetting.stage_passed",
                 "developer",
                 Some(developer_id),
-                format!("{stage}: score {}", review.score),
+                format!("{}: score {}", stage.as_str(), review.score),
             )?;
             notify(conn, outbox, d.user_id, |name| VettingStagePassed {
                 name,
-                stage: stage_title(stage).to_owned(),
-                next_stage: (next != "decision").then(|| stage_title(next).to_owned()),
+                stage: stage.title().to_owned(),
+                next_stage: (next != VettingStage::Decision).then(|| next.title().to_owned()),
             })?;
         } else {
             let reason = review
@@ -307,7 +290,7 @@ fn reject_in_tx(
         conn,
         d.id,
         &developer::VettingChanges {
-            status: Some("rejected".into()),
+            status: Some(DeveloperStatus::Rejected),
             vetting_stage: Some(None),
             level: Some(None),
             published_at: Some(None),
@@ -351,7 +334,10 @@ pub fn decide(
         let now = models::now();
         match decision {
             Decision::Reject { reason } => {
-                if !matches!(d.status.as_str(), "submitted" | "in_review") {
+                if !matches!(
+                    d.status,
+                    DeveloperStatus::Submitted | DeveloperStatus::InReview
+                ) {
                     return Err(not_allowed(
                         "Only applications under review can be rejected.",
                     ));
@@ -362,14 +348,16 @@ pub fn decide(
                 reject_in_tx(conn, outbox, admin_id, &d, reason.trim(), now)
             }
             Decision::Approve { level, publish } => {
-                if !(d.status == "in_review" && d.vetting_stage.as_deref() == Some("decision")) {
+                if !(d.status == DeveloperStatus::InReview
+                    && d.vetting_stage == Some(VettingStage::Decision))
+                {
                     return Err(not_allowed("Approve after all three stages are passed."));
                 }
                 developer::apply_vetting(
                     conn,
                     developer_id,
                     &developer::VettingChanges {
-                        status: Some("approved".into()),
+                        status: Some(DeveloperStatus::Approved),
                         vetting_stage: Some(None),
                         level: Some(Some(level.as_str().into())),
                         published_at: Some(publish.then_some(now)),
@@ -409,7 +397,7 @@ pub fn set_published(
 ) -> Result<(), VettingError> {
     write_transaction(conn, |conn| {
         let d = developer::find(conn, developer_id)?;
-        if d.status != "approved" {
+        if d.status != DeveloperStatus::Approved {
             return Err(not_allowed(
                 "Only approved profiles can be published or paused.",
             ));
@@ -456,7 +444,7 @@ pub fn change_level(
 ) -> Result<(), VettingError> {
     write_transaction(conn, |conn| {
         let d = developer::find(conn, developer_id)?;
-        if d.status != "approved" {
+        if d.status != DeveloperStatus::Approved {
             return Err(not_allowed("Only approved developers have a level."));
         }
         let now = models::now();
@@ -504,16 +492,4 @@ pub fn send_availability_reminders(
         sent += 1;
     }
     Ok(sent)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stages_advance_in_order() {
-        assert_eq!(next_stage("screening"), "technical");
-        assert_eq!(next_stage("technical"), "interview");
-        assert_eq!(next_stage("interview"), "decision");
-    }
 }

@@ -3,12 +3,14 @@ use askama_web::WebTemplate;
 
 use super::Layout;
 use super::forms::FieldErrors;
+use crate::domain::ReviewOutcome;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "me/application.html")]
 pub struct ApplicationPage {
     pub layout: Layout,
-    pub status: String,
+    pub draft: bool,
+    pub rejected: bool,
     pub status_label: String,
     pub checklist: Vec<(String, bool)>,
     pub can_submit: bool,
@@ -58,7 +60,7 @@ pub struct StageView {
     pub key: String,
     pub title: String,
     /// (score, outcome, summary, notes, reviewer, when) once reviewed.
-    pub review: Option<(i32, String, String, String, String, String)>,
+    pub review: Option<(i32, ReviewOutcome, String, String, String, String)>,
     pub is_current: bool,
 }
 
@@ -81,6 +83,8 @@ pub struct ReviewPage {
     pub skills: Vec<(String, i32)>,
     pub experiences: Vec<(String, String, String, String)>,
     pub status: String,
+    pub approved: bool,
+    pub rejected: bool,
     pub level: String,
     pub published: bool,
     pub paused_reason: Option<String>,

@@ -95,7 +95,7 @@ pub async fn developers(
                 id: d.id,
                 name: format!("{} {}", d.first_name, d.last_name),
                 slug: d.slug,
-                status: d.status,
+                status: d.status.as_str().into(),
                 level: d.level.unwrap_or_default(),
                 published: d.published_at.is_some(),
                 country: d.country_code,

@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::{blank_to_none, search_text, when};
-use crate::domain::Level;
 use crate::domain::profile::paragraphs;
+use crate::domain::{DeveloperStatus, Level, VettingStage};
 use crate::handlers::extract::AdminUser;
 use crate::handlers::forms::{render_with_status, see_other};
 use crate::handlers::{AppError, PageContext};
@@ -66,7 +66,11 @@ pub async fn queue(
                     .unwrap_or("")
                     .to_owned(),
                 years: d.years_experience,
-                stage: d.vetting_stage.unwrap_or_else(|| "screening".into()),
+                stage: d
+                    .vetting_stage
+                    .unwrap_or(VettingStage::Screening)
+                    .as_str()
+                    .into(),
                 submitted: d.submitted_at.map(when).unwrap_or_default(),
                 waiting_days: d.submitted_at.map(|t| (now - t).num_days()).unwrap_or(0),
             })
@@ -93,9 +97,9 @@ async fn review_page(
         reviewers,
         history,
     } = detail;
-    let current = match d.status.as_str() {
-        "submitted" => Some("screening"),
-        "in_review" => d.vetting_stage.as_deref(),
+    let current = match d.status {
+        DeveloperStatus::Submitted => Some(VettingStage::Screening),
+        DeveloperStatus::InReview => d.vetting_stage,
         _ => None,
     };
     let stages = vetting::STAGES
@@ -109,7 +113,7 @@ async fn review_page(
                     .unwrap_or_else(|| "—".into());
                 (
                     r.score.unwrap_or(0),
-                    r.outcome.clone(),
+                    r.outcome,
                     r.summary.clone(),
                     r.notes.clone(),
                     reviewer,
@@ -117,12 +121,8 @@ async fn review_page(
                 )
             });
             StageView {
-                key: key.to_string(),
-                title: match *key {
-                    "screening" => "Screening".into(),
-                    "technical" => "Technical assessment".into(),
-                    _ => "Live interview".into(),
-                },
+                key: key.as_str().into(),
+                title: key.label().into(),
                 review,
                 is_current: current == Some(*key),
             }
@@ -167,14 +167,20 @@ async fn review_page(
                 (e.title, e.company_name, span, e.summary)
             })
             .collect(),
-        status: d.status.clone(),
+        status: d.status.as_str().into(),
+        approved: d.status == DeveloperStatus::Approved,
+        rejected: d.status == DeveloperStatus::Rejected,
         level: d.level.clone().unwrap_or_default(),
         published: d.published_at.is_some(),
         paused_reason: d.paused_reason.clone(),
         rejection_reason: d.rejection_reason.clone(),
         stages,
-        at_decision: d.status == "in_review" && d.vetting_stage.as_deref() == Some("decision"),
-        under_review: matches!(d.status.as_str(), "submitted" | "in_review"),
+        at_decision: d.status == DeveloperStatus::InReview
+            && d.vetting_stage == Some(VettingStage::Decision),
+        under_review: matches!(
+            d.status,
+            DeveloperStatus::Submitted | DeveloperStatus::InReview
+        ),
         errors,
         user_id: account.id,
         user_disabled: account.disabled_at.is_some(),
@@ -239,9 +245,13 @@ pub async fn review_stage(
     form: web::Form<StageForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, stage) = path.into_inner();
-    if !vetting::STAGES.contains(&stage.as_str()) {
+    let Some(stage_kind) = stage
+        .parse::<VettingStage>()
+        .ok()
+        .filter(|s| vetting::STAGES.contains(s))
+    else {
         return Err(AppError::NotFound);
-    }
+    };
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let score = form
@@ -285,10 +295,9 @@ pub async fn review_stage(
     };
     let outbox = ctx.state.outbox.clone();
     let admin_id = admin.0.id;
-    let stage_key = stage.clone();
     let result = ctx
         .db_attempt(move |conn| {
-            vetting::review_stage(conn, &outbox, admin_id, id, &stage_key, review)
+            vetting::review_stage(conn, &outbox, admin_id, id, stage_kind, review)
         })
         .await?;
     vetting_result(

@@ -8,6 +8,7 @@ use chrono::{Duration, Months, NaiveDateTime};
 
 use crate::billing::week_start;
 use crate::db::{DbConn, write_transaction};
+use crate::domain::DeveloperStatus;
 use crate::models::engagement::{NewEngagement, StateChange};
 use crate::models::invoice::InvoiceFields;
 use crate::models::sandbox_subscription::NewSandboxSubscription;
@@ -69,7 +70,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
             weekly_hours: 39,
         });
     }
-    if let Some(d) = demo.filter(|d| d.level.is_some() && d.status == "approved") {
+    if let Some(d) = demo.filter(|d| d.level.is_some() && d.status == DeveloperStatus::Approved) {
         plans.push(Plan {
             company_index: 0,
             commitment: if d.commitment == "full_time" {

@@ -6,7 +6,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::{Level, Slug};
+use crate::domain::{DeveloperStatus, Level, Slug, VettingStage};
 use crate::models::{developer, experience, vetting_review};
 
 use super::data::{SeedData, Text};
@@ -60,18 +60,18 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
         rng.random_range(0..100)
     };
     let (status, vetting_stage) = match roll {
-        0..68 => ("approved", None),
-        68..76 => ("draft", None),
-        76..82 => ("submitted", None),
-        82..85 => ("in_review", Some("screening")),
-        85..88 => ("in_review", Some("technical")),
-        88..91 => ("in_review", Some("interview")),
-        91..93 => ("in_review", Some("decision")),
-        _ => ("rejected", None),
+        0..68 => (DeveloperStatus::Approved, None),
+        68..76 => (DeveloperStatus::Draft, None),
+        76..82 => (DeveloperStatus::Submitted, None),
+        82..85 => (DeveloperStatus::InReview, Some(VettingStage::Screening)),
+        85..88 => (DeveloperStatus::InReview, Some(VettingStage::Technical)),
+        88..91 => (DeveloperStatus::InReview, Some(VettingStage::Interview)),
+        91..93 => (DeveloperStatus::InReview, Some(VettingStage::Decision)),
+        _ => (DeveloperStatus::Rejected, None),
     };
     let level = match (status, index) {
-        ("approved", 0) => Some(Level::L2),
-        ("approved", _) => Some(match rng.random_range(0..100) {
+        (DeveloperStatus::Approved, 0) => Some(Level::L2),
+        (DeveloperStatus::Approved, _) => Some(match rng.random_range(0..100) {
             0..30 => Level::L1,
             30..72 => Level::L2,
             _ => Level::L3,
@@ -130,7 +130,7 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
         55..85 => "full_time",
         _ => "part_time",
     };
-    let approved = status == "approved";
+    let approved = status == DeveloperStatus::Approved;
     let stale = approved && index != 0 && rng.random_ratio(1, 10);
     let paused = approved && index != 0 && !stale && rng.random_ratio(1, 14);
     // Dates run forwards and end by now: created → submitted → reviews (1, 3, 5 days
@@ -141,12 +141,12 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
         rng.random_range(0..25)
     };
     let (created_days_ago, submitted_days_ago) = match status {
-        "approved" => {
+        DeveloperStatus::Approved => {
             let submitted = confirmed_days_ago + rng.random_range(6..80);
             (submitted + rng.random_range(1..60), Some(submitted))
         }
-        "draft" => (rng.random_range(20..400), None),
-        "submitted" => {
+        DeveloperStatus::Draft => (rng.random_range(20..400), None),
+        DeveloperStatus::Submitted => {
             let created = rng.random_range(20..400);
             (created, Some(rng.random_range(1..created)))
         }
@@ -157,8 +157,11 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
     };
     let created_at = days_ago(created_days_ago);
     let submitted_at = submitted_days_ago.map(days_ago);
-    let decided_at = matches!(status, "approved" | "rejected")
-        .then(|| submitted_at.unwrap_or(created_at) + Duration::days(6));
+    let decided_at = matches!(
+        status,
+        DeveloperStatus::Approved | DeveloperStatus::Rejected
+    )
+    .then(|| submitted_at.unwrap_or(created_at) + Duration::days(6));
     let available_from = if approved && rng.random_ratio(3, 10) {
         Some(today + Duration::days(rng.random_range(7..45)))
     } else if approved {
@@ -194,8 +197,8 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
             years_experience: years,
             commitment: commitment.into(),
             level: level.map(|l| l.as_str().to_owned()),
-            status: status.into(),
-            vetting_stage: vetting_stage.map(str::to_owned),
+            status,
+            vetting_stage,
             published_at: (approved && !paused).then(|| decided_at.unwrap_or(created_at)),
             available_from,
             availability_confirmed_at: approved.then(|| days_ago(confirmed_days_ago)),
@@ -204,7 +207,7 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
             website_url: None,
             submitted_at,
             decided_at,
-            rejection_reason: (status == "rejected").then(|| {
+            rejection_reason: (status == DeveloperStatus::Rejected).then(|| {
                 "Thank you for applying. The technical assessment showed gaps in database design and testing that we'd expect at every level; you're welcome to re-apply in 90 days.".to_owned()
             }),
             created_at,

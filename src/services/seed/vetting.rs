@@ -7,6 +7,7 @@ use chrono::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::{DeveloperStatus, ReviewOutcome, VettingStage};
 use crate::models::{developer, vetting_review};
 
 use super::RNG_SEED;
@@ -22,16 +23,17 @@ pub(super) fn reviews(
     let mut rng = ChaCha8Rng::seed_from_u64(
         (RNG_SEED ^ 0x7e77_1a6e).wrapping_add((index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)),
     );
-    let stages: [(&str, &StageTexts); 3] = [
-        ("screening", &data.vetting.screening),
-        ("technical", &data.vetting.technical),
-        ("interview", &data.vetting.interview),
+    let stages: [(VettingStage, &StageTexts); 3] = [
+        (VettingStage::Screening, &data.vetting.screening),
+        (VettingStage::Technical, &data.vetting.technical),
+        (VettingStage::Interview, &data.vetting.interview),
     ];
-    let (passed, failed) = match (profile.status.as_str(), profile.vetting_stage.as_deref()) {
-        ("approved", _) | ("in_review", Some("decision")) => (3, None),
-        ("in_review", Some("interview")) => (2, None),
-        ("in_review", Some("technical")) => (1, None),
-        ("rejected", _) => (1, Some(1)),
+    let (passed, failed) = match (profile.status, profile.vetting_stage) {
+        (DeveloperStatus::Approved, _)
+        | (DeveloperStatus::InReview, Some(VettingStage::Decision)) => (3, None),
+        (DeveloperStatus::InReview, Some(VettingStage::Interview)) => (2, None),
+        (DeveloperStatus::InReview, Some(VettingStage::Technical)) => (1, None),
+        (DeveloperStatus::Rejected, _) => (1, Some(1)),
         _ => (0, None),
     };
     let min_score = match profile.level.as_deref() {
@@ -42,13 +44,13 @@ pub(super) fn reviews(
     let mut out = Vec::new();
     for (i, (stage, texts)) in stages.iter().enumerate() {
         let outcome = if i < passed {
-            "passed"
+            ReviewOutcome::Passed
         } else if failed == Some(i) {
-            "failed"
+            ReviewOutcome::Failed
         } else {
             break;
         };
-        let score = if outcome == "passed" {
+        let score = if outcome.is_passed() {
             rng.random_range(min_score..=5)
         } else {
             rng.random_range(1..=2)
@@ -56,12 +58,12 @@ pub(super) fn reviews(
         let at = start + Duration::days(i as i64 * 2 + 1);
         out.push(vetting_review::NewVettingReview {
             developer_id: 0,
-            stage: (*stage).to_owned(),
+            stage: *stage,
             reviewer_id,
             score: Some(score),
             notes: pick(&mut rng, &texts.notes).clone(),
             summary: pick(&mut rng, &texts.summaries).clone(),
-            outcome: outcome.to_owned(),
+            outcome,
             created_at: at,
             updated_at: at,
             completed_at: Some(at),

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::{availability_text, overlap_text};
 use crate::catalog::Profile;
-use crate::domain::Level;
+use crate::domain::{Level, VettingStage};
 use crate::views::Layout;
 use crate::views::hiring::ShortlistToggle;
 
@@ -63,12 +63,12 @@ pub struct DeveloperShowPage {
     pub unlisted_notice: Option<String>,
 }
 
-pub fn stage_label(stage: &str) -> String {
+pub fn stage_label(stage: VettingStage) -> String {
     match stage {
-        "screening" => "Screening call".into(),
-        "technical" => "Technical assessment".into(),
-        "interview" => "Live interview".into(),
-        other => other.into(),
+        VettingStage::Screening => "Screening call".into(),
+        VettingStage::Technical => "Technical assessment".into(),
+        VettingStage::Interview => "Live interview".into(),
+        VettingStage::Decision => stage.as_str().into(),
     }
 }
 
@@ -161,7 +161,7 @@ impl DeveloperShowPage {
                 .reviews
                 .iter()
                 .map(|r| ReviewView {
-                    stage: stage_label(&r.stage),
+                    stage: stage_label(r.stage),
                     score: r.score.unwrap_or(0),
                     summary: r.summary.clone(),
                 })
