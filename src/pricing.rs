@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use crate::db::DbConn;
 use crate::domain::{Commitment, Level, Money};
+use crate::error::InfraError;
 use crate::models::plan;
 
 /// The two prices of one level.
@@ -21,13 +22,15 @@ pub use crate::domain::TRIAL_DAYS;
 #[derive(Debug, thiserror::Error)]
 pub enum PricingError {
     #[error(transparent)]
-    Query(#[from] diesel::result::Error),
+    Infra(#[from] InfraError),
     #[error("the plans table is missing the {level} {commitment} price")]
     MissingPlan {
         level: Level,
         commitment: &'static str,
     },
 }
+
+crate::infra_error!(PricingError);
 
 /// One tier per level, L1 to L3. Fails if the seeded plans are incomplete.
 pub fn tiers(conn: &mut DbConn) -> Result<Vec<Tier>, PricingError> {

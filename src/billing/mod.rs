@@ -44,8 +44,9 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
-use crate::db::{Db, DbConn, DbError, write_transaction};
+use crate::db::{Db, DbConn, write_transaction};
 use crate::domain::{Commitment, Level, Money, TRIAL_DAYS};
+use crate::error::InfraError;
 use crate::mail::Outbox;
 use crate::models::engagement::{EngagementRow, NewEngagement, StateChange};
 use crate::models::invoice::{InvoiceFields, InvoiceRow};
@@ -265,20 +266,11 @@ pub enum BillingError {
     /// different charge) and the admins see why in the audit log.
     #[error("{0}")]
     PriceMismatch(String),
-    #[error("cannot render an email: {0}")]
-    Template(#[from] askama::Error),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<diesel::result::Error> for BillingError {
-    fn from(e: diesel::result::Error) -> Self {
-        match e {
-            diesel::result::Error::NotFound => BillingError::NotFound,
-            other => BillingError::Db(DbError::Query(other)),
-        }
-    }
-}
+crate::infra_error!(BillingError, not_found = BillingError::NotFound);
 
 impl From<StripeError> for BillingError {
     fn from(e: StripeError) -> Self {
@@ -297,7 +289,7 @@ pub(super) fn refused(message: impl Into<String>) -> BillingError {
 /// The database already holds the row this insert wanted to make (DESIGN §6: found, not
 /// a failure).
 pub(super) fn is_unique_violation(e: &BillingError) -> bool {
-    matches!(e, BillingError::Db(DbError::Query(e)) if models::is_unique_violation(e))
+    matches!(e, BillingError::Infra(e) if e.is_unique_violation())
 }
 
 pub fn status_of(row: &EngagementRow) -> EngagementStatus {

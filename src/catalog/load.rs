@@ -59,7 +59,9 @@ pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResu
     let fingerprint = fingerprint(conn, load_cutoff)?;
     let t_fp = started.elapsed();
     let tiers = pricing::tiers(conn).map_err(|e| match e {
-        pricing::PricingError::Query(q) => q,
+        pricing::PricingError::Infra(crate::error::InfraError::Db(crate::db::DbError::Query(
+            q,
+        ))) => q,
         other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
     })?;
     let rows: Vec<ListedRow> = listed_rows_query(load_cutoff).load(conn)?;

@@ -62,10 +62,6 @@ pub enum DbError {
 }
 
 impl DbError {
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, DbError::Query(diesel::result::Error::NotFound))
-    }
-
     /// The database could not be reached or the connection was lost: a 503, never a 500.
     pub fn is_unavailable(&self) -> bool {
         match self {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{JobContext, JobError, Runner};
 use crate::billing::{self, BillingError, Gateway};
+use crate::error::InfraError;
 use crate::queue::kind;
 
 pub struct CancelSubscription;
@@ -32,7 +33,7 @@ impl Runner for CancelSubscription {
         )
         .await
         .map_err(|e| match e {
-            BillingError::Db(db) => JobError::Db(db),
+            BillingError::Infra(InfraError::Db(db)) => JobError::Db(db),
             other => JobError::Billing(other),
         })
     }

@@ -2,12 +2,14 @@
 //! Every email goes through the outbox inside the same transaction as the change.
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::OptionalExtension;
 use sha2::{Digest, Sha256};
 
 use crate::auth::current_user::{CurrentUser, Membership};
 use crate::auth::password::{self, NewPassword};
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::{DeveloperStatus, Email, Role, Slug, TimeZone};
+use crate::error::InfraError;
 use crate::mail::Outbox;
 use crate::mail::templates::{PasswordReset, VerifyEmail};
 use crate::models::{self, company, company_member, developer, email_token, session, user};
@@ -29,17 +31,11 @@ pub enum AccountError {
     TokenInvalid,
     #[error("the link has expired")]
     TokenExpired,
-    #[error("cannot render an email: {0}")]
-    Template(#[from] askama::Error),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<diesel::result::Error> for AccountError {
-    fn from(e: diesel::result::Error) -> Self {
-        AccountError::Db(DbError::Query(e))
-    }
-}
+crate::infra_error!(AccountError);
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdminOutcome {
@@ -358,11 +354,7 @@ pub fn load_session_user(
     id: i32,
     version: i32,
 ) -> Result<Option<CurrentUser>, DbError> {
-    let Some(row) = user::find(conn, id).map(Some).or_else(|e| match e {
-        diesel::result::Error::NotFound => Ok(None),
-        other => Err(other),
-    })?
-    else {
+    let Some(row) = user::find(conn, id).optional()? else {
         return Ok(None);
     };
     if row.session_version != version || row.disabled_at.is_some() || row.deleted_at.is_some() {

@@ -10,8 +10,9 @@ use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
 
 use crate::catalog;
-use crate::db::{DbConn, DbError, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::domain::interview_slots::{SlotProposal, in_zone};
+use crate::error::InfraError;
 use crate::mail::messages::{
     CalendarChange, InterviewCalendar, InterviewDeclined, InterviewRequest, InterviewWithdrawn,
     meeting_line,
@@ -29,20 +30,11 @@ pub enum InterviewError {
     NotFound,
     #[error("{0}")]
     StateChanged(String),
-    #[error("cannot render an email: {0}")]
-    Template(#[from] askama::Error),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<diesel::result::Error> for InterviewError {
-    fn from(e: diesel::result::Error) -> Self {
-        match e {
-            diesel::result::Error::NotFound => InterviewError::NotFound,
-            other => InterviewError::Db(DbError::Query(other)),
-        }
-    }
-}
+crate::infra_error!(InterviewError, not_found = InterviewError::NotFound);
 
 /// What the company typed: slots, link and message.
 #[derive(Debug, Clone)]

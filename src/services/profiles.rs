@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::db::{DbConn, DbError, write_transaction};
+use crate::error::InfraError;
 use crate::models::{self, developer, developer_skill, experience, skill};
 
 /// What `/me/profile` shows and edits.
@@ -59,15 +60,16 @@ pub struct ProfileInput {
 pub enum ProfileError {
     #[error("unknown skill {0}")]
     UnknownSkill(String),
-    #[error("cannot store the avatar: {0}")]
-    Storage(#[from] std::io::Error),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<diesel::result::Error> for ProfileError {
-    fn from(e: diesel::result::Error) -> Self {
-        ProfileError::Db(DbError::Query(e))
+crate::infra_error!(ProfileError);
+
+/// Writing the avatar's file failed.
+impl From<std::io::Error> for ProfileError {
+    fn from(e: std::io::Error) -> Self {
+        ProfileError::Infra(InfraError::Storage(e))
     }
 }
 

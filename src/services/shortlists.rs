@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
-use diesel::result::Error as DieselError;
 
 use crate::catalog::{self, Profile, Viewer};
-use crate::db::{DbConn, DbError, write_transaction};
+use crate::db::{DbConn, write_transaction};
+use crate::error::InfraError;
 use crate::models::{self, developer, shortlist, shortlist_entry};
 
 /// The list "Shortlist" adds to when the company has none yet.
@@ -27,17 +27,10 @@ pub enum ShortlistError {
     #[error("A company can keep up to {MAX_LISTS} shortlists. Delete one you no longer need.")]
     TooMany,
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<DieselError> for ShortlistError {
-    fn from(e: DieselError) -> Self {
-        match e {
-            DieselError::NotFound => ShortlistError::NotFound,
-            other => ShortlistError::Db(DbError::Query(other)),
-        }
-    }
-}
+crate::infra_error!(ShortlistError, not_found = ShortlistError::NotFound);
 
 #[derive(Debug, Clone)]
 pub struct ShortlistSummary {
@@ -146,7 +139,7 @@ fn listed_developer(
 }
 
 fn is_unique_violation(e: &ShortlistError) -> bool {
-    matches!(e, ShortlistError::Db(DbError::Query(e)) if models::is_unique_violation(e))
+    matches!(e, ShortlistError::Infra(e) if e.is_unique_violation())
 }
 
 /// Puts the developer on the list (`on`) or takes them off. Idempotent: adding twice

@@ -3,7 +3,7 @@
 //! email, at most a few times an hour.
 
 use crate::auth::rate_limit;
-use crate::db::{DbConn, DbError, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::domain::Email;
 use crate::mail::Outbox;
 use crate::mail::messages::AccountExists;
@@ -34,9 +34,8 @@ pub(crate) fn sign_up(
             warn_existing_owner(conn, outbox, email)?;
             Ok(SignUp::AlreadyRegistered)
         }
-        Err(AccountError::Db(DbError::Query(e)))
-            if crate::models::is_unique_violation(&e)
-                && user::find_by_email(conn, email.as_str())?.is_some() =>
+        Err(AccountError::Infra(e))
+            if e.is_unique_violation() && user::find_by_email(conn, email.as_str())?.is_some() =>
         {
             warn_existing_owner(conn, outbox, email)?;
             Ok(SignUp::AlreadyRegistered)

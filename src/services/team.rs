@@ -5,8 +5,9 @@
 use chrono::Duration;
 
 use crate::auth::password::NewPassword;
-use crate::db::{DbConn, DbError, write_transaction};
+use crate::db::{DbConn, write_transaction};
 use crate::domain::{Email, Role};
+use crate::error::InfraError;
 use crate::mail::Outbox;
 use crate::mail::messages::TeamInvite;
 use crate::models::{self, audit, company, company_invitation, company_member, user};
@@ -38,20 +39,11 @@ pub enum TeamError {
     HasCompany,
     #[error("The owner can't be removed.")]
     CannotRemoveOwner,
-    #[error("cannot render an email: {0}")]
-    Template(#[from] askama::Error),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<diesel::result::Error> for TeamError {
-    fn from(e: diesel::result::Error) -> Self {
-        match e {
-            diesel::result::Error::NotFound => TeamError::NotFound,
-            other => TeamError::Db(DbError::Query(other)),
-        }
-    }
-}
+crate::infra_error!(TeamError, not_found = TeamError::NotFound);
 
 pub struct Member {
     pub id: i32,

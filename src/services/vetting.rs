@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::catalog::search_index;
 use crate::db::{DbConn, DbError, write_transaction};
 use crate::domain::{DeveloperStatus, Level, ReviewOutcome, VettingStage};
+use crate::error::InfraError;
 use crate::mail::Outbox;
 use crate::mail::messages::{
     ApplicationReceived, AvailabilityReminder, Message, VettingApproved, VettingRejected,
@@ -24,17 +25,11 @@ pub const STAGES: [VettingStage; 3] = VettingStage::REVIEWED;
 pub enum VettingError {
     #[error("{0}")]
     NotAllowed(String),
-    #[error("cannot render an email: {0}")]
-    Template(#[from] askama::Error),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Infra(#[from] InfraError),
 }
 
-impl From<diesel::result::Error> for VettingError {
-    fn from(e: diesel::result::Error) -> Self {
-        VettingError::Db(DbError::Query(e))
-    }
-}
+crate::infra_error!(VettingError);
 
 fn not_allowed(message: impl Into<String>) -> VettingError {
     VettingError::NotAllowed(message.into())
@@ -271,9 +266,9 @@ pub fn review_stage(
     match recorded {
         // Two admins reviewing the same stage at once: `vetting_reviews_developer_stage_key`
         // keeps the first review; the second is told, not shown a 500.
-        Err(VettingError::Db(DbError::Query(e))) if models::is_unique_violation(&e) => Err(
-            not_allowed("Another admin has just reviewed this stage. Reload to see their review."),
-        ),
+        Err(VettingError::Infra(e)) if e.is_unique_violation() => Err(not_allowed(
+            "Another admin has just reviewed this stage. Reload to see their review.",
+        )),
         other => other,
     }
 }
