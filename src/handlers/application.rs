@@ -10,16 +10,6 @@ use crate::services::vetting::{self, VettingError};
 use crate::views::Flash;
 use crate::views::admin::ApplicationPage;
 
-impl From<VettingError> for AppError {
-    fn from(e: VettingError) -> Self {
-        match e {
-            VettingError::NotAllowed(message) => AppError::BadRequest(message),
-            VettingError::Db(db) => AppError::from(db),
-            other => AppError::Internal(anyhow::Error::new(other)),
-        }
-    }
-}
-
 fn day(t: chrono::NaiveDateTime) -> String {
     t.format("%-d %B %Y").to_string()
 }

@@ -9,7 +9,14 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use super::extract::AuthError;
+use crate::billing::BillingError;
 use crate::db::DbError;
+use crate::error::{InfraError, is_not_found};
+use crate::services::accounts::AccountError;
+use crate::services::interviews::InterviewError;
+use crate::services::shortlists::ShortlistError;
+use crate::services::team::TeamError;
+use crate::services::vetting::VettingError;
 use crate::views::Layout;
 use crate::views::errors::ErrorPage;
 
@@ -53,7 +60,7 @@ impl From<AuthError> for AppError {
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::Query(diesel::result::Error::NotFound) => AppError::NotFound,
+            DbError::Query(query) if is_not_found(&query) => AppError::NotFound,
             // Unreachable, or the connection died under the query: the next try may work.
             e if e.is_unavailable() => AppError::Unavailable(e),
             other => AppError::Internal(anyhow::Error::new(other)),
@@ -64,6 +71,80 @@ impl From<DbError> for AppError {
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         AppError::from(DbError::Query(e))
+    }
+}
+
+/// Plumbing under a use case failed: a 503 while the database is unreachable, else a 500.
+impl From<InfraError> for AppError {
+    fn from(e: InfraError) -> Self {
+        match e {
+            InfraError::Db(db) => AppError::from(db),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+// The use cases' refusals, as pages.
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Infra(infra) => AppError::from(infra),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<BillingError> for AppError {
+    fn from(e: BillingError) -> Self {
+        match e {
+            BillingError::NotFound => AppError::NotFound,
+            BillingError::Refused(m) | BillingError::PriceMismatch(m) => AppError::BadRequest(m),
+            BillingError::Infra(infra) => AppError::from(infra),
+            e @ (BillingError::StripeUnavailable(_) | BillingError::Stripe(_)) => {
+                AppError::Internal(anyhow::Error::new(e))
+            }
+        }
+    }
+}
+
+impl From<InterviewError> for AppError {
+    fn from(e: InterviewError) -> Self {
+        match e {
+            InterviewError::NotFound => AppError::NotFound,
+            InterviewError::Infra(infra) => AppError::from(infra),
+            InterviewError::StateChanged(m) => AppError::BadRequest(m),
+        }
+    }
+}
+
+impl From<ShortlistError> for AppError {
+    fn from(e: ShortlistError) -> Self {
+        match e {
+            ShortlistError::NotFound => AppError::NotFound,
+            ShortlistError::Infra(infra) => AppError::from(infra),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<TeamError> for AppError {
+    fn from(e: TeamError) -> Self {
+        match e {
+            TeamError::NotFound => AppError::NotFound,
+            TeamError::NotOwner => AppError::Forbidden,
+            TeamError::Infra(infra) => AppError::from(infra),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<VettingError> for AppError {
+    fn from(e: VettingError) -> Self {
+        match e {
+            VettingError::NotAllowed(message) => AppError::BadRequest(message),
+            VettingError::Infra(infra) => AppError::from(infra),
+        }
     }
 }
 
@@ -205,5 +286,36 @@ mod tests {
         assert_eq!(via_auth.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         let response = via_auth.error_response();
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
+    }
+
+    #[test]
+    fn no_row_is_a_404_and_other_plumbing_failures_a_500() {
+        let not_found = || diesel::result::Error::NotFound;
+        assert_eq!(
+            AppError::from(not_found()).status_code(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            AppError::from(DbError::Query(not_found())).status_code(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            AppError::from(TeamError::from(not_found())).status_code(),
+            StatusCode::NOT_FOUND
+        );
+        // A service without a not-found answer still shows the 404 page, as before.
+        assert_eq!(
+            AppError::from(VettingError::from(not_found())).status_code(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            AppError::from(InterviewError::from(DbError::Down)).status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        let storage = InfraError::from(std::io::Error::other("disk full"));
+        assert_eq!(
+            AppError::from(storage).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -23,17 +23,6 @@ use crate::views::hiring::{
     MyInterviewsPage, SlotField, StatusGroup, status_label,
 };
 
-impl From<InterviewError> for AppError {
-    fn from(e: InterviewError) -> Self {
-        match e {
-            InterviewError::NotFound => AppError::NotFound,
-            InterviewError::Db(db) => AppError::from(db),
-            InterviewError::Template(t) => AppError::Internal(t.into()),
-            InterviewError::StateChanged(m) => AppError::BadRequest(m),
-        }
-    }
-}
-
 fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
     let (label, css) = status_label(&d.row.status);
     let minutes = d.row.duration_minutes;

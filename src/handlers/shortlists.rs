@@ -23,16 +23,6 @@ use crate::views::hiring::{
     ShortlistToggleFragment, ShortlistsPage, ToggleList,
 };
 
-impl From<ShortlistError> for AppError {
-    fn from(e: ShortlistError) -> Self {
-        match e {
-            ShortlistError::NotFound => AppError::NotFound,
-            ShortlistError::Db(db) => AppError::from(db),
-            other => AppError::BadRequest(other.to_string()),
-        }
-    }
-}
-
 /// A company member whose address is verified: shortlisting and booking need one
 /// (others get the 403 page that says why; anonymous visitors are sent to sign in).
 pub struct VerifiedMember {

@@ -15,18 +15,6 @@ use crate::views::accounts::NoticePage;
 use crate::views::forms::FieldErrors;
 use crate::views::hiring::{InvitationPage, MemberView, TeamPage};
 
-impl From<TeamError> for AppError {
-    fn from(e: TeamError) -> Self {
-        match e {
-            TeamError::NotFound => AppError::NotFound,
-            TeamError::NotOwner => AppError::Forbidden,
-            TeamError::Db(db) => AppError::from(db),
-            TeamError::Template(t) => AppError::Internal(t.into()),
-            other => AppError::BadRequest(other.to_string()),
-        }
-    }
-}
-
 async fn team_page(
     ctx: &PageContext,
     member: &VerifiedMember,

@@ -9,20 +9,10 @@ pub mod verification;
 
 use actix_web::http::StatusCode;
 
-use super::{AppError, PageContext};
+use super::PageContext;
 use crate::auth::current_user::CurrentUser;
 use crate::domain::Role;
-use crate::services::accounts::AccountError;
 use crate::views::accounts::NoticePage;
-
-impl From<AccountError> for AppError {
-    fn from(e: AccountError) -> Self {
-        match e {
-            AccountError::Db(db) => AppError::from(db),
-            other => AppError::Internal(anyhow::Error::new(other)),
-        }
-    }
-}
 
 /// Where a user lands after signing in when no page sent them.
 pub fn home_for(user: &CurrentUser) -> &'static str {

@@ -47,20 +47,6 @@ pub use hours::*;
 pub use sandbox::*;
 pub use webhooks::*;
 
-impl From<BillingError> for AppError {
-    fn from(e: BillingError) -> Self {
-        match e {
-            BillingError::NotFound => AppError::NotFound,
-            BillingError::Refused(m) | BillingError::PriceMismatch(m) => AppError::BadRequest(m),
-            BillingError::Db(db) => AppError::from(db),
-            BillingError::Template(t) => AppError::Internal(t.into()),
-            BillingError::StripeUnavailable(m) | BillingError::Stripe(m) => {
-                AppError::Internal(anyhow::anyhow!("Stripe: {m}"))
-            }
-        }
-    }
-}
-
 pub(super) fn ok_html(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
     render_with_status(page, StatusCode::OK)
 }
