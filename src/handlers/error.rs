@@ -46,13 +46,9 @@ impl From<AuthError> for AppError {
             AuthError::SignInRequired { next } => AppError::SignInRequired(next),
             AuthError::Forbidden => AppError::Forbidden,
             AuthError::Unverified => AppError::Unverified,
-            // Loading the signed-in user found the database unreachable: still a 503.
-            AuthError::Internal(e)
-                if e.as_response_error().status_code() == StatusCode::SERVICE_UNAVAILABLE =>
-            {
-                AppError::Unavailable(DbError::Down)
-            }
-            AuthError::Internal(e) => AppError::Internal(anyhow::anyhow!("{e}")),
+            // Loading the signed-in user failed: the same error (a 503 while the database
+            // is unreachable), with its cause.
+            AuthError::Internal(e) => e,
         }
     }
 }
@@ -282,7 +278,7 @@ mod tests {
             StatusCode::SERVICE_UNAVAILABLE
         );
         // Through the signed-in-user loader, which speaks actix errors.
-        let via_auth = AppError::from(AuthError::Internal(direct.into()));
+        let via_auth = AppError::from(AuthError::Internal(direct));
         assert_eq!(via_auth.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         let response = via_auth.error_response();
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");

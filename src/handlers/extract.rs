@@ -33,7 +33,7 @@ struct Loaded(Option<CurrentUser>);
 /// The user of the session the cookie names, if that session is still open (not signed
 /// out, not ended by a password change or a disable, not idle too long) and the account
 /// is active. A cookie naming an ended session is cleared.
-pub async fn current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, actix_web::Error> {
+pub async fn current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
     if let Some(Loaded(user)) = req.extensions().get::<Loaded>() {
         return Ok(user.clone());
     }
@@ -78,8 +78,9 @@ pub enum AuthError {
     Forbidden,
     #[error("email not verified")]
     Unverified,
+    /// Loading the user failed (the database is down: still a 503).
     #[error(transparent)]
-    Internal(#[from] actix_web::Error),
+    Internal(#[from] AppError),
 }
 
 impl ResponseError for AuthError {
@@ -87,7 +88,7 @@ impl ResponseError for AuthError {
         match self {
             AuthError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AuthError::Forbidden | AuthError::Unverified => StatusCode::FORBIDDEN,
-            AuthError::Internal(e) => e.as_response_error().status_code(),
+            AuthError::Internal(e) => e.status_code(),
         }
     }
 

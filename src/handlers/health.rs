@@ -33,8 +33,7 @@ pub async fn metrics(
         std::net::IpAddr::V6(ip) => ip.is_loopback(),
     });
     let admin = super::extract::current_user(&req)
-        .await
-        .map_err(|e| super::AppError::Internal(anyhow::anyhow!("{e}")))?
+        .await?
         .is_some_and(|u| u.is_admin());
     if !internal && !admin {
         return Err(super::AppError::NotFound);
