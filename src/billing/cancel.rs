@@ -191,7 +191,7 @@ pub async fn run_cancel_subscription(
                 "cancelled at Stripe (now {}), nothing charged",
                 snapshot.status.as_str()
             ),
-            Err(StripeError::Unavailable(m)) => return Err(BillingError::StripeUnavailable(m)),
+            Err(e @ StripeError::Unavailable(_)) => return Err(BillingError::StripeUnavailable(e)),
             Err(e) => format!("Stripe refused the cancellation: {e}"),
         },
     };
@@ -224,7 +224,7 @@ pub async fn run_expire_checkout(
     };
     let outcome = match client.expire_checkout_session(session_id).await {
         Ok(()) => "expired".to_owned(),
-        Err(StripeError::Unavailable(m)) => return Err(BillingError::StripeUnavailable(m)),
+        Err(e @ StripeError::Unavailable(_)) => return Err(BillingError::StripeUnavailable(e)),
         Err(e) => format!("not expired: {e}"),
     };
     let details = format!("Checkout Session {session_id}: {outcome}");

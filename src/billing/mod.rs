@@ -258,10 +258,10 @@ pub enum BillingError {
     #[error("{0}")]
     Refused(String),
     /// Stripe could not be reached: the engagement stays as it was; try again.
-    #[error("Stripe is unreachable: {0}")]
-    StripeUnavailable(String),
-    #[error("Stripe refused the request: {0}")]
-    Stripe(String),
+    #[error("{0}")]
+    StripeUnavailable(#[source] StripeError),
+    #[error("{0}")]
+    Stripe(#[source] StripeError),
     /// Stripe's price differs from the engagement's snapshot: checkout is refused (never a
     /// different charge) and the admins see why in the audit log.
     #[error("{0}")]
@@ -275,8 +275,8 @@ crate::infra_error!(BillingError, not_found = BillingError::NotFound);
 impl From<StripeError> for BillingError {
     fn from(e: StripeError) -> Self {
         match e {
-            StripeError::Unavailable(m) => BillingError::StripeUnavailable(m),
-            StripeError::Api(m) => BillingError::Stripe(m),
+            e @ StripeError::Unavailable(_) => BillingError::StripeUnavailable(e),
+            e @ StripeError::Api { .. } => BillingError::Stripe(e),
             StripeError::PriceMismatch(m) => BillingError::PriceMismatch(m),
         }
     }

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeRequest};
@@ -43,17 +44,77 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONFLICT_FIRST_DELAY: Duration = Duration::from_millis(200);
 const CONFLICT_RETRIES: u32 = 4;
 
+/// What async-stripe reported (Stripe's status and error object, or the transport's
+/// failure), kept whole as the source of a [`StripeError`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StripeError {
-    /// Stripe could not be reached or timed out: the user should try again.
-    #[error("Stripe is unreachable: {0}")]
-    Unavailable(String),
-    /// Stripe answered with an error (bad request, missing price, …).
-    #[error("Stripe refused the request: {0}")]
-    Api(String),
+    /// Stripe could not be reached or timed out, or answered 5xx/429: the user should try
+    /// again.
+    #[error("Stripe is unreachable: {}", unreachable_detail(.0))]
+    Unavailable(#[source] ::stripe::StripeError),
+    /// Stripe answered with an error (bad request, missing price, …), or the request could
+    /// not be made; `message` is Stripe's own when it gave one.
+    #[error("Stripe refused the request: {message}")]
+    Api {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
     /// Stripe's price for the plan is not what the engagement was booked at.
     #[error("{0}")]
     PriceMismatch(String),
+}
+
+impl StripeError {
+    /// A refusal of Ladder's own making (no answer from Stripe behind it).
+    fn api(message: impl Into<String>) -> Self {
+        StripeError::Api {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The HTTP status Stripe answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        let answer = match self {
+            StripeError::Unavailable(e) => Some(e),
+            StripeError::Api { source, .. } => source
+                .as_deref()
+                .and_then(|e| e.downcast_ref::<::stripe::StripeError>()),
+            StripeError::PriceMismatch(_) => None,
+        };
+        match answer {
+            Some(::stripe::StripeError::Stripe(_, status)) => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// What went wrong without the "Stripe is unreachable/refused" lead (shown on pages).
+    pub fn detail(&self) -> String {
+        match self {
+            StripeError::Unavailable(e) => unreachable_detail(e),
+            StripeError::Api { message, .. } => message.clone(),
+            StripeError::PriceMismatch(why) => why.clone(),
+        }
+    }
+}
+
+fn unreachable_detail(error: &::stripe::StripeError) -> String {
+    match error {
+        ::stripe::StripeError::Stripe(api, status) => {
+            format!("Stripe answered {status}: {}", api_message(api, *status))
+        }
+        ::stripe::StripeError::Timeout => "the request timed out".into(),
+        other => other.to_string(),
+    }
+}
+
+fn api_message(api: &::stripe::ApiErrors, status: u16) -> String {
+    api.message
+        .clone()
+        .unwrap_or_else(|| format!("{} ({status})", api.type_.as_str()))
 }
 
 /// What a Checkout Session for one engagement needs.
@@ -107,7 +168,7 @@ pub struct SyncReport {
 pub struct StripeClient {
     /// `Err` holds why the settings could not make a client (never the key itself); every
     /// call then fails with [`StripeError::Api`] instead of `new` panicking at startup.
-    client: Result<Client, String>,
+    client: Result<Client, Arc<::stripe::StripeError>>,
 }
 
 impl std::fmt::Debug for StripeClient {
@@ -135,14 +196,15 @@ impl StripeClient {
             builder = builder.url(base);
         }
         StripeClient {
-            client: builder.build().map_err(|e| e.to_string()),
+            client: builder.build().map_err(Arc::new),
         }
     }
 
     fn client(&self) -> Result<&Client, StripeError> {
-        self.client
-            .as_ref()
-            .map_err(|e| StripeError::Api(format!("the Stripe settings are unusable: {e}")))
+        self.client.as_ref().map_err(|e| StripeError::Api {
+            message: "the Stripe settings are unusable".into(),
+            source: Some(Box::new(Arc::clone(e))),
+        })
     }
 
     /// Creates the company's Stripe customer; `idempotency_key` names the installation and
@@ -232,9 +294,9 @@ impl StripeClient {
         })
         .await
         .map_err(convert)?;
-        let url = session.url.ok_or_else(|| {
-            StripeError::Api("Stripe returned a Checkout Session without a URL".into())
-        })?;
+        let url = session
+            .url
+            .ok_or_else(|| StripeError::api("Stripe returned a Checkout Session without a URL"))?;
         Ok(CheckoutSession {
             id: session.id.to_string(),
             url,
@@ -306,7 +368,7 @@ impl StripeClient {
             let created = CreatePrice::new(
                 currency
                     .parse::<stripe_types::Currency>()
-                    .map_err(|_| StripeError::Api(format!("unknown currency `{currency}`")))?,
+                    .map_err(|_| StripeError::api(format!("unknown currency `{currency}`")))?,
             )
             .product(product)
             .unit_amount(plan.unit_amount_cents)
@@ -368,7 +430,7 @@ impl StripeClient {
         currency: &str,
     ) -> Result<String, StripeError> {
         let Some(price) = self.find_price(lookup_key).await? else {
-            return Err(StripeError::Api(format!(
+            return Err(StripeError::api(format!(
                 "no active price with lookup key `{lookup_key}`; run `ladder billing sync-prices`"
             )));
         };
@@ -426,7 +488,10 @@ where
 fn idempotent(key: &str) -> Result<RequestStrategy, StripeError> {
     IdempotencyKey::new(key)
         .map(RequestStrategy::Idempotent)
-        .map_err(|e| StripeError::Api(format!("bad idempotency key: {e}")))
+        .map_err(|e| StripeError::Api {
+            message: "bad idempotency key".into(),
+            source: Some(Box::new(e)),
+        })
 }
 
 fn price_matches(price: &Price, unit_amount: i64, currency: &str) -> bool {
@@ -442,24 +507,20 @@ fn price_matches(price: &Price, unit_amount: i64, currency: &str) -> bool {
 /// Transport trouble (refused, reset, timed out) and Stripe's own 5xx/429 mean "try again";
 /// any other answer from Stripe is a refusal with Stripe's message.
 fn convert(error: ::stripe::StripeError) -> StripeError {
-    match error {
-        ::stripe::StripeError::Stripe(api, status) => {
-            let message = api
-                .message
-                .clone()
-                .unwrap_or_else(|| format!("{} ({status})", api.type_.as_str()));
-            if status >= 500 || status == 429 {
-                StripeError::Unavailable(format!("Stripe answered {status}: {message}"))
-            } else {
-                StripeError::Api(message)
-            }
+    let message = match &error {
+        ::stripe::StripeError::Stripe(_, status) if *status >= 500 || *status == 429 => {
+            return StripeError::Unavailable(error);
         }
-        ::stripe::StripeError::Timeout => StripeError::Unavailable("the request timed out".into()),
-        ::stripe::StripeError::ClientError(e) => StripeError::Unavailable(e),
-        ::stripe::StripeError::JSONDeserialize(e) => {
-            StripeError::Api(format!("unreadable answer from Stripe: {e}"))
+        ::stripe::StripeError::Timeout | ::stripe::StripeError::ClientError(_) => {
+            return StripeError::Unavailable(error);
         }
-        ::stripe::StripeError::ConfigError(e) => StripeError::Api(e),
+        ::stripe::StripeError::Stripe(api, status) => api_message(api, *status),
+        ::stripe::StripeError::JSONDeserialize(e) => format!("unreadable answer from Stripe: {e}"),
+        ::stripe::StripeError::ConfigError(e) => e.clone(),
+    };
+    StripeError::Api {
+        message,
+        source: Some(Box::new(error)),
     }
 }
 
@@ -510,7 +571,7 @@ mod tests {
             .create_portal_session("cus_1", "http://127.0.0.1:8080/billing")
             .await
             .unwrap_err();
-        assert!(matches!(error, StripeError::Api(_)), "{error}");
+        assert!(matches!(error, StripeError::Api { .. }), "{error}");
         assert!(!error.to_string().contains("sk_test_bad"), "{error}");
         assert!(!format!("{client:?}").contains("sk_test_bad"));
     }
@@ -529,7 +590,7 @@ mod tests {
         ));
         assert!(matches!(
             convert(::stripe::StripeError::JSONDeserialize("x".into())),
-            StripeError::Api(_)
+            StripeError::Api { .. }
         ));
     }
 }

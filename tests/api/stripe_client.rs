@@ -163,7 +163,7 @@ async fn a_resubmitted_checkout_gets_the_same_session() {
     other.cancel_url = "http://127.0.0.1:8080/somewhere-else".into();
     let error = client.create_checkout_session(&other).await.unwrap_err();
     assert!(
-        matches!(&error, StripeError::Api(m) if m.contains("same parameters")),
+        matches!(&error, StripeError::Api { message: m, .. } if m.contains("same parameters")),
         "{error}"
     );
 }
@@ -177,7 +177,7 @@ async fn checkout_without_a_price_for_the_plan_is_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, StripeError::Api(m) if m.contains("ladder_l2_full_time") && m.contains("sync-prices")),
+        matches!(&error, StripeError::Api { message: m, .. } if m.contains("ladder_l2_full_time") && m.contains("sync-prices")),
         "{error}"
     );
     assert!(stub.requests_to("POST", "/v1/checkout/sessions").is_empty());
@@ -233,7 +233,7 @@ async fn expiring_a_checkout_session_posts_to_its_expire_endpoint() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&again, StripeError::Api(m) if m.contains("open")),
+        matches!(&again, StripeError::Api { message: m, .. } if m.contains("open")),
         "{again}"
     );
 }
@@ -314,7 +314,7 @@ async fn cancelling_an_unknown_subscription_is_stripes_refusal() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, StripeError::Api(m) if m.contains("No such subscription")),
+        matches!(&error, StripeError::Api { message: m, .. } if m.contains("No such subscription")),
         "{error}"
     );
 }
@@ -490,7 +490,7 @@ async fn stripe_server_errors_are_unavailable_and_refusals_carry_stripes_message
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, StripeError::Api(m) if m == "No such customer: 'cus_gone'"),
+        matches!(&error, StripeError::Api { message: m, .. } if m == "No such customer: 'cus_gone'"),
         "{error}"
     );
 }
@@ -504,7 +504,7 @@ async fn a_wrong_api_key_is_refused_and_never_echoed() {
         .create_customer("ladder-test-customer-1", 1, "A", "a@example.com")
         .await
         .unwrap_err();
-    assert!(matches!(error, StripeError::Api(_)), "{error}");
+    assert!(matches!(error, StripeError::Api { .. }), "{error}");
     assert!(!error.to_string().contains("sk_test_wrong_key_9f8e7d"));
     assert!(!format!("{:?}", StripeClient::new(&settings)).contains("sk_test_wrong_key_9f8e7d"));
 }

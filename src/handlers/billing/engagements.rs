@@ -200,8 +200,9 @@ pub(super) async fn go_to_checkout(
     .await
     {
         Ok(url) => Ok(see_other(&url)),
-        Err(BillingError::StripeUnavailable(message) | BillingError::Stripe(message)) => {
-            tracing::warn!(engagement_id, error = %message, "checkout could not start");
+        Err(BillingError::StripeUnavailable(e) | BillingError::Stripe(e)) => {
+            tracing::warn!(engagement_id, error = %e, "checkout could not start");
+            let message = e.detail();
             render_with_status(
                 &StripeUnavailablePage {
                     layout: ctx.layout("Checkout unavailable", "engagements"),
