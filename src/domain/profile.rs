@@ -101,16 +101,6 @@ pub fn parse_years(input: &str) -> Result<i32, ParseError> {
         .ok_or_else(|| ParseError::new("Enter a whole number of years from 0 to 50."))
 }
 
-/// What a developer offers: full-time, part-time or both.
-pub fn parse_commitment_offer(input: &str) -> Result<&'static str, ParseError> {
-    match input.trim() {
-        "full_time" => Ok("full_time"),
-        "part_time" => Ok("part_time"),
-        "both" => Ok("both"),
-        _ => Err(ParseError::new("Choose full-time, part-time or both.")),
-    }
-}
-
 /// Plain-text paragraphs: split on blank lines, trimmed, empty ones dropped.
 pub fn paragraphs(text: &str) -> Vec<String> {
     text.replace("\r\n", "\n")
@@ -143,7 +133,7 @@ mod tests {
     }
 
     #[test]
-    fn months_dates_years_and_offers() {
+    fn months_dates_and_years() {
         assert_eq!(
             parse_month("2024-03").unwrap(),
             NaiveDate::from_ymd_opt(2024, 3, 1)
@@ -159,8 +149,6 @@ mod tests {
         assert!(
             parse_years("-1").is_err() && parse_years("51").is_err() && parse_years("x").is_err()
         );
-        assert_eq!(parse_commitment_offer("both").unwrap(), "both");
-        assert!(parse_commitment_offer("weekends").is_err());
     }
 
     #[test]

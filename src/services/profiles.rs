@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::db::{DbConn, DbError, write_transaction};
+use crate::domain::{CommitmentOffer, TimeZone};
 use crate::error::InfraError;
 use crate::models::{self, developer, developer_skill, experience, skill};
 
@@ -44,9 +45,9 @@ pub struct ProfileInput {
     pub headline: String,
     pub bio: String,
     pub country_code: String,
-    pub time_zone: String,
+    pub time_zone: TimeZone,
     pub years_experience: i32,
-    pub commitment: String,
+    pub commitment: CommitmentOffer,
     pub available_from: Option<NaiveDate>,
     pub github_url: Option<String>,
     pub linkedin_url: Option<String>,
@@ -85,9 +86,9 @@ pub fn save(conn: &mut DbConn, developer_id: i32, input: ProfileInput) -> Result
                 headline: input.headline,
                 bio: input.bio,
                 country_code: input.country_code,
-                time_zone: input.time_zone,
+                time_zone: input.time_zone.name().to_owned(),
                 years_experience: input.years_experience,
-                commitment: input.commitment,
+                commitment: input.commitment.as_str().to_owned(),
                 available_from: input.available_from,
                 github_url: input.github_url,
                 linkedin_url: input.linkedin_url,
