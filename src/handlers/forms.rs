@@ -14,6 +14,23 @@ pub fn no_control_chars(value: &str) -> Result<(), validator::ValidationError> {
     Ok(())
 }
 
+/// The messages a form's `validate` rules produce, by field (empty when all pass).
+pub fn checked(form: &impl validator::Validate) -> crate::views::forms::FieldErrors {
+    match form.validate() {
+        Ok(()) => Default::default(),
+        Err(errors) => crate::views::forms::FieldErrors::from_validation(&errors),
+    }
+}
+
+/// An email address `domain::Email` accepts, with its message otherwise.
+pub fn email_address(value: &str) -> Result<(), validator::ValidationError> {
+    crate::domain::Email::parse(value).map(|_| ()).map_err(|e| {
+        let mut error = validator::ValidationError::new("email");
+        error.message = Some(e.to_string().into());
+        error
+    })
+}
+
 /// A same-site path to return to after signing in; anything else becomes `fallback`.
 pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     match next {

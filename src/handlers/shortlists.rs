@@ -8,9 +8,10 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use validator::Validate;
 
 use super::extract::{AuthError, CompanyMember, require_verified};
-use super::forms::{render_with_status, safe_next, see_other};
+use super::forms::{checked, render_with_status, safe_next, see_other};
 use super::{AppError, PageContext};
 use crate::auth::current_user::{CurrentUser, Membership};
 use crate::domain::Level;
@@ -136,10 +137,19 @@ async fn index_page(
     render_with_status(&page, status)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Validate)]
 pub struct NameForm {
     #[serde(default)]
+    #[validate(custom(function = "list_name"))]
     pub name: String,
+}
+
+fn list_name(raw: &str) -> Result<(), validator::ValidationError> {
+    parse_name(raw).map(|_| ()).map_err(|message| {
+        let mut error = validator::ValidationError::new("name");
+        error.message = Some(message.into());
+        error
+    })
 }
 
 fn parse_name(raw: &str) -> Result<String, String> {
@@ -162,8 +172,9 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let company = member.company.clone();
     let company_id = company.company_id;
-    let raw = form.into_inner().name;
-    let mut errors = FieldErrors::default();
+    let form = form.into_inner();
+    let mut errors = checked(&form);
+    let raw = form.name;
     let Some(name) = errors.check("name", parse_name(&raw)) else {
         return index_page(
             &ctx,
@@ -265,8 +276,9 @@ pub async fn rename(
 ) -> Result<HttpResponse, AppError> {
     let company = member.company.clone();
     let (company_id, id) = (company.company_id, path.into_inner());
-    let raw = form.into_inner().name;
-    let mut errors = FieldErrors::default();
+    let form = form.into_inner();
+    let mut errors = checked(&form);
+    let raw = form.name;
     let Some(name) = errors.check("name", parse_name(&raw)) else {
         return show_page(
             &ctx,

@@ -3,8 +3,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use validator::Validate;
 
-use super::forms::{no_control_chars, render_with_status, see_other};
+use super::forms::{checked, email_address, no_control_chars, render_with_status, see_other};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
 use crate::auth::password::NewPassword;
@@ -63,9 +64,10 @@ pub async fn show(ctx: PageContext, member: VerifiedMember) -> Result<HttpRespon
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Validate)]
 pub struct InviteForm {
     #[serde(default)]
+    #[validate(custom(function = "email_address"))]
     pub email: String,
 }
 
@@ -77,8 +79,9 @@ pub async fn invite(
     if !member.company.is_owner {
         return Err(AppError::Forbidden);
     }
-    let raw = form.into_inner().email.trim().to_owned();
-    let mut errors = FieldErrors::default();
+    let form = form.into_inner();
+    let mut errors = checked(&form);
+    let raw = form.email.trim().to_owned();
     let Some(email) = errors.check("email", Email::parse(&raw)) else {
         return team_page(&ctx, &member, raw, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
