@@ -19,7 +19,7 @@ impl ChoiceText {
     /// A time zone as the overlap filter offers it.
     pub fn zone(zone: &str) -> ChoiceText {
         ChoiceText {
-            label: zone.replace('_', " ").into(),
+            label: crate::domain::time_zone::describe_now(zone).into(),
             id: format!("tz-{}", zone.replace('/', "-")).into(),
             value: zone.into(),
         }

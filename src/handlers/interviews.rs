@@ -149,6 +149,7 @@ fn form_page(
             value,
         })
         .collect();
+    let zone_selected = form.time_zone.clone();
     render_with_status(
         &InterviewFormPage {
             layout: ctx.layout(&target.heading, "interviews"),
@@ -160,7 +161,7 @@ fn form_page(
             form,
             slot_fields,
             errors,
-            time_zones: crate::domain::time_zone::choices(),
+            time_zones: crate::domain::time_zone::grouped_choices_now(&zone_selected),
             durations: DURATIONS.to_vec(),
             min_local,
         },

@@ -493,7 +493,7 @@ pub async fn compare(
                         .overlap_minutes
                         .map(|m| overlap_text(m, &zone_name))
                         .unwrap_or_default(),
-                    time_zone: d.time_zone.replace('_', " "),
+                    time_zone: crate::domain::time_zone::describe_now(&d.time_zone),
                     availability: availability_text(p.available_now, d.available_from),
                     available_now: p.available_now,
                     vetting: p

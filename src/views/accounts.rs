@@ -20,7 +20,7 @@ pub struct SignupPage {
     pub layout: Layout,
     pub form: SignupValues,
     pub errors: FieldErrors,
-    pub time_zones: &'static [&'static str],
+    pub time_zones: Vec<crate::domain::time_zone::ZoneGroup>,
     /// A same-site path to open once the account is confirmed, or empty.
     pub next: String,
 }
@@ -38,7 +38,7 @@ pub struct ApplyPage {
     pub layout: Layout,
     pub form: SignupValues,
     pub errors: FieldErrors,
-    pub time_zones: &'static [&'static str],
+    pub time_zones: Vec<crate::domain::time_zone::ZoneGroup>,
     pub countries: &'static [Country],
 }
 

@@ -160,7 +160,7 @@ pub struct InterviewFormPage {
     pub form: InterviewFormValues,
     pub slot_fields: Vec<SlotField>,
     pub errors: FieldErrors,
-    pub time_zones: &'static [&'static str],
+    pub time_zones: Vec<crate::domain::time_zone::ZoneGroup>,
     pub durations: Vec<i32>,
     pub min_local: String,
 }

@@ -51,7 +51,7 @@ pub struct ProfilePage {
     pub errors: FieldErrors,
     pub skill_options: Vec<SkillOption>,
     pub countries: &'static [Country],
-    pub time_zones: &'static [&'static str],
+    pub time_zones: Vec<crate::domain::time_zone::ZoneGroup>,
     pub avatar_url: Option<String>,
     pub avatar_error: Option<String>,
     pub notice: Option<String>,

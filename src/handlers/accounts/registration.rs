@@ -58,6 +58,7 @@ fn signup_page(
     errors: FieldErrors,
     next: String,
 ) -> SignupPage {
+    let time_zones = crate::domain::time_zone::grouped_choices_now(&form.time_zone);
     SignupPage {
         layout: ctx.layout_with(
             "Hire pre-vetted backend developers",
@@ -66,7 +67,7 @@ fn signup_page(
         ),
         form,
         errors,
-        time_zones: crate::domain::time_zone::choices(),
+        time_zones,
         next,
     }
 }
@@ -158,6 +159,7 @@ pub struct ApplyForm {
 }
 
 fn apply_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> ApplyPage {
+    let time_zones = crate::domain::time_zone::grouped_choices_now(&form.time_zone);
     ApplyPage {
         layout: ctx.layout_with(
             "Apply as a developer",
@@ -166,7 +168,7 @@ fn apply_page(ctx: &PageContext, form: SignupValues, errors: FieldErrors) -> App
         ),
         form,
         errors,
-        time_zones: crate::domain::time_zone::choices(),
+        time_zones,
         countries: country::all(),
     }
 }

@@ -122,7 +122,7 @@ pub async fn companies(
             .map(|(c, members)| CompanyListRow {
                 id: c.id,
                 name: c.name,
-                time_zone: c.time_zone,
+                time_zone: crate::domain::time_zone::describe_now(&c.time_zone),
                 members,
                 disabled: c.disabled_at.is_some(),
                 created: when(c.created_at),
@@ -144,7 +144,7 @@ pub async fn company(
         layout: ctx.layout(&detail.company.name, "admin"),
         id,
         name: detail.company.name.clone(),
-        time_zone: detail.company.time_zone.clone(),
+        time_zone: crate::domain::time_zone::describe_now(&detail.company.time_zone),
         website: detail.company.website.clone().unwrap_or_default(),
         about: detail.company.about.clone(),
         disabled: detail.company.disabled_at.is_some(),

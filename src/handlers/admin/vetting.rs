@@ -139,7 +139,7 @@ async fn review_page(
         country: crate::domain::country::name(&d.country_code)
             .unwrap_or("")
             .to_owned(),
-        time_zone: d.time_zone.clone(),
+        time_zone: crate::domain::time_zone::describe_now(&d.time_zone),
         years: d.years_experience,
         commitment: d.commitment.replace('_', "-"),
         available_from: d

@@ -86,9 +86,11 @@ pub(super) async fn page(
         ("rejected", _) => "Not approved this time".into(),
         (other, _) => other.into(),
     };
+    let form = form.unwrap_or_else(|| values_from(&profile));
     Ok(ProfilePage {
         layout: ctx.layout("Your profile", "profile"),
-        form: form.unwrap_or_else(|| values_from(&profile)),
+        time_zones: crate::domain::time_zone::grouped_choices_now(&form.time_zone),
+        form,
         errors,
         skill_options: skills
             .into_iter()
@@ -99,7 +101,6 @@ pub(super) async fn page(
             })
             .collect(),
         countries: country::all(),
-        time_zones: crate::domain::time_zone::choices(),
         avatar_url: d.avatar_path.as_ref().map(|p| format!("/avatars/{p}")),
         avatar_error,
         notice,

@@ -247,7 +247,7 @@ impl CatalogView {
                 level: c.level.as_str().into(),
                 level_css: c.level.css().into(),
                 skills: c.top_skills.clone(),
-                time_zone: c.time_zone.replace('_', " "),
+                time_zone: crate::domain::time_zone::describe_now(&c.time_zone),
                 overlap: match (c.overlap_minutes, &zone_name) {
                     (Some(m), Some(z)) => Some(overlap_text(m, &z.replace('_', " "))),
                     _ => None,

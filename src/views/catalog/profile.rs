@@ -55,7 +55,10 @@ pub struct DeveloperShowPage {
     pub commitment: String,
     pub availability: String,
     pub available_now: bool,
+    /// Place and offset, "Córdoba, Argentina · UTC−3".
     pub time_zone: String,
+    /// The developer's wall-clock time, "14:05".
+    pub local_time: Option<String>,
     pub overlap: Option<String>,
     pub years: i32,
     pub ctas: Vec<Cta>,
@@ -91,7 +94,7 @@ impl DeveloperShowPage {
             profile.display_name,
             d.headline,
             d.years_experience,
-            d.time_zone.replace('_', " ")
+            crate::domain::time_zone::place(&d.time_zone)
         );
         (
             format!("{} · {}", profile.display_name, d.headline),
@@ -180,7 +183,8 @@ impl DeveloperShowPage {
             commitment: commitment.into(),
             availability: availability_text(profile.available_now, d.available_from),
             available_now: profile.available_now,
-            time_zone: d.time_zone.replace('_', " "),
+            time_zone: crate::domain::time_zone::describe_now(&d.time_zone),
+            local_time: crate::domain::time_zone::local_time(&d.time_zone, chrono::Utc::now()),
             overlap: profile.overlap_minutes.map(|m| overlap_text(m, &zone_name)),
             years: d.years_experience,
             ctas: actions.ctas,
