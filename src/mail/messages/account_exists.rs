@@ -1,12 +1,26 @@
 //! Sent to an account's owner when someone tries to sign up again with their address.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct AccountExists {
     pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/account_exists.html")]
+pub struct AccountExistsHtml<'a> {
+    pub m: &'a AccountExists,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/account_exists.txt")]
+pub struct AccountExistsText<'a> {
+    pub m: &'a AccountExists,
+    pub base_url: &'a str,
 }
 
 impl AccountExists {
@@ -17,22 +31,12 @@ impl AccountExists {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "You already have a Ladder account".into(),
-            paragraphs: vec![
-                "Someone (maybe you) just tried to create a new Ladder account with this email address. You already have one, so we didn't create another.".into(),
-                "If it was you, sign in, or reset your password if you've forgotten it. If it wasn't, you can ignore this email: nothing has changed.".into(),
-            ],
-            details: vec![format!(
-                "Forgotten your password? Reset it at {}",
-                link(base_url, "/password/forgot")
-            )],
-            action: Some(("Sign in".into(), link(base_url, "/login"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &AccountExistsHtml { m: self, base_url },
+            &AccountExistsText { m: self, base_url },
+        )
     }
 }

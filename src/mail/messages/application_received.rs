@@ -1,13 +1,27 @@
 //! Sent when a developer submits (or re-submits) their application for vetting.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct ApplicationReceived {
     /// The applicant's name.
     pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/application_received.html")]
+pub struct ApplicationReceivedHtml<'a> {
+    pub m: &'a ApplicationReceived,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/application_received.txt")]
+pub struct ApplicationReceivedText<'a> {
+    pub m: &'a ApplicationReceived,
+    pub base_url: &'a str,
 }
 
 impl ApplicationReceived {
@@ -18,19 +32,12 @@ impl ApplicationReceived {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "Your application is in".into(),
-            paragraphs: vec![
-                "Thanks for applying. A reviewer will look at your profile within a few working days.".into(),
-                "Vetting has three stages: a screening of your profile, a technical assessment and a live interview with a senior engineer. We'll email you after each one.".into(),
-            ],
-            details: Vec::new(),
-            action: Some(("Follow your application".into(), link(base_url, "/me/application"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &ApplicationReceivedHtml { m: self, base_url },
+            &ApplicationReceivedText { m: self, base_url },
+        )
     }
 }

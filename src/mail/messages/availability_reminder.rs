@@ -1,11 +1,10 @@
 //! Daily sweep: asks an approved developer to confirm their availability.
 
+use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
-
-use super::link;
+use crate::mail::templates::render;
 
 pub struct AvailabilityReminder {
     pub name: String,
@@ -13,6 +12,20 @@ pub struct AvailabilityReminder {
     pub days_since: i64,
     /// The profile leaves the catalog after this.
     pub deadline: NaiveDateTime,
+}
+
+#[derive(Template)]
+#[template(path = "emails/availability_reminder.html")]
+pub struct AvailabilityReminderHtml<'a> {
+    pub m: &'a AvailabilityReminder,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/availability_reminder.txt")]
+pub struct AvailabilityReminderText<'a> {
+    pub m: &'a AvailabilityReminder,
+    pub base_url: &'a str,
 }
 
 impl AvailabilityReminder {
@@ -23,23 +36,12 @@ impl AvailabilityReminder {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "Please confirm your availability".into(),
-            paragraphs: vec![
-                format!(
-                    "Companies only see profiles confirmed in the last 30 days. Yours was last confirmed {} days ago; confirm by {} to stay in the catalog.",
-                    self.days_since,
-                    self.deadline.format("%-d %B")
-                ),
-                "It takes one click.".into(),
-            ],
-            details: Vec::new(),
-            action: Some(("Confirm availability".into(), link(base_url, "/me/profile"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &AvailabilityReminderHtml { m: self, base_url },
+            &AvailabilityReminderText { m: self, base_url },
+        )
     }
 }

@@ -1,10 +1,12 @@
 //! An engagement was cancelled in its trial or has ended: to the company's people and
 //! the developer.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::{Plan, link};
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
+
+use super::Plan;
 
 pub struct EngagementFinished {
     pub name: String,
@@ -15,6 +17,20 @@ pub struct EngagementFinished {
     pub developer_name: String,
     pub company_name: String,
     pub plan: Plan,
+}
+
+#[derive(Template)]
+#[template(path = "emails/engagement_finished.html")]
+pub struct EngagementFinishedHtml<'a> {
+    pub m: &'a EngagementFinished,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/engagement_finished.txt")]
+pub struct EngagementFinishedText<'a> {
+    pub m: &'a EngagementFinished,
+    pub base_url: &'a str,
 }
 
 impl EngagementFinished {
@@ -29,48 +45,12 @@ impl EngagementFinished {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        let (name, c) = (&self.developer_name, &self.company_name);
-        let (heading, paragraph) = if self.cancelled {
-            (
-                "The engagement was cancelled",
-                format!(
-                    "The engagement of {name} with {c} was cancelled during the free trial. Nothing was charged."
-                ),
-            )
-        } else {
-            (
-                "The engagement has ended",
-                format!(
-                    "The engagement of {name} with {c} has ended. The last invoice covered the final month; nothing more will be charged."
-                ),
-            )
-        };
-        let (paragraphs, details, action) = if self.to_developer {
-            (
-                vec![
-                    paragraph,
-                    "Your profile shows you as available again.".into(),
-                ],
-                Vec::new(),
-                ("See your engagements", "/me/engagements"),
-            )
-        } else {
-            (
-                vec![paragraph],
-                vec![format!("Plan: {}", self.plan.line())],
-                ("Browse developers", "/developers"),
-            )
-        };
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: heading.into(),
-            paragraphs,
-            details,
-            action: Some((action.0.into(), link(base_url, action.1))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &EngagementFinishedHtml { m: self, base_url },
+            &EngagementFinishedText { m: self, base_url },
+        )
     }
 }

@@ -1,15 +1,31 @@
 //! A booking lost its developer to another company's checkout; nothing was charged.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::{Plan, link};
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
+
+use super::Plan;
 
 pub struct EngagementUnavailable {
     pub name: String,
     /// Why the developer can't take it (a sentence).
     pub why: String,
     pub plan: Plan,
+}
+
+#[derive(Template)]
+#[template(path = "emails/engagement_unavailable.html")]
+pub struct EngagementUnavailableHtml<'a> {
+    pub m: &'a EngagementUnavailable,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/engagement_unavailable.txt")]
+pub struct EngagementUnavailableText<'a> {
+    pub m: &'a EngagementUnavailable,
+    pub base_url: &'a str,
 }
 
 impl EngagementUnavailable {
@@ -20,22 +36,12 @@ impl EngagementUnavailable {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "This developer is no longer available".into(),
-            paragraphs: vec![
-                format!(
-                    "{} Another company's checkout completed first, so your booking is cancelled.",
-                    self.why
-                ),
-                "Nothing was charged and no subscription continues. Browse developers to book someone else.".into(),
-            ],
-            details: vec![format!("Plan: {}", self.plan.line())],
-            action: Some(("Browse developers".into(), link(base_url, "/developers"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &EngagementUnavailableHtml { m: self, base_url },
+            &EngagementUnavailableText { m: self, base_url },
+        )
     }
 }

@@ -1,12 +1,10 @@
 //! A booked interview, or its cancellation, with a calendar file attached; sent to both
 //! the developer and the organizer.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::interview_request::meeting_line;
-use super::interview_withdrawn::reason_suffix;
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 /// What happened to the interview.
 pub enum CalendarChange {
@@ -34,6 +32,20 @@ pub struct InterviewCalendar {
     pub change: CalendarChange,
 }
 
+#[derive(Template)]
+#[template(path = "emails/interview_calendar.html")]
+pub struct InterviewCalendarHtml<'a> {
+    pub m: &'a InterviewCalendar,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/interview_calendar.txt")]
+pub struct InterviewCalendarText<'a> {
+    pub m: &'a InterviewCalendar,
+    pub base_url: &'a str,
+}
+
 impl InterviewCalendar {
     pub fn kind(&self) -> &'static str {
         match self.change {
@@ -43,7 +55,12 @@ impl InterviewCalendar {
         }
     }
 
-    fn heading(&self) -> &'static str {
+    /// The recipient's name without what follows it in brackets.
+    pub fn greeting_name(&self) -> &str {
+        self.name.split(" (").next().unwrap_or(&self.name)
+    }
+
+    pub fn heading(&self) -> &'static str {
         match self.change {
             CalendarChange::Scheduled => "Interview scheduled",
             CalendarChange::Declined { .. } => "Interview declined",
@@ -61,45 +78,12 @@ impl InterviewCalendar {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        let paragraph = match &self.change {
-            CalendarChange::Scheduled => {
-                "The interview is booked. Add it to your calendar with the attached invitation."
-                    .to_owned()
-            }
-            CalendarChange::Declined { reason } => format!(
-                "{} declined the new times. Reason: {reason}",
-                self.developer_name
-            ),
-            CalendarChange::Cancelled { reason } => format!(
-                "{} cancelled the interview.{}",
-                self.company_name,
-                reason_suffix(reason)
-            ),
-        };
-        let mut details = vec![self.when.clone()];
-        if matches!(self.change, CalendarChange::Scheduled) {
-            details.push(meeting_line(&self.meeting_url));
-        }
-        let path = if self.to_developer {
-            "/me/interviews"
-        } else {
-            "/interviews"
-        };
-        Notice {
-            kind: self.kind(),
-            subject: self.subject(),
-            name: self
-                .name
-                .split(" (")
-                .next()
-                .unwrap_or(&self.name)
-                .to_owned(),
-            heading: self.heading().to_owned(),
-            paragraphs: vec![paragraph],
-            details,
-            action: Some(("Open in Ladder".into(), link(base_url, path))),
-            footer: Some("The attached calendar file updates the event in your calendar.".into()),
-        }
-        .email(to, base_url)
+        render(
+            self.kind(),
+            to,
+            self.subject(),
+            &InterviewCalendarHtml { m: self, base_url },
+            &InterviewCalendarText { m: self, base_url },
+        )
     }
 }

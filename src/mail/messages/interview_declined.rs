@@ -1,15 +1,29 @@
 //! Tells the organizer that the developer declined a proposed interview.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct InterviewDeclined {
     /// The organizer's name.
     pub name: String,
     pub developer_name: String,
     pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/interview_declined.html")]
+pub struct InterviewDeclinedHtml<'a> {
+    pub m: &'a InterviewDeclined,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/interview_declined.txt")]
+pub struct InterviewDeclinedText<'a> {
+    pub m: &'a InterviewDeclined,
+    pub base_url: &'a str,
 }
 
 impl InterviewDeclined {
@@ -20,16 +34,12 @@ impl InterviewDeclined {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: format!("{} declined the interview", self.developer_name),
-            paragraphs: vec![format!("Their reason: “{}”", self.reason)],
-            details: Vec::new(),
-            action: Some(("See your interviews".into(), link(base_url, "/interviews"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &InterviewDeclinedHtml { m: self, base_url },
+            &InterviewDeclinedText { m: self, base_url },
+        )
     }
 }

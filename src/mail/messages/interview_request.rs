@@ -1,9 +1,9 @@
 //! Asks a developer to pick one of a company's proposed interview times (or new ones).
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct InterviewRequest {
     /// The developer's name.
@@ -27,6 +27,20 @@ pub fn meeting_line(url: &Option<String>) -> String {
     }
 }
 
+#[derive(Template)]
+#[template(path = "emails/interview_request.html")]
+pub struct InterviewRequestHtml<'a> {
+    pub m: &'a InterviewRequest,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/interview_request.txt")]
+pub struct InterviewRequestText<'a> {
+    pub m: &'a InterviewRequest,
+    pub base_url: &'a str,
+}
+
 impl InterviewRequest {
     pub fn kind(&self) -> &'static str {
         if self.rescheduled {
@@ -45,30 +59,12 @@ impl InterviewRequest {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        let heading = if self.rescheduled {
-            "New interview times to choose from".to_owned()
-        } else {
-            format!("{} would like to interview you", self.company_name)
-        };
-        let mut paragraphs = vec![format!(
-            "{} proposed these times for a {}-minute interview, shown in your time zone. Pick the one that suits you, or decline with a reason.",
-            self.company_name, self.duration_minutes
-        )];
-        if !self.message.is_empty() {
-            paragraphs.push(format!("Their message: “{}”", self.message));
-        }
-        let mut details = self.slots.clone();
-        details.push(meeting_line(&self.meeting_url));
-        Notice {
-            kind: self.kind(),
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading,
-            paragraphs,
-            details,
-            action: Some(("Choose a time".into(), link(base_url, "/me/interviews"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            self.kind(),
+            to,
+            self.subject(),
+            &InterviewRequestHtml { m: self, base_url },
+            &InterviewRequestText { m: self, base_url },
+        )
     }
 }

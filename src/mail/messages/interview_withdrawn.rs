@@ -1,9 +1,9 @@
 //! Tells the developer that a company withdrew an interview request before it was booked.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct InterviewWithdrawn {
     /// The developer's name.
@@ -11,6 +11,20 @@ pub struct InterviewWithdrawn {
     pub company_name: String,
     /// The company's reason; empty when they gave none.
     pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/interview_withdrawn.html")]
+pub struct InterviewWithdrawnHtml<'a> {
+    pub m: &'a InterviewWithdrawn,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/interview_withdrawn.txt")]
+pub struct InterviewWithdrawnText<'a> {
+    pub m: &'a InterviewWithdrawn,
+    pub base_url: &'a str,
 }
 
 impl InterviewWithdrawn {
@@ -21,32 +35,12 @@ impl InterviewWithdrawn {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "Interview request withdrawn".into(),
-            paragraphs: vec![format!(
-                "{} withdrew their interview request.{}",
-                self.company_name,
-                reason_suffix(&self.reason)
-            )],
-            details: Vec::new(),
-            action: Some((
-                "See your interviews".into(),
-                link(base_url, "/me/interviews"),
-            )),
-            footer: None,
-        }
-        .email(to, base_url)
-    }
-}
-
-/// " Reason: …" after a sentence, or nothing when no reason was given.
-pub fn reason_suffix(reason: &str) -> String {
-    if reason.is_empty() {
-        String::new()
-    } else {
-        format!(" Reason: {reason}")
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &InterviewWithdrawnHtml { m: self, base_url },
+            &InterviewWithdrawnText { m: self, base_url },
+        )
     }
 }

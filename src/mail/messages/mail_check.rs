@@ -16,7 +16,6 @@ pub struct MailCheck {
 pub struct MailCheckHtml<'a> {
     pub m: &'a MailCheck,
     pub base_url: &'a str,
-    pub preheader: &'a str,
 }
 
 #[derive(Template)]
@@ -35,7 +34,6 @@ impl MailCheck {
             &MailCheckHtml {
                 m: self,
                 base_url: &self.base_url,
-                preheader: "Your Ladder mail settings work.",
             },
             &MailCheckText {
                 m: self,

@@ -46,15 +46,11 @@ pub use vetting_stage_passed::VettingStagePassed;
 
 use chrono::NaiveDateTime;
 
-/// Dates in emails read like "3 March 2026"; a missing one is a dash.
-pub fn long_date(at: Option<NaiveDateTime>) -> String {
+/// Dates in emails read like "3 March 2026"; a missing one is a dash. (Templates pass
+/// fields by reference.)
+pub fn long_date(at: &Option<NaiveDateTime>) -> String {
     at.map(|t| t.format("%-d %B %Y").to_string())
         .unwrap_or_else(|| "—".into())
-}
-
-/// An absolute link to `path` on the site.
-fn link(base_url: &str, path: &str) -> String {
-    format!("{base_url}{path}")
 }
 
 /// An engagement's plan as billing emails show it: "L3 full-time · $9,000.00 / month (160 h)".

@@ -17,7 +17,6 @@ pub struct PasswordReset {
 pub struct PasswordResetHtml<'a> {
     pub m: &'a PasswordReset,
     pub base_url: &'a str,
-    pub preheader: &'a str,
 }
 
 #[derive(Template)]
@@ -33,11 +32,7 @@ impl PasswordReset {
             "password_reset",
             to,
             "Reset your Ladder password".into(),
-            &PasswordResetHtml {
-                m: self,
-                base_url,
-                preheader: "Choose a new password for Ladder.",
-            },
+            &PasswordResetHtml { m: self, base_url },
             &PasswordResetText { m: self, base_url },
         )
     }

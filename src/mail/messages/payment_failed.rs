@@ -1,9 +1,10 @@
 //! A payment was declined, to the company's people.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
+
 use crate::domain::Money;
 
 pub struct PaymentFailed {
@@ -12,6 +13,20 @@ pub struct PaymentFailed {
     pub amount_due: Money,
     /// The invoice's number, or its id when it has none.
     pub invoice: String,
+}
+
+#[derive(Template)]
+#[template(path = "emails/payment_failed.html")]
+pub struct PaymentFailedHtml<'a> {
+    pub m: &'a PaymentFailed,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/payment_failed.txt")]
+pub struct PaymentFailedText<'a> {
+    pub m: &'a PaymentFailed,
+    pub base_url: &'a str,
 }
 
 impl PaymentFailed {
@@ -25,23 +40,12 @@ impl PaymentFailed {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "We couldn't take your payment".into(),
-            paragraphs: vec![
-                format!(
-                    "The payment of {} for {}'s engagement was declined. Update the card in the billing portal and we'll retry it.",
-                    self.amount_due, self.developer_name
-                ),
-                "Work continues while we retry, but the engagement ends if the invoice stays unpaid."
-                    .into(),
-            ],
-            details: vec![format!("Invoice: {}", self.invoice)],
-            action: Some(("Update your card".into(), link(base_url, "/billing"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &PaymentFailedHtml { m: self, base_url },
+            &PaymentFailedText { m: self, base_url },
+        )
     }
 }

@@ -1,11 +1,11 @@
 //! The first payment after a trial went through, to the company's people.
 
+use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use crate::mail::templates::render;
 
-use super::{link, long_date};
 use crate::domain::Money;
 
 pub struct PaymentSucceeded {
@@ -16,6 +16,20 @@ pub struct PaymentSucceeded {
     pub invoice: String,
     pub period_start: NaiveDateTime,
     pub period_end: NaiveDateTime,
+}
+
+#[derive(Template)]
+#[template(path = "emails/payment_succeeded.html")]
+pub struct PaymentSucceededHtml<'a> {
+    pub m: &'a PaymentSucceeded,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/payment_succeeded.txt")]
+pub struct PaymentSucceededText<'a> {
+    pub m: &'a PaymentSucceeded,
+    pub base_url: &'a str,
 }
 
 impl PaymentSucceeded {
@@ -29,28 +43,12 @@ impl PaymentSucceeded {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "Thank you: your first payment went through".into(),
-            paragraphs: vec![format!(
-                "The trial with {} is over and the engagement is active. We charged {} for the month to {}.",
-                self.developer_name,
-                self.amount_paid,
-                long_date(Some(self.period_end))
-            )],
-            details: vec![
-                format!("Invoice: {}", self.invoice),
-                format!(
-                    "Period: {} – {}",
-                    long_date(Some(self.period_start)),
-                    long_date(Some(self.period_end))
-                ),
-            ],
-            action: Some(("See invoices".into(), link(base_url, "/billing"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &PaymentSucceededHtml { m: self, base_url },
+            &PaymentSucceededText { m: self, base_url },
+        )
     }
 }

@@ -1,9 +1,9 @@
 //! Invites someone to join a company's team.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct TeamInvite {
     pub inviter_name: String,
@@ -11,6 +11,20 @@ pub struct TeamInvite {
     /// The raw invitation token (the link's last segment).
     pub token: String,
     pub days_valid: i64,
+}
+
+#[derive(Template)]
+#[template(path = "emails/team_invite.html")]
+pub struct TeamInviteHtml<'a> {
+    pub m: &'a TeamInvite,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/team_invite.txt")]
+pub struct TeamInviteText<'a> {
+    pub m: &'a TeamInvite,
+    pub base_url: &'a str,
 }
 
 impl TeamInvite {
@@ -24,25 +38,12 @@ impl TeamInvite {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: "there".into(),
-            heading: format!("Join {} on Ladder", self.company_name),
-            paragraphs: vec![format!(
-                "{} invited you to join {} on Ladder, where your team shortlists, compares and interviews pre-vetted backend developers together.",
-                self.inviter_name, self.company_name
-            )],
-            details: Vec::new(),
-            action: Some((
-                "Accept the invitation".into(),
-                link(base_url, &format!("/invitations/{}", self.token)),
-            )),
-            footer: Some(format!(
-                "The link works once and expires in {} days. If you weren't expecting this, ignore this email.",
-                self.days_valid
-            )),
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &TeamInviteHtml { m: self, base_url },
+            &TeamInviteText { m: self, base_url },
+        )
     }
 }

@@ -1,11 +1,12 @@
 //! Three days before a free trial ends, to the company's people.
 
+use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use crate::mail::templates::render;
 
-use super::{Plan, link, long_date};
+use super::Plan;
 
 pub struct TrialEnding {
     pub name: String,
@@ -13,6 +14,20 @@ pub struct TrialEnding {
     pub developer_name: String,
     pub plan: Plan,
     pub ends: Option<NaiveDateTime>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/trial_ending.html")]
+pub struct TrialEndingHtml<'a> {
+    pub m: &'a TrialEnding,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/trial_ending.txt")]
+pub struct TrialEndingText<'a> {
+    pub m: &'a TrialEnding,
+    pub base_url: &'a str,
 }
 
 impl TrialEnding {
@@ -23,27 +38,12 @@ impl TrialEnding {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "Your trial ends in 3 days".into(),
-            paragraphs: vec![
-                format!(
-                    "The free trial with {} ends on {}. Then the first month, {}, is charged to the card you gave at checkout.",
-                    self.developer_name,
-                    long_date(self.ends),
-                    self.plan.price
-                ),
-                "To stop, cancel on the engagement page before the trial ends: nothing is charged. You can also replace the developer during the trial.".into(),
-            ],
-            details: vec![format!("Plan: {}", self.plan.line())],
-            action: Some((
-                "Open the engagement".into(),
-                link(base_url, &format!("/engagements/{}", self.engagement_id)),
-            )),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &TrialEndingHtml { m: self, base_url },
+            &TrialEndingText { m: self, base_url },
+        )
     }
 }

@@ -1,12 +1,13 @@
 //! Sent when a booking's checkout completes and its free trial starts: to the company's
 //! people, the developer and the admins, each with their own wording.
 
+use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use crate::mail::templates::render;
 
-use super::{Plan, link, long_date};
+use super::Plan;
 
 /// Who reads the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,20 @@ pub struct TrialStarted {
     pub trial_end: Option<NaiveDateTime>,
 }
 
+#[derive(Template)]
+#[template(path = "emails/trial_started.html")]
+pub struct TrialStartedHtml<'a> {
+    pub m: &'a TrialStarted,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/trial_started.txt")]
+pub struct TrialStartedText<'a> {
+    pub m: &'a TrialStarted,
+    pub base_url: &'a str,
+}
+
 impl TrialStarted {
     pub const KIND: &'static str = "trial_started";
 
@@ -43,63 +58,12 @@ impl TrialStarted {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        let (c, name) = (&self.company_name, &self.developer_name);
-        let details = vec![
-            format!("Developer: {name}"),
-            format!("Plan: {}", self.plan.line()),
-            format!("Starts: {}", self.starts_on.format("%-d %B %Y")),
-            format!("Free trial until: {}", long_date(self.trial_end)),
-        ];
-        let (heading, paragraphs, details, action) = match self.audience {
-            TrialStartedAudience::Company => (
-                "Your free trial has started".to_owned(),
-                vec![
-                    format!(
-                        "{name} starts working with {c} on {}. Nothing is charged until the trial ends on {}; cancel before then and you pay nothing.",
-                        self.starts_on.format("%-d %B"),
-                        long_date(self.trial_end)
-                    ),
-                    "Hours are logged weekly and show on the engagement page.".into(),
-                ],
-                details,
-                (
-                    "Open the engagement",
-                    format!("/engagements/{}", self.engagement_id),
-                ),
-            ),
-            TrialStartedAudience::Developer => (
-                format!("{c} booked you"),
-                vec![format!(
-                    "{c} booked you for a {} engagement starting {}. The first 14 days are a free trial for them; please log your hours every week.",
-                    self.plan.commitment.label().to_lowercase(),
-                    self.starts_on.format("%-d %B")
-                )],
-                vec![
-                    format!("Company: {c}"),
-                    format!("Commitment: {} h / month", self.plan.hours_per_month),
-                ],
-                ("See your engagements", "/me/engagements".to_owned()),
-            ),
-            TrialStartedAudience::Admin => (
-                "A trial started".to_owned(),
-                vec![format!("{c} started a trial with {name}.")],
-                details,
-                (
-                    "Open in admin",
-                    format!("/admin/engagements/{}", self.engagement_id),
-                ),
-            ),
-        };
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading,
-            paragraphs,
-            details,
-            action: Some((action.0.to_owned(), link(base_url, &action.1))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &TrialStartedHtml { m: self, base_url },
+            &TrialStartedText { m: self, base_url },
+        )
     }
 }

@@ -19,7 +19,6 @@ pub struct VerifyEmail {
 pub struct VerifyEmailHtml<'a> {
     pub m: &'a VerifyEmail,
     pub base_url: &'a str,
-    pub preheader: &'a str,
 }
 
 #[derive(Template)]
@@ -40,11 +39,7 @@ impl VerifyEmail {
             kind,
             to,
             subject.into(),
-            &VerifyEmailHtml {
-                m: self,
-                base_url,
-                preheader: "One click to confirm your address.",
-            },
+            &VerifyEmailHtml { m: self, base_url },
             &VerifyEmailText { m: self, base_url },
         )
     }

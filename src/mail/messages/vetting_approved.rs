@@ -1,9 +1,10 @@
 //! Sent when an applicant is approved at a level.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
+
 use crate::domain::Level;
 
 pub struct VettingApproved {
@@ -11,6 +12,20 @@ pub struct VettingApproved {
     pub level: Level,
     /// Whether the profile went into the catalog at once.
     pub published: bool,
+}
+
+#[derive(Template)]
+#[template(path = "emails/vetting_approved.html")]
+pub struct VettingApprovedHtml<'a> {
+    pub m: &'a VettingApproved,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/vetting_approved.txt")]
+pub struct VettingApprovedText<'a> {
+    pub m: &'a VettingApproved,
+    pub base_url: &'a str,
 }
 
 impl VettingApproved {
@@ -21,24 +36,12 @@ impl VettingApproved {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        let level = self.level;
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: format!("You're approved as {level} ({})", level.title().to_lowercase()),
-            paragraphs: vec![
-                if self.published {
-                    "Your profile is now in the catalog, with your reviewers' summaries as evidence.".into()
-                } else {
-                    "Your profile will appear in the catalog once we publish it.".into()
-                },
-                "Keep it current: confirm your availability at least every 30 days, or the profile leaves the catalog until you do.".into(),
-            ],
-            details: Vec::new(),
-            action: Some(("See your profile".into(), link(base_url, "/me/profile"))),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &VettingApprovedHtml { m: self, base_url },
+            &VettingApprovedText { m: self, base_url },
+        )
     }
 }

@@ -1,11 +1,10 @@
 //! Sent when an application is rejected, at any stage.
 
+use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
-
-use super::link;
+use crate::mail::templates::render;
 
 pub struct VettingRejected {
     pub name: String,
@@ -13,6 +12,20 @@ pub struct VettingRejected {
     pub reason: String,
     /// When the applicant may apply again.
     pub reapply_from: NaiveDateTime,
+}
+
+#[derive(Template)]
+#[template(path = "emails/vetting_rejected.html")]
+pub struct VettingRejectedHtml<'a> {
+    pub m: &'a VettingRejected,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/vetting_rejected.txt")]
+pub struct VettingRejectedText<'a> {
+    pub m: &'a VettingRejected,
+    pub base_url: &'a str,
 }
 
 impl VettingRejected {
@@ -23,26 +36,12 @@ impl VettingRejected {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: "We can't offer you a place this time".into(),
-            paragraphs: vec![
-                "Thank you for the time you put into vetting. Our reviewers' reason:".into(),
-                self.reason.clone(),
-                format!(
-                    "You're welcome to apply again after {}.",
-                    self.reapply_from.format("%-d %B %Y")
-                ),
-            ],
-            details: Vec::new(),
-            action: Some((
-                "See your application".into(),
-                link(base_url, "/me/application"),
-            )),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &VettingRejectedHtml { m: self, base_url },
+            &VettingRejectedText { m: self, base_url },
+        )
     }
 }

@@ -1,9 +1,9 @@
 //! Sent when an applicant passes one vetting stage.
 
-use crate::mail::OutgoingEmail;
-use crate::mail::templates::Notice;
+use askama::Template;
 
-use super::link;
+use crate::mail::OutgoingEmail;
+use crate::mail::templates::render;
 
 pub struct VettingStagePassed {
     pub name: String,
@@ -11,6 +11,20 @@ pub struct VettingStagePassed {
     pub stage: String,
     /// The next stage, or `None` when only the decision is left.
     pub next_stage: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/vetting_stage_passed.html")]
+pub struct VettingStagePassedHtml<'a> {
+    pub m: &'a VettingStagePassed,
+    pub base_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/vetting_stage_passed.txt")]
+pub struct VettingStagePassedText<'a> {
+    pub m: &'a VettingStagePassed,
+    pub base_url: &'a str,
 }
 
 impl VettingStagePassed {
@@ -21,23 +35,12 @@ impl VettingStagePassed {
     }
 
     pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        let next_line = match &self.next_stage {
-            None => "You've passed all three stages. We'll confirm your level shortly.".to_owned(),
-            Some(next) => format!("Next: the {next}. We'll be in touch to arrange it."),
-        };
-        Notice {
-            kind: Self::KIND,
-            subject: self.subject(),
-            name: self.name.clone(),
-            heading: format!("You passed the {}", self.stage),
-            paragraphs: vec![next_line],
-            details: Vec::new(),
-            action: Some((
-                "Follow your application".into(),
-                link(base_url, "/me/application"),
-            )),
-            footer: None,
-        }
-        .email(to, base_url)
+        render(
+            Self::KIND,
+            to,
+            self.subject(),
+            &VettingStagePassedHtml { m: self, base_url },
+            &VettingStagePassedText { m: self, base_url },
+        )
     }
 }
