@@ -1,5 +1,6 @@
-//! Rendering shared by the messages: both parts of a message extend the email layout in
-//! `templates/emails/layout.{html,txt}`.
+//! Rendering shared by the messages: each message has its own `templates/emails/<name>.{html,txt}`,
+//! both extending the email layout in `templates/emails/layout.{html,txt}` (the HTML one
+//! fills the layout's `preheader` block).
 
 use askama::Template;
 
@@ -23,48 +24,4 @@ pub fn render(
         html: html.render()?,
         attachments: Vec::new(),
     })
-}
-
-/// A short notice with an optional call to action: vetting updates, availability
-/// reminders, teammate invitations and every interview message share this shape.
-pub struct Notice {
-    pub kind: &'static str,
-    pub subject: String,
-    pub name: String,
-    pub heading: String,
-    pub paragraphs: Vec<String>,
-    pub details: Vec<String>,
-    pub action: Option<(String, String)>,
-    pub footer: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "emails/notice.html")]
-pub struct NoticeHtml<'a> {
-    pub m: &'a Notice,
-    pub base_url: &'a str,
-    pub preheader: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "emails/notice.txt")]
-pub struct NoticeText<'a> {
-    pub m: &'a Notice,
-    pub base_url: &'a str,
-}
-
-impl Notice {
-    pub fn email(&self, to: &str, base_url: &str) -> Result<OutgoingEmail, askama::Error> {
-        render(
-            self.kind,
-            to,
-            self.subject.clone(),
-            &NoticeHtml {
-                m: self,
-                base_url,
-                preheader: &self.heading,
-            },
-            &NoticeText { m: self, base_url },
-        )
-    }
 }
