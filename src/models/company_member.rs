@@ -30,6 +30,24 @@ pub fn insert(conn: &mut DbConn, new: &NewCompanyMember) -> QueryResult<CompanyM
         .get_result(conn)
 }
 
+/// Makes `user_id` the owner of `company_id` (sign-up and seeding).
+pub fn insert_owner(
+    conn: &mut DbConn,
+    company_id: i32,
+    user_id: i32,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<CompanyMemberRow> {
+    insert(
+        conn,
+        &NewCompanyMember {
+            company_id,
+            user_id,
+            role: "owner".into(),
+            created_at: at,
+        },
+    )
+}
+
 pub fn find_by_user(conn: &mut DbConn, user_id: i32) -> QueryResult<Option<CompanyMemberRow>> {
     company_members::table
         .filter(company_members::user_id.eq(user_id))

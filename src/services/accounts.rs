@@ -250,15 +250,7 @@ pub fn sign_up_company(
                 updated_at: now,
             },
         )?;
-        company_member::insert(
-            conn,
-            &company_member::NewCompanyMember {
-                company_id: row.id,
-                user_id: owner.id,
-                role: "owner".into(),
-                created_at: now,
-            },
-        )?;
+        company_member::insert_owner(conn, row.id, owner.id, now)?;
         queue_verification(conn, outbox, &owner)?;
         Ok(owner)
     })

@@ -128,15 +128,7 @@ pub(super) fn seed_companies(
                 ),
             )?,
         };
-        company_member::insert(
-            conn,
-            &company_member::NewCompanyMember {
-                company_id: row.id,
-                user_id: owner.id,
-                role: "owner".into(),
-                created_at: now,
-            },
-        )?;
+        company_member::insert_owner(conn, row.id, owner.id, now)?;
         added += 1;
     }
     Ok((added, credential))
