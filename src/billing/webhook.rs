@@ -31,8 +31,10 @@ pub enum WebhookError {
     BadSignature,
     #[error("signature timestamp outside the 5-minute tolerance")]
     Stale,
-    #[error("unreadable event: {0}")]
-    BadPayload(String),
+    #[error("unreadable event: not JSON")]
+    NotJson(#[source] serde_json::Error),
+    #[error("unreadable event: no {0} in it")]
+    Missing(&'static str),
 }
 
 /// Verifies `signature` (the `Stripe-Signature` header) over `payload` with `secret` and
@@ -198,9 +200,8 @@ fn parse_id(text: &str) -> Option<i32> {
 
 /// The lenient reader: only the envelope and the fields the snapshots need.
 fn from_json(payload: &str) -> Result<BillingEvent, WebhookError> {
-    let bad = |what: &str| WebhookError::BadPayload(format!("no {what} in the event"));
-    let event: Value = serde_json::from_str(payload)
-        .map_err(|e| WebhookError::BadPayload(format!("not JSON: {e}")))?;
+    let bad = WebhookError::Missing;
+    let event: Value = serde_json::from_str(payload).map_err(WebhookError::NotJson)?;
     let id = str_at(&event, &["id"]).ok_or_else(|| bad("id"))?;
     let event_type = str_at(&event, &["type"]).ok_or_else(|| bad("type"))?;
     let created = int_at(&event, &["created"]).ok_or_else(|| bad("created"))?;

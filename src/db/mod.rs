@@ -54,7 +54,7 @@ pub enum DbError {
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
     #[error("migrations failed: {0}")]
-    Migration(String),
+    Migration(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("database task was cancelled")]
     Cancelled,
     #[error("the database is unreachable (a fresh connection is tried every few seconds)")]
@@ -395,7 +395,7 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
             result
         }
     };
-    applied.map_err(|e| DbError::Migration(e.to_string()))
+    applied.map_err(DbError::Migration)
 }
 
 /// A multi-row `INSERT … VALUES (…), (…)`. Diesel cannot build batch inserts for the

@@ -157,7 +157,7 @@ fn form_page(
             action: target.action,
             developer_slug: target.slug,
             developer_name: target.name,
-            developer_zone: target.zone.replace('_', " "),
+            developer_zone: crate::domain::time_zone::describe_now(&target.zone),
             form,
             slot_fields,
             errors,

@@ -45,7 +45,8 @@ pub struct Proposal {
     pub message: String,
 }
 
-/// `Sat 20 Mar 2027, 10:00–11:00 (America/New York)`.
+/// `Sat 20 Mar 2027, 10:00–11:00 (New York, United States · UTC−4)`: the zone as a place
+/// and its offset on the day of the slot, so summer time reads right.
 pub fn format_slot(utc: NaiveDateTime, zone: Tz, minutes: i32) -> String {
     let start = in_zone(zone, utc);
     let end = in_zone(zone, utc + Duration::minutes(i64::from(minutes)));
@@ -53,7 +54,7 @@ pub fn format_slot(utc: NaiveDateTime, zone: Tz, minutes: i32) -> String {
         "{}–{} ({})",
         start.format("%a %-d %b %Y, %H:%M"),
         end.format("%H:%M"),
-        zone.name().replace('_', " ")
+        crate::domain::time_zone::describe(zone.name(), utc.and_utc())
     )
 }
 

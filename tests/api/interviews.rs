@@ -354,18 +354,20 @@ async fn an_interview_is_proposed_accepted_rescheduled_and_cancelled_with_calend
     );
     let request = app.emails_to("ana@devs.example").await.pop().unwrap();
     assert!(
-        request.text_body.contains("10:00–10:45 (America/New York)"),
+        request
+            .text_body
+            .contains("10:00–10:45 (New York, United States · UTC−"),
         "{}",
         request.text_body
     );
 
     let (status, html) = developer.get_html("/me/interviews").await;
     assert_eq!(status, 200);
-    assert!(html.contains("10:00–10:45 (America/New York)"));
+    assert!(html.contains("10:00–10:45 (New York, United States · UTC−"));
     assert!(html.contains("Acme, Inc."));
     let (status, html) = company.get_html(&format!("/interviews/{id}")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("15:00–15:45 (Europe/Berlin)"));
+    assert!(html.contains("15:00–15:45 (Berlin, Germany · UTC+"));
 
     // The developer picks the first slot; a double click schedules (and mails) once.
     let slots = slot_ids(&app, id).await;

@@ -29,7 +29,9 @@ pub async fn stripe_webhook(
                 WebhookError::MissingSignature => "Missing Stripe-Signature header.",
                 WebhookError::BadSignature => "The signature does not match.",
                 WebhookError::Stale => "The signature is too old.",
-                WebhookError::BadPayload(_) => "The event could not be read.",
+                WebhookError::NotJson(_) | WebhookError::Missing(_) => {
+                    "The event could not be read."
+                }
             };
             return HttpResponse::BadRequest().body(message);
         }
