@@ -140,6 +140,7 @@ pub fn set_user_disabled(
         user::set_disabled(conn, id, disabled, now)?;
         if disabled {
             session::revoke_all_except(conn, id, None, now)?;
+            unlist_developer_of(conn, admin_id, id, reason, now)?;
         }
         let action = if disabled {
             "user.disabled"
@@ -149,6 +150,49 @@ pub fn set_user_disabled(
         audit::record(conn, Some(admin_id), action, "user", Some(id), reason)?;
         Ok(true)
     })
+}
+
+/// A disabled developer account leaves the catalog in the same transaction: its published
+/// profile is paused (audited as `developer.paused`), so its page, bookings, interview
+/// requests and shortlist adds all refuse it. Enabling the account again does not publish
+/// it: an admin does that, on purpose, from the review page.
+fn unlist_developer_of(
+    conn: &mut DbConn,
+    admin_id: i32,
+    user_id: i32,
+    reason: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    let Some(d) = developer::find_by_user(conn, user_id)? else {
+        return Ok(());
+    };
+    if d.published_at.is_none() {
+        return Ok(());
+    }
+    let why = if reason.is_empty() {
+        "Account disabled.".to_owned()
+    } else {
+        format!("Account disabled: {reason}")
+    };
+    developer::apply_vetting(
+        conn,
+        d.id,
+        &developer::VettingChanges {
+            published_at: Some(None),
+            paused_reason: Some(Some(why.clone())),
+            updated_at: Some(now),
+            ..Default::default()
+        },
+    )?;
+    audit::record(
+        conn,
+        Some(admin_id),
+        "developer.paused",
+        "developer",
+        Some(d.id),
+        why,
+    )?;
+    Ok(())
 }
 
 pub fn recent_emails(conn: &mut DbConn, limit: i64) -> Result<Vec<email::EmailRow>, DbError> {

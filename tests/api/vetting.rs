@@ -431,6 +431,72 @@ async fn admins_pause_publish_relevel_and_disable_with_an_audit_trail() {
 }
 
 #[tokio::test]
+async fn a_disabled_developer_account_leaves_the_catalog_at_once_and_stays_off_when_enabled() {
+    let app = spawn_app().await;
+    let (dev, id, slug) = ready_applicant(&app, "dl@devs.example").await;
+    dev.post("/me/application/submit", &[]).await;
+    let admin = admin(&app).await;
+    for stage in ["screening", "technical", "interview"] {
+        pass_stage(&admin, id, stage, "Solid.").await;
+    }
+    admin
+        .post(
+            &format!("/admin/vetting/{id}/decision"),
+            &[("decision", "approve"), ("level", "L2"), ("publish", "1")],
+        )
+        .await;
+    let visitor = app.browser();
+    assert_eq!(
+        visitor.get_html(&format!("/developers/{slug}")).await.0,
+        200
+    );
+    let (_, catalog) = visitor.get_html("/developers").await;
+    assert!(catalog.contains(&format!("/developers/{slug}")));
+
+    let user_id: i32 = app
+        .with_conn(move |conn| {
+            developers::table
+                .find(id)
+                .select(developers::user_id)
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    let r = admin
+        .post(
+            &format!("/admin/users/{user_id}/disable"),
+            &[("reason", "Fake identity")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Gone from the catalog on the very next request, and the profile is a 404.
+    let (_, catalog) = visitor.get_html("/developers").await;
+    assert!(!catalog.contains(&format!("/developers/{slug}")));
+    assert_eq!(
+        visitor.get_html(&format!("/developers/{slug}")).await.0,
+        404
+    );
+    let (_, audit) = admin.get_html("/admin/audit?action=developer.paused").await;
+    assert!(audit.contains("Account disabled: Fake identity"), "{audit}");
+
+    // Enabling the account lets them sign in again; publishing stays an admin's decision.
+    admin
+        .post(&format!("/admin/users/{user_id}/enable"), &[("reason", "")])
+        .await;
+    assert_eq!(
+        visitor.get_html(&format!("/developers/{slug}")).await.0,
+        404
+    );
+    admin
+        .post(&format!("/admin/developers/{id}/publish"), &[])
+        .await;
+    assert_eq!(
+        visitor.get_html(&format!("/developers/{slug}")).await.0,
+        200
+    );
+}
+
+#[tokio::test]
 async fn companies_can_be_disabled_which_signs_their_members_out() {
     let app = spawn_app().await;
     let company = app.verified_company("Acme", "jo@acme.example").await;

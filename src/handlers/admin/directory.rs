@@ -222,6 +222,10 @@ pub async fn set_user_disabled(
                 .map_err(AppError::from)
         })
         .await?;
+    if changed {
+        // Committed: a disabled developer's profile was paused with the account.
+        ctx.state.catalog.changed();
+    }
     ctx.flash(if !changed {
         Flash::error("You can't disable your own account.")
     } else if disabled {
