@@ -3,6 +3,7 @@
 pub mod client_address;
 pub mod country;
 mod email;
+pub mod fit;
 pub mod interview_slots;
 mod level;
 mod money;
