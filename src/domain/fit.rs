@@ -120,11 +120,9 @@ pub fn fit(brief: &Brief<'_>, c: &Candidate<'_>, today: NaiveDate) -> Result<Fit
         .filter(|s| years_on(c, **s).is_some())
         .count() as u32;
     let nice_total = brief.nice_to_have.len() as u32;
-    let nice = if nice_total == 0 {
-        NICE_WEIGHT
-    } else {
-        NICE_WEIGHT * nice_had / nice_total
-    };
+    let nice = (NICE_WEIGHT * nice_had)
+        .checked_div(nice_total)
+        .unwrap_or(NICE_WEIGHT);
 
     let overlap = match (c.overlap_minutes, brief.min_overlap_minutes) {
         (Some(m), need) if need > 0 => OVERLAP_WEIGHT * m.min(need) / need,
