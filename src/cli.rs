@@ -327,11 +327,7 @@ async fn sync_prices(settings: Settings) -> anyhow::Result<()> {
 /// "Ladder L2 developer — full-time (160 h/month)": what the customer sees on Checkout
 /// and on invoices.
 fn plan_price(plan: &models::plan::PlanRow) -> PlanPrice {
-    let commitment = match plan.commitment.as_str() {
-        "full_time" => "full-time",
-        "part_time" => "part-time",
-        other => other,
-    };
+    let commitment = plan.commitment.label().to_lowercase();
     PlanPrice {
         lookup_key: plan.stripe_lookup_key.clone(),
         product_name: format!(

@@ -1,7 +1,5 @@
 //! Prices per level, read from the `plans` table (the single source of truth, DESIGN §1).
 
-use std::str::FromStr;
-
 use crate::db::DbConn;
 use crate::domain::{Commitment, Level, Money};
 use crate::error::InfraError;
@@ -40,10 +38,7 @@ pub fn tiers(conn: &mut DbConn) -> Result<Vec<Tier>, PricingError> {
         .map(|level| {
             let find = |commitment: Commitment| {
                 rows.iter()
-                    .find(|r| {
-                        Level::from_str(&r.level).ok() == Some(level)
-                            && Commitment::from_str(&r.commitment).ok() == Some(commitment)
-                    })
+                    .find(|r| r.level == level && r.commitment == commitment)
                     .ok_or(PricingError::MissingPlan {
                         level,
                         commitment: commitment.as_str(),

@@ -39,7 +39,7 @@ pub(super) fn plan_for(
 ) -> Result<plan::PlanRow, BillingError> {
     plan::all(conn)?
         .into_iter()
-        .find(|p| p.level == level.as_str() && p.commitment == commitment.as_str())
+        .find(|p| p.level == level && p.commitment == commitment)
         .ok_or_else(|| refused(format!("There is no {level} {} plan.", commitment.label())))
 }
 
@@ -60,7 +60,7 @@ pub(super) fn blocked_reason(
     let holding = engagement::holding_developer(conn, d.id)?;
     if holding
         .iter()
-        .any(|e| e.company_id == company_id && status_of(e).is_engaged())
+        .any(|e| e.company_id == company_id && e.status.is_engaged())
     {
         return Ok(Some(format!(
             "{} already works with your company: see Engagements.",
@@ -69,8 +69,8 @@ pub(super) fn blocked_reason(
     }
     let live: Vec<Commitment> = holding
         .iter()
-        .filter(|e| status_of(e).is_engaged())
-        .map(|e| Commitment::from_str_or_full(&e.commitment))
+        .filter(|e| e.status.is_engaged())
+        .map(|e| e.commitment)
         .collect();
     // Without a chosen commitment: blocked only if not even part-time fits.
     let reason = capacity::refusal(commitment.unwrap_or(Commitment::PartTime), &live);
@@ -184,12 +184,12 @@ pub(super) fn book_once(
         }
         if let Some(replaced_id) = request.replaces {
             let replaced = engagement::find_for_company(conn, company_id, replaced_id)?;
-            if status_of(&replaced) != EngagementStatus::Trialing {
+            if replaced.status != EngagementStatus::Trialing {
                 return Err(refused(
                     "Only an engagement in its free trial can be replaced.",
                 ));
             }
-            if replaced.level != level.as_str() {
+            if replaced.level != level {
                 return Err(refused(format!(
                     "A replacement must be an {} developer, like the one it replaces.",
                     replaced.level
@@ -209,15 +209,15 @@ pub(super) fn book_once(
                 company_id,
                 developer_id: d.id,
                 booked_by: Some(user_id),
-                level: level.as_str().into(),
-                commitment: request.commitment.as_str().into(),
+                level,
+                commitment: request.commitment,
                 price_cents: p.price_cents,
                 currency: p.currency.clone(),
                 hours_per_month: p.hours_per_month,
                 stripe_lookup_key: p.stripe_lookup_key.clone(),
                 starts_on: request.starts_on,
                 three_month_commitment: request.three_month_commitment,
-                status: EngagementStatus::PendingCheckout.as_str().into(),
+                status: EngagementStatus::PendingCheckout,
                 idempotency_key: request.idempotency_key.clone(),
                 replaces_id: request.replaces,
                 created_at: now,

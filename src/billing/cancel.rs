@@ -27,7 +27,7 @@ pub fn request_cancel(
         // PostgreSQL the first read may predate a completion that committed meanwhile.
         engagement::lock_developer(conn, found.developer_id)?;
         let row = engagement::find_for_company(conn, company_id, engagement_id)?;
-        let status = status_of(&row);
+        let status = row.status;
         let now = models::now();
         match status {
             EngagementStatus::PendingCheckout => {
@@ -35,7 +35,7 @@ pub fn request_cancel(
                     conn,
                     row.id,
                     &StateChange {
-                        status: EngagementStatus::Canceled.as_str().into(),
+                        status: EngagementStatus::Canceled,
                         state_version: row.state_version,
                         trial_ends_at: row.trial_ends_at,
                         current_period_end: row.current_period_end,
@@ -116,7 +116,7 @@ pub async fn run_cancel(
     let row = db
         .run(move |conn| -> Result<_, BillingError> { Ok(engagement::find(conn, engagement_id)?) })
         .await?;
-    let status = status_of(&row);
+    let status = row.status;
     if !status.is_engaged() || status == EngagementStatus::Ending {
         return Ok(());
     }

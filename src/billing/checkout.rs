@@ -25,7 +25,7 @@ pub async fn checkout_url(
             if let (Some(session), Some(expires)) =
                 (row.checkout_session_id.clone(), row.checkout_expires_at)
                 && expires <= now
-                && status_of(&row) == EngagementStatus::PendingCheckout
+                && row.status == EngagementStatus::PendingCheckout
             {
                 engagement::clear_checkout(conn, row.id, &session)?;
                 row = engagement::find(conn, row.id)?;
@@ -42,7 +42,7 @@ pub async fn checkout_url(
             Ok((row, company, owner_email, installation_id, trial_end))
         })
         .await?;
-    if status_of(&row) != EngagementStatus::PendingCheckout {
+    if row.status != EngagementStatus::PendingCheckout {
         return Err(refused("This engagement has already been checked out."));
     }
     if let Some(url) = &row.checkout_url {

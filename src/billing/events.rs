@@ -2,6 +2,7 @@
 //! developer's row lock.
 
 use super::*;
+use crate::domain::EventOutcome;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
@@ -78,7 +79,7 @@ pub(super) fn apply_in_transaction(
                             engagement::set_subscription(conn, row.id, subscription)?;
                         }
                         let row = engagement::find(conn, row.id)?;
-                        if status_of(&row).is_final()
+                        if row.status.is_final()
                             && !older_than_stored(&row, event, EngagementStatus::Trialing)
                         {
                             match &done.subscription_id {
@@ -88,12 +89,12 @@ pub(super) fn apply_in_transaction(
                                     subscription,
                                     &format!(
                                         "checkout completed for an engagement already {}",
-                                        status_of(&row).as_str()
+                                        row.status.as_str()
                                     ),
                                 )?,
                                 None => ignored("the engagement is already over"),
                             }
-                        } else if status_of(&row).is_final() {
+                        } else if row.status.is_final() {
                             ignored("older than the engagement's end")
                         } else {
                             // Every subscription starts with a trial: the checkout starts it.
@@ -105,7 +106,7 @@ pub(super) fn apply_in_transaction(
         }
         EventKind::CheckoutExpired(expired) => {
             match engagement::find_by_checkout_session(conn, &expired.session_id)? {
-                Some(row) if status_of(&row) == EngagementStatus::PendingCheckout => {
+                Some(row) if row.status == EngagementStatus::PendingCheckout => {
                     engagement::clear_checkout(conn, row.id, &expired.session_id)?;
                     audit::record(
                         conn,
@@ -136,7 +137,7 @@ pub(super) fn apply_in_transaction(
                 };
                 let now_row = engagement::find(conn, row.id)?;
                 let implied = state::implied_by(sub).unwrap_or(EngagementStatus::PendingCheckout);
-                if status_of(&now_row).is_final()
+                if now_row.status.is_final()
                     && sub.status.is_live()
                     && !older_than_stored(&now_row, event, implied)
                 {
@@ -147,7 +148,7 @@ pub(super) fn apply_in_transaction(
                         &format!(
                             "subscription {} for an engagement {}",
                             sub.status.as_str(),
-                            status_of(&now_row).as_str()
+                            now_row.status.as_str()
                         ),
                     )?
                 } else {
@@ -163,7 +164,7 @@ pub(super) fn apply_in_transaction(
                 // The fact ("ends in 3 days") was true when the event was made; a late
                 // delivery still tells it once, unless the trial was cancelled.
                 let still_true = ends.is_none_or(|end| event.created < end);
-                if status_of(&row) == EngagementStatus::Canceled || !still_true {
+                if row.status == EngagementStatus::Canceled || !still_true {
                     ignored("the trial was cancelled or is over")
                 } else {
                     if engagement_notice::claim(conn, row.id, "trial_ending", models::now())? {
@@ -182,15 +183,17 @@ pub(super) fn apply_in_transaction(
             mirror_invoice(conn, outbox, inv, failed, event)?
         }
         EventKind::Ignored => ignored("event type not used"),
+        EventKind::Unreadable(why) => ignored(why),
     };
-    let (engagement_id, outcome_text) = match &outcome {
-        Applied::Applied { engagement_id } => (*engagement_id, "applied".to_owned()),
-        Applied::Ignored { reason } => (None, format!("ignored: {reason}")),
-        Applied::Duplicate => (None, "duplicate".to_owned()),
+    let (engagement_id, recorded) = match &outcome {
+        Applied::Applied { engagement_id } => (*engagement_id, EventOutcome::Applied),
+        Applied::Ignored { reason } => (None, EventOutcome::Ignored(reason.clone())),
+        // Found above, before anything was done: the first delivery is the record.
+        Applied::Duplicate => return Ok(outcome),
         Applied::Refused {
             engagement_id,
             reason,
-        } => (Some(*engagement_id), format!("refused: {reason}")),
+        } => (Some(*engagement_id), EventOutcome::Refused(reason.clone())),
     };
     billing_event::insert(
         conn,
@@ -199,7 +202,7 @@ pub(super) fn apply_in_transaction(
             event_type: &event.event_type,
             source,
             engagement_id,
-            outcome: &outcome_text,
+            outcome: &recorded,
             event_created_at: event.created,
             received_at: models::now(),
         },
@@ -241,9 +244,9 @@ pub(super) fn capacity_refusal(
 ) -> Result<Option<String>, BillingError> {
     let live: Vec<Commitment> = engagement::live_for_developer(conn, row.developer_id, row.id)?
         .iter()
-        .map(|e| Commitment::from_str_or_full(&e.commitment))
+        .map(|e| e.commitment)
         .collect();
-    let taking = Commitment::from_str_or_full(&row.commitment);
+    let taking = row.commitment;
     Ok(match capacity::refusal(taking, &live) {
         None => None,
         Some(reason) => {
@@ -267,7 +270,7 @@ pub(super) fn refuse_for_capacity(
         conn,
         row.id,
         &StateChange {
-            status: EngagementStatus::Canceled.as_str().into(),
+            status: EngagementStatus::Canceled,
             state_version: row.state_version,
             trial_ends_at: None,
             current_period_end: None,
@@ -386,7 +389,7 @@ pub(super) fn transition(
     event: &BillingEvent,
     sub: Option<&SubscriptionSnapshot>,
 ) -> Result<Applied, BillingError> {
-    let from = status_of(row);
+    let from = row.status;
     let version = state::version(event.created, proposed);
     let stored = Stored {
         status: from,
@@ -414,7 +417,7 @@ pub(super) fn transition(
     }
     let now = models::now();
     let change = StateChange {
-        status: to.as_str().into(),
+        status: to,
         state_version: version,
         trial_ends_at: sub.and_then(|s| s.trial_end).or(row.trial_ends_at),
         current_period_end: sub
@@ -432,7 +435,7 @@ pub(super) fn transition(
         // Renewed (in the portal): no longer cancelling, so a new cancel must go through.
         engagement::clear_cancel_request(conn, row.id, now)?;
     }
-    if sub.is_some_and(|s| s.status == crate::billing::SubscriptionStatus::Unpaid) {
+    if sub.is_some_and(|s| s.status == SubscriptionStatus::Unpaid) {
         engagement::set_end_reason(conn, row.id, "unpaid: Stripe stopped retrying")?;
     }
     if from != to {
@@ -468,13 +471,13 @@ pub(super) fn on_transition(
     let d = developer::find(conn, row.developer_id)?;
     let now = models::now();
     if !from.is_engaged() && to.is_engaged() {
-        if row.commitment == "full_time" {
+        if row.commitment == Commitment::FullTime {
             set_developer_available(conn, &d, false)?;
         }
         if let Some(replaced_id) = row.replaces_id {
             // The replacement is checked out: the engagement it replaces ends now.
             let replaced = engagement::find(conn, replaced_id)?;
-            if status_of(&replaced).is_engaged()
+            if replaced.status.is_engaged()
                 && engagement::request_cancel(conn, replaced_id, "replaced", now)? > 0
             {
                 enqueue_cancel(conn, replaced_id, now)?;
@@ -489,7 +492,7 @@ pub(super) fn on_transition(
         notify_trial_started(conn, outbox, row, &d, change.trial_ends_at)?;
     }
     if to.is_final() && from.holds_developer() {
-        if row.commitment == "full_time" && from.is_engaged() {
+        if row.commitment == Commitment::FullTime && from.is_engaged() {
             set_developer_available(conn, &d, true)?;
         }
         if engagement_notice::claim(conn, row.id, "finished", now)? {

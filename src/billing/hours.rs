@@ -55,7 +55,7 @@ pub(super) fn log_hours_once(
 ) -> Result<NaiveDate, BillingError> {
     write_transaction(conn, |conn| {
         let row = engagement::find_for_developer(conn, developer_id, engagement_id)?;
-        if !status_of(&row).is_engaged() && !status_of(&row).is_final() {
+        if !row.status.is_engaged() && !row.status.is_final() {
             return Err(refused(
                 "Hours can be logged once the engagement has started.",
             ));

@@ -25,7 +25,7 @@ pub(super) fn mirror_invoice(
     };
     // Two events of one invoice (paid, failed) may arrive at once: one at a time.
     let row = locked(conn, &row)?;
-    if status_of(&row) == EngagementStatus::Canceled {
+    if row.status == EngagementStatus::Canceled {
         // Cancelled before checkout, in the trial, or refused for capacity: nothing of it
         // is revenue (its subscription is cancelled at Stripe when it shows up).
         return Ok(ignored("the engagement was cancelled: not revenue"));
@@ -37,7 +37,7 @@ pub(super) fn mirror_invoice(
         company_id: row.company_id,
         stripe_invoice_id: inv.id.clone(),
         number: inv.number.clone(),
-        status: inv.status.clone(),
+        status: inv.status,
         amount_due_cents: inv.amount_due_cents,
         amount_paid_cents: inv.amount_paid_cents,
         currency: inv.currency.clone(),
@@ -46,7 +46,7 @@ pub(super) fn mirror_invoice(
         hosted_invoice_url: inv.hosted_invoice_url.clone(),
         attempt_count: inv.attempt_count,
         payment_failed_at: if failed { Some(event.created) } else { None },
-        paid_at: if inv.status == "paid" {
+        paid_at: if inv.status == InvoiceStatus::Paid {
             Some(event.created)
         } else {
             None
@@ -59,10 +59,7 @@ pub(super) fn mirror_invoice(
         Some(old) => {
             // An invoice never goes back from paid to open; among equal statuses the later
             // attempt wins.
-            let (new_rank, old_rank) = (
-                state::invoice_rank(&fields.status),
-                state::invoice_rank(&old.status),
-            );
+            let (new_rank, old_rank) = (fields.status.rank(), old.status.rank());
             new_rank > old_rank
                 || (new_rank == old_rank && fields.attempt_count >= old.attempt_count)
         }
@@ -133,7 +130,7 @@ pub(super) fn invoice_fields_of(row: &InvoiceRow) -> InvoiceFields {
         company_id: row.company_id,
         stripe_invoice_id: row.stripe_invoice_id.clone(),
         number: row.number.clone(),
-        status: row.status.clone(),
+        status: row.status,
         amount_due_cents: row.amount_due_cents,
         amount_paid_cents: row.amount_paid_cents,
         currency: row.currency.clone(),

@@ -20,7 +20,7 @@ pub(super) fn company_recipients(
 fn plan(row: &EngagementRow) -> Plan {
     Plan {
         level: row.level.to_string(),
-        commitment: Commitment::from_str_or_full(&row.commitment),
+        commitment: row.commitment,
         price: Money::from_cents(row.price_cents),
         hours_per_month: row.hours_per_month,
     }

@@ -65,7 +65,7 @@ pub(super) fn view_with(
     full_name: bool,
     now: NaiveDateTime,
 ) -> EngagementView {
-    let status = status_of(&row);
+    let status = row.status;
     let trial_days_left = match (status, row.trial_ends_at) {
         (EngagementStatus::Trialing, Some(end)) => Some(
             ((end - now).num_seconds() as f64 / 86_400.0)
@@ -93,7 +93,7 @@ pub(super) fn view_with(
         developer_slug: names.slug,
         company_name: names.company,
         price: Money::from_cents(row.price_cents),
-        commitment: Commitment::from_str_or_full(&row.commitment),
+        commitment: row.commitment,
         minutes_this_month: minutes_this_month(&own, now.date()),
         trial_days_left,
         next_invoice,
@@ -118,7 +118,7 @@ pub fn company_engagements(
     Ok(rows
         .into_iter()
         .map(|(row, names)| {
-            let full = shows_full_name(status_of(&row));
+            let full = shows_full_name(row.status);
             view_with(row, names, &logs, full, now)
         })
         .collect())
@@ -171,12 +171,12 @@ pub(super) fn detail(
     };
     let replaced_by = match engagement::replacement_of(conn, row.id)? {
         Some(r) => {
-            let full = shows_full_name(status_of(&r));
+            let full = shows_full_name(r.status);
             Some(view(conn, r, &[], full, now)?)
         }
         None => None,
     };
-    let status = status_of(&row);
+    let status = row.status;
     let replacement_candidates = if status == EngagementStatus::Trialing {
         models::shortlist_entry::developers_for_company(conn, row.company_id)?
             .into_iter()
@@ -216,7 +216,7 @@ pub fn developer_engagements(
     let rows: Vec<(EngagementRow, engagement::Names)> =
         engagement::for_developer_with_names(conn, developer_id)?
             .into_iter()
-            .filter(|(r, _)| status_of(r) != EngagementStatus::PendingCheckout)
+            .filter(|(r, _)| r.status != EngagementStatus::PendingCheckout)
             .collect();
     let ids: Vec<i32> = rows.iter().map(|(r, _)| r.id).collect();
     let logs = hour_log::for_engagements(conn, &ids)?;
@@ -277,7 +277,8 @@ pub fn company_billing(
 pub fn payment_failed(conn: &mut DbConn, company_id: i32) -> diesel::QueryResult<bool> {
     // Runs for every company member's request (the banner): two counts on indexes.
     Ok(invoice::failed_open_for_company(conn, company_id)? > 0
-        || engagement::count_for_company_with_status(conn, company_id, "past_due")? > 0)
+        || engagement::count_for_company_with_status(conn, company_id, EngagementStatus::PastDue)?
+            > 0)
 }
 
 /// The engagement a checkout session belongs to, if it is this company's.
@@ -316,14 +317,14 @@ pub fn metrics(conn: &mut DbConn, now: NaiveDateTime) -> Result<BillingMetrics, 
     let (converted, finished_trials) = engagement::trial_outcomes(conn)?;
     Ok(BillingMetrics {
         mrr: Money::from_cents(engagement::monthly_recurring_cents(conn)?),
-        trials_running: engagement::count_by_status(conn, "trialing")?,
+        trials_running: engagement::count_by_status(conn, EngagementStatus::Trialing)?,
         trials_ending_soon: engagement::trials_ending_before(
             conn,
             now + Duration::days(sandbox::TRIAL_REMINDER_DAYS),
         )?,
-        active: engagement::count_by_status(conn, "active")?
-            + engagement::count_by_status(conn, "ending")?,
-        past_due: engagement::count_by_status(conn, "past_due")?,
+        active: engagement::count_by_status(conn, EngagementStatus::Active)?
+            + engagement::count_by_status(conn, EngagementStatus::Ending)?,
+        past_due: engagement::count_by_status(conn, EngagementStatus::PastDue)?,
         converted,
         finished_trials,
     })
@@ -333,10 +334,8 @@ pub fn admin_list(
     conn: &mut DbConn,
     status: Option<EngagementStatus>,
 ) -> Result<Vec<(EngagementRow, String, String)>, BillingError> {
-    Ok(
-        engagement::list_all(conn, status.map(EngagementStatus::as_str), 200)?
-            .into_iter()
-            .map(|(row, company, first, last)| (row, company, format!("{first} {last}")))
-            .collect(),
-    )
+    Ok(engagement::list_all(conn, status, 200)?
+        .into_iter()
+        .map(|(row, company, first, last)| (row, company, format!("{first} {last}")))
+        .collect())
 }

@@ -13,8 +13,8 @@
 use chrono::{Duration, Months, NaiveDateTime, SubsecRound};
 
 use super::{
-    BillingEvent, CheckoutCompleted, EventKind, InvoiceSnapshot, SubscriptionSnapshot,
-    SubscriptionStatus,
+    BillingEvent, CheckoutCompleted, EventKind, InvoiceSnapshot, InvoiceStatus,
+    SubscriptionSnapshot, SubscriptionStatus,
 };
 use crate::crypto::random_token;
 use crate::db::DbConn;
@@ -97,7 +97,7 @@ fn snapshot(row: &SandboxSubscriptionRow) -> SubscriptionSnapshot {
     SubscriptionSnapshot {
         id: row.subscription_id.clone(),
         customer_id: row.customer_id.clone(),
-        status: SubscriptionStatus::parse(&row.status).unwrap_or(SubscriptionStatus::Incomplete),
+        status: row.status,
         engagement_id: Some(row.engagement_id),
         trial_end: Some(row.trial_end),
         current_period_end: Some(row.current_period_end),
@@ -136,7 +136,11 @@ fn invoice(
         customer_id: row.customer_id.clone(),
         subscription_id: Some(row.subscription_id.clone()),
         engagement_id: Some(engagement.id),
-        status: if paid { "paid" } else { "open" }.into(),
+        status: if paid {
+            InvoiceStatus::Paid
+        } else {
+            InvoiceStatus::Open
+        },
         amount_due_cents: amount_cents,
         amount_paid_cents: if paid { amount_cents } else { 0 },
         currency: engagement.currency.clone(),
@@ -149,7 +153,7 @@ fn invoice(
 }
 
 fn invoice_event(snapshot: InvoiceSnapshot, at: NaiveDateTime) -> BillingEvent {
-    let paid = snapshot.status == "paid";
+    let paid = snapshot.status == InvoiceStatus::Paid;
     BillingEvent {
         id: event_id(),
         event_type: if paid {
@@ -188,7 +192,7 @@ pub fn complete_checkout(
             subscription_id: format!("sub_sandbox_{}", random_token(18)),
             engagement_id: engagement.id,
             customer_id: customer_id.into(),
-            status: "trialing".into(),
+            status: SubscriptionStatus::Trialing,
             card_last4: card_last4.into(),
             trial_end,
             current_period_start: at,
@@ -229,7 +233,7 @@ pub fn end_trial(
     engagement: &EngagementRow,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
-    if row.status != "trialing" {
+    if row.status != SubscriptionStatus::Trialing {
         return Ok(Vec::new());
     }
     let at = tick(row, now);
@@ -245,12 +249,15 @@ pub fn renew(
     engagement: &EngagementRow,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
-    if !matches!(row.status.as_str(), "active" | "past_due") {
+    if !matches!(
+        row.status,
+        SubscriptionStatus::Active | SubscriptionStatus::PastDue
+    ) {
         return Ok(Vec::new());
     }
     let at = tick(row, now);
     if row.cancel_at_period_end {
-        row.status = "canceled".into();
+        row.status = SubscriptionStatus::Canceled;
         row.canceled_at = Some(row.canceled_at.unwrap_or(at));
         row.ended_at = Some(at);
         row.updated_at = at;
@@ -281,7 +288,11 @@ fn charge_new_period(
         .unwrap_or(start + Duration::days(30));
     let paid = !row.fail_next_payment;
     row.fail_next_payment = false;
-    row.status = if paid { "active" } else { "past_due" }.into();
+    row.status = if paid {
+        SubscriptionStatus::Active
+    } else {
+        SubscriptionStatus::PastDue
+    };
     row.updated_at = at;
     let bill = invoice(row, engagement, engagement.price_cents, paid, at);
     sandbox_subscription::save(conn, row)?;
@@ -300,14 +311,14 @@ pub fn retry_payment(
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
     let at = tick(row, now);
     let paid = InvoiceSnapshot {
-        status: "paid".into(),
+        status: InvoiceStatus::Paid,
         amount_paid_cents: open_invoice.amount_due_cents,
         attempt_count: open_invoice.attempt_count + 1,
         ..open_invoice
     };
     let mut events = vec![invoice_event(paid, at)];
-    if row.status == "past_due" {
-        row.status = "active".into();
+    if row.status == SubscriptionStatus::PastDue {
+        row.status = SubscriptionStatus::Active;
         row.updated_at = at;
         sandbox_subscription::save(conn, row)?;
         events.push(subscription_event(row, "customer.subscription.updated", at));
@@ -321,11 +332,11 @@ pub fn cancel_now(
     row: &mut SandboxSubscriptionRow,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
-    if row.status == "canceled" {
+    if row.status == SubscriptionStatus::Canceled {
         return Ok(Vec::new());
     }
     let at = tick(row, now);
-    row.status = "canceled".into();
+    row.status = SubscriptionStatus::Canceled;
     row.canceled_at = Some(at);
     row.ended_at = Some(at);
     row.updated_at = at;
@@ -343,7 +354,7 @@ pub fn cancel_at_period_end(
     row: &mut SandboxSubscriptionRow,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<BillingEvent>> {
-    if row.status == "canceled" || row.cancel_at_period_end {
+    if row.status == SubscriptionStatus::Canceled || row.cancel_at_period_end {
         return Ok(Vec::new());
     }
     let at = tick(row, now);
@@ -380,12 +391,18 @@ pub enum Due {
 }
 
 pub fn due(row: &SandboxSubscriptionRow, now: NaiveDateTime) -> Due {
-    match row.status.as_str() {
-        "trialing" if row.trial_end <= now => Due::TrialEnd,
-        "trialing" if row.trial_end - Duration::days(TRIAL_REMINDER_DAYS) <= now => {
+    match row.status {
+        SubscriptionStatus::Trialing if row.trial_end <= now => Due::TrialEnd,
+        SubscriptionStatus::Trialing
+            if row.trial_end - Duration::days(TRIAL_REMINDER_DAYS) <= now =>
+        {
             Due::TrialReminder
         }
-        "active" | "past_due" if row.current_period_end <= now => Due::Renewal,
+        SubscriptionStatus::Active | SubscriptionStatus::PastDue
+            if row.current_period_end <= now =>
+        {
+            Due::Renewal
+        }
         _ => Due::Nothing,
     }
 }
@@ -404,7 +421,7 @@ mod tests {
             subscription_id: "sub_sandbox_1".into(),
             engagement_id: 1,
             customer_id: "cus_sandbox_1".into(),
-            status: status.into(),
+            status: status.parse().unwrap(),
             card_last4: "4242".into(),
             trial_end,
             current_period_start: trial_end,

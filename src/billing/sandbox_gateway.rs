@@ -72,7 +72,7 @@ pub fn sandbox_pay(
         // Money commits here: one payment per developer at a time, each seeing the others.
         engagement::lock_developer(conn, found.developer_id)?;
         let row = engagement::find(conn, found.id)?;
-        let status = status_of(&row);
+        let status = row.status;
         if status != EngagementStatus::PendingCheckout {
             return Ok(match status {
                 EngagementStatus::Canceled => SandboxPayment::Unavailable(
@@ -143,7 +143,7 @@ pub fn sandbox_action(
         let now = models::now();
         let (events, message) = match action {
             SandboxAction::EndTrial => {
-                if sub.status != "trialing" {
+                if sub.status != SubscriptionStatus::Trialing {
                     return Err(refused("The trial is already over."));
                 }
                 let mut events = vec![sandbox::trial_will_end(&sub, now)];
@@ -156,7 +156,10 @@ pub fn sandbox_action(
                 (Vec::new(), "The next charge will be declined.")
             }
             SandboxAction::Renew => {
-                if !matches!(sub.status.as_str(), "active" | "past_due") {
+                if !matches!(
+                    sub.status,
+                    SubscriptionStatus::Active | SubscriptionStatus::PastDue
+                ) {
                     return Err(refused("Only a paid subscription renews."));
                 }
                 let events = sandbox::renew(conn, &mut sub, &row, now)?;
@@ -197,7 +200,7 @@ pub fn sandbox_sweep(
             let engaged = engagement::find(conn, listed.engagement_id)?;
             engagement::lock_developer(conn, engaged.developer_id)?;
             let Some(mut sub) = sandbox_subscription::for_engagement(conn, listed.engagement_id)?
-                .filter(|s| s.status != "canceled")
+                .filter(|s| s.status != SubscriptionStatus::Canceled)
             else {
                 return Ok(());
             };
@@ -244,7 +247,7 @@ pub fn sandbox_update_card(
             sub.card_last4 = last4.clone();
             sandbox_subscription::save(conn, &sub)?;
             for inv in invoice::for_engagement(conn, row.id)? {
-                if inv.status != "open" {
+                if inv.status != InvoiceStatus::Open {
                     continue;
                 }
                 let open = InvoiceSnapshot {
@@ -253,7 +256,7 @@ pub fn sandbox_update_card(
                     customer_id: sub.customer_id.clone(),
                     subscription_id: Some(sub.subscription_id.clone()),
                     engagement_id: Some(row.id),
-                    status: inv.status.clone(),
+                    status: inv.status,
                     amount_due_cents: inv.amount_due_cents,
                     amount_paid_cents: inv.amount_paid_cents,
                     currency: inv.currency.clone(),

@@ -19,8 +19,8 @@ use stripe_webhook::{EventObject, Webhook};
 
 use crate::billing::stripe::subscription_snapshot;
 use crate::billing::{
-    BillingEvent, CheckoutCompleted, EventKind, InvoiceSnapshot, SubscriptionSnapshot,
-    SubscriptionStatus, from_unix,
+    BillingEvent, CheckoutCompleted, EventKind, InvoiceSnapshot, InvoiceStatus,
+    SubscriptionSnapshot, SubscriptionStatus, from_unix,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -107,12 +107,14 @@ fn from_typed(event: stripe_webhook::Event) -> BillingEvent {
         EventObject::CustomerSubscriptionTrialWillEnd(s) => {
             EventKind::TrialWillEnd(subscription_snapshot(&s))
         }
-        EventObject::InvoicePaid(invoice) => EventKind::InvoicePaid(invoice_snapshot(&invoice)),
+        EventObject::InvoicePaid(invoice) => {
+            invoice_kind(invoice_snapshot(&invoice), EventKind::InvoicePaid)
+        }
         EventObject::InvoicePaymentFailed(invoice) => {
-            EventKind::InvoicePaymentFailed(invoice_snapshot(&invoice))
+            invoice_kind(invoice_snapshot(&invoice), EventKind::InvoicePaymentFailed)
         }
         EventObject::InvoiceVoided(invoice) | EventObject::InvoiceMarkedUncollectible(invoice) => {
-            EventKind::InvoiceClosed(invoice_snapshot(&invoice))
+            invoice_kind(invoice_snapshot(&invoice), EventKind::InvoiceClosed)
         }
         _ => EventKind::Ignored,
     };
@@ -124,7 +126,36 @@ fn from_typed(event: stripe_webhook::Event) -> BillingEvent {
     }
 }
 
-fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> InvoiceSnapshot {
+/// Stripe's invoice status, parsed where the invoice comes in. A missing one reads as
+/// `draft`; one this code doesn't know (Stripe documents draft, open, paid, uncollectible
+/// and void) is an error naming it.
+fn invoice_status(status: Option<&str>) -> Result<InvoiceStatus, String> {
+    match status {
+        None => Ok(InvoiceStatus::Draft),
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("invoice status `{s}` is not known")),
+    }
+}
+
+/// An invoice event's kind; an invoice whose status isn't known is logged and made
+/// [`EventKind::Unreadable`]: acknowledged and recorded as ignored, never a 500, never
+/// stored as a status nothing reads.
+fn invoice_kind(
+    snapshot: Result<InvoiceSnapshot, String>,
+    kind: fn(InvoiceSnapshot) -> EventKind,
+) -> EventKind {
+    match snapshot {
+        Ok(snapshot) => kind(snapshot),
+        Err(why) => {
+            tracing::warn!(%why, "Stripe invoice event not applied");
+            EventKind::Unreadable(why)
+        }
+    }
+}
+
+fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> Result<InvoiceSnapshot, String> {
+    let status = invoice_status(invoice.status.as_ref().map(|s| s.as_str()))?;
     let subscription_parent = invoice
         .parent
         .as_ref()
@@ -155,7 +186,7 @@ fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> InvoiceSnapshot {
         .collect();
     let (period_start, period_end) =
         service_period(&subscription_lines).unwrap_or((invoice.period_start, invoice.period_end));
-    InvoiceSnapshot {
+    Ok(InvoiceSnapshot {
         id: invoice
             .id
             .as_ref()
@@ -171,11 +202,7 @@ fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> InvoiceSnapshot {
             .map(|d| d.subscription.id().to_string())
             .or_else(|| invoice.subscription.as_ref().map(|s| s.id().to_string())),
         engagement_id,
-        status: invoice
-            .status
-            .as_ref()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_else(|| "draft".into()),
+        status,
         amount_due_cents: invoice.amount_due,
         amount_paid_cents: invoice.amount_paid,
         currency: invoice.currency.to_string(),
@@ -184,7 +211,7 @@ fn invoice_snapshot(invoice: &stripe_billing::Invoice) -> InvoiceSnapshot {
         hosted_invoice_url: invoice.hosted_invoice_url.clone(),
         attempt_count: i32::try_from(invoice.attempt_count).unwrap_or(i32::MAX),
         created: from_unix(invoice.created),
-    }
+    })
 }
 
 /// The span the lines cover: the earliest start to the latest end.
@@ -240,15 +267,18 @@ fn from_json(payload: &str) -> Result<BillingEvent, WebhookError> {
         "customer.subscription.trial_will_end" => EventKind::TrialWillEnd(
             subscription_from_json(object).ok_or_else(|| bad("subscription"))?,
         ),
-        "invoice.paid" => {
-            EventKind::InvoicePaid(invoice_from_json(object).ok_or_else(|| bad("invoice"))?)
-        }
-        "invoice.payment_failed" => EventKind::InvoicePaymentFailed(
+        "invoice.paid" => invoice_kind(
             invoice_from_json(object).ok_or_else(|| bad("invoice"))?,
+            EventKind::InvoicePaid,
         ),
-        "invoice.voided" | "invoice.marked_uncollectible" => {
-            EventKind::InvoiceClosed(invoice_from_json(object).ok_or_else(|| bad("invoice"))?)
-        }
+        "invoice.payment_failed" => invoice_kind(
+            invoice_from_json(object).ok_or_else(|| bad("invoice"))?,
+            EventKind::InvoicePaymentFailed,
+        ),
+        "invoice.voided" | "invoice.marked_uncollectible" => invoice_kind(
+            invoice_from_json(object).ok_or_else(|| bad("invoice"))?,
+            EventKind::InvoiceClosed,
+        ),
         _ => EventKind::Ignored,
     };
     Ok(BillingEvent {
@@ -283,7 +313,9 @@ fn subscription_from_json(object: &Value) -> Option<SubscriptionSnapshot> {
     })
 }
 
-fn invoice_from_json(object: &Value) -> Option<InvoiceSnapshot> {
+/// `None` when a field the snapshot needs is missing (a bad payload); `Some(Err(_))` when
+/// the invoice's status isn't known.
+fn invoice_from_json(object: &Value) -> Option<Result<InvoiceSnapshot, String>> {
     let details = object.pointer("/parent/subscription_details");
     let subscription_id = details
         .and_then(|d| id_at(d, "subscription"))
@@ -320,13 +352,14 @@ fn invoice_from_json(object: &Value) -> Option<InvoiceSnapshot> {
             int_at(object, &["period_end"])?,
         ),
     };
-    Some(InvoiceSnapshot {
+    let status = invoice_status(str_at(object, &["status"]).as_deref());
+    let snapshot = InvoiceSnapshot {
         id: str_at(object, &["id"])?,
         number: str_at(object, &["number"]),
         customer_id: id_at(object, "customer").unwrap_or_default(),
         subscription_id,
         engagement_id,
-        status: str_at(object, &["status"]).unwrap_or_else(|| "draft".into()),
+        status: InvoiceStatus::Draft,
         amount_due_cents: int_at(object, &["amount_due"]).unwrap_or(0),
         amount_paid_cents: int_at(object, &["amount_paid"]).unwrap_or(0),
         currency: str_at(object, &["currency"]).unwrap_or_else(|| "usd".into()),
@@ -337,7 +370,8 @@ fn invoice_from_json(object: &Value) -> Option<InvoiceSnapshot> {
             .and_then(|n| i32::try_from(n).ok())
             .unwrap_or(0),
         created: from_unix(int_at(object, &["created"])?),
-    })
+    };
+    Some(status.map(|status| InvoiceSnapshot { status, ..snapshot }))
 }
 
 fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {

@@ -96,15 +96,6 @@ impl Commitment {
         }
     }
 
-    /// A stored commitment; anything but `part_time` reads as full-time.
-    pub fn from_str_or_full(s: &str) -> Commitment {
-        if s == "part_time" {
-            Commitment::PartTime
-        } else {
-            Commitment::FullTime
-        }
-    }
-
     pub fn hours_per_month(self) -> i32 {
         match self {
             Commitment::FullTime => 160,

@@ -3,6 +3,8 @@
 pub mod client_address;
 pub mod country;
 mod email;
+mod engagement_status;
+mod event_outcome;
 pub mod fit;
 pub mod interview_slots;
 mod level;
@@ -12,14 +14,18 @@ pub mod overlap;
 pub mod profile;
 mod slug;
 mod status;
+mod subscription;
 pub mod time_zone;
 
 pub use email::Email;
+pub use engagement_status::EngagementStatus;
+pub use event_outcome::EventOutcome;
 pub use level::{Commitment, Level};
 pub use money::Money;
 pub use offer::CommitmentOffer;
 pub use slug::Slug;
 pub use status::{DeveloperStatus, ReviewOutcome, Role, VettingStage};
+pub use subscription::{InvoiceStatus, SubscriptionStatus};
 pub use time_zone::TimeZone;
 
 /// The free trial every engagement starts with.

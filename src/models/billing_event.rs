@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::EventOutcome;
 use crate::schema::billing_events;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -12,7 +13,7 @@ pub struct BillingEventRow {
     pub event_type: String,
     pub source: String,
     pub engagement_id: Option<i32>,
-    pub outcome: String,
+    pub outcome: EventOutcome,
     pub event_created_at: NaiveDateTime,
     pub received_at: NaiveDateTime,
 }
@@ -24,7 +25,7 @@ pub struct NewBillingEvent<'a> {
     pub event_type: &'a str,
     pub source: &'a str,
     pub engagement_id: Option<i32>,
-    pub outcome: &'a str,
+    pub outcome: &'a EventOutcome,
     pub event_created_at: NaiveDateTime,
     pub received_at: NaiveDateTime,
 }

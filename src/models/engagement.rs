@@ -2,6 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::{Commitment, EngagementStatus, Level};
 use crate::schema::{companies, developers, engagements};
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -11,15 +12,15 @@ pub struct EngagementRow {
     pub company_id: i32,
     pub developer_id: i32,
     pub booked_by: Option<i32>,
-    pub level: String,
-    pub commitment: String,
+    pub level: Level,
+    pub commitment: Commitment,
     pub price_cents: i64,
     pub currency: String,
     pub hours_per_month: i32,
     pub stripe_lookup_key: String,
     pub starts_on: NaiveDate,
     pub three_month_commitment: bool,
-    pub status: String,
+    pub status: EngagementStatus,
     pub idempotency_key: String,
     pub checkout_session_id: Option<String>,
     pub checkout_url: Option<String>,
@@ -46,15 +47,15 @@ pub struct NewEngagement {
     pub company_id: i32,
     pub developer_id: i32,
     pub booked_by: Option<i32>,
-    pub level: String,
-    pub commitment: String,
+    pub level: Level,
+    pub commitment: Commitment,
     pub price_cents: i64,
     pub currency: String,
     pub hours_per_month: i32,
     pub stripe_lookup_key: String,
     pub starts_on: NaiveDate,
     pub three_month_commitment: bool,
-    pub status: String,
+    pub status: EngagementStatus,
     pub idempotency_key: String,
     pub replaces_id: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -65,7 +66,7 @@ pub struct NewEngagement {
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = engagements, treat_none_as_null = true)]
 pub struct StateChange {
-    pub status: String,
+    pub status: EngagementStatus,
     pub state_version: i64,
     pub trial_ends_at: Option<NaiveDateTime>,
     pub current_period_end: Option<NaiveDateTime>,
@@ -224,24 +225,26 @@ pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<En
         .load(conn)
 }
 
+/// The statuses a predicate of [`EngagementStatus`] holds for, as a filter's list.
+fn statuses(holds: fn(EngagementStatus) -> bool) -> Vec<EngagementStatus> {
+    EngagementStatus::ALL
+        .into_iter()
+        .filter(|s| holds(*s))
+        .collect()
+}
+
 /// Engagements that hold the developer (booked, trialing, active, past due, ending).
 pub fn holding_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<EngagementRow>> {
     engagements::table
         .filter(engagements::developer_id.eq(developer_id))
-        .filter(engagements::status.eq_any([
-            "pending_checkout",
-            "trialing",
-            "active",
-            "past_due",
-            "ending",
-        ]))
+        .filter(engagements::status.eq_any(statuses(EngagementStatus::holds_developer)))
         .load(conn)
 }
 
 /// Newest first, with the company's name and the developer's first and last name.
 pub fn list_all(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<EngagementStatus>,
     limit: i64,
 ) -> QueryResult<Vec<(EngagementRow, String, String, String)>> {
     let mut query = engagements::table
@@ -257,12 +260,12 @@ pub fn list_all(
         .limit(limit)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(engagements::status.eq(status.to_owned()));
+        query = query.filter(engagements::status.eq(status));
     }
     query.load(conn)
 }
 
-pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
+pub fn count_by_status(conn: &mut DbConn, status: EngagementStatus) -> QueryResult<i64> {
     engagements::table
         .filter(engagements::status.eq(status))
         .count()
@@ -272,7 +275,11 @@ pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
 /// Monthly recurring revenue in cents: the price of every paying engagement.
 pub fn monthly_recurring_cents(conn: &mut DbConn) -> QueryResult<i64> {
     let prices: Vec<i64> = engagements::table
-        .filter(engagements::status.eq_any(["active", "past_due", "ending"]))
+        .filter(engagements::status.eq_any([
+            EngagementStatus::Active,
+            EngagementStatus::PastDue,
+            EngagementStatus::Ending,
+        ]))
         .select(engagements::price_cents)
         .load(conn)?;
     Ok(prices.into_iter().sum())
@@ -285,7 +292,7 @@ pub fn trial_outcomes(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
         .count()
         .get_result(conn)?;
     let canceled_in_trial: i64 = engagements::table
-        .filter(engagements::status.eq("canceled"))
+        .filter(engagements::status.eq(EngagementStatus::Canceled))
         .filter(engagements::trial_ends_at.is_not_null())
         .filter(engagements::first_paid_at.is_null())
         .count()
@@ -296,7 +303,7 @@ pub fn trial_outcomes(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
 /// Trials whose end is before `before` (the dashboard's "ending soon").
 pub fn trials_ending_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<i64> {
     engagements::table
-        .filter(engagements::status.eq("trialing"))
+        .filter(engagements::status.eq(EngagementStatus::Trialing))
         .filter(engagements::trial_ends_at.le(before))
         .count()
         .get_result(conn)
@@ -371,7 +378,7 @@ pub fn live_for_developer(
     engagements::table
         .filter(engagements::developer_id.eq(developer_id))
         .filter(engagements::id.ne(except))
-        .filter(engagements::status.eq_any(["trialing", "active", "past_due", "ending"]))
+        .filter(engagements::status.eq_any(statuses(EngagementStatus::is_engaged)))
         .load(conn)
 }
 
@@ -458,7 +465,7 @@ pub fn count_all(conn: &mut DbConn) -> QueryResult<i64> {
 pub fn count_for_company_with_status(
     conn: &mut DbConn,
     company_id: i32,
-    status: &str,
+    status: EngagementStatus,
 ) -> QueryResult<i64> {
     engagements::table
         .filter(engagements::company_id.eq(company_id))

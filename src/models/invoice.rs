@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::InvoiceStatus;
 use crate::schema::invoices;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -12,7 +13,7 @@ pub struct InvoiceRow {
     pub company_id: i32,
     pub stripe_invoice_id: String,
     pub number: Option<String>,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub amount_due_cents: i64,
     pub amount_paid_cents: i64,
     pub currency: String,
@@ -34,7 +35,7 @@ pub struct InvoiceFields {
     pub company_id: i32,
     pub stripe_invoice_id: String,
     pub number: Option<String>,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub amount_due_cents: i64,
     pub amount_paid_cents: i64,
     pub currency: String,
@@ -85,7 +86,7 @@ pub fn for_engagement(conn: &mut DbConn, engagement_id: i32) -> QueryResult<Vec<
 pub fn failed_open_for_company(conn: &mut DbConn, company_id: i32) -> QueryResult<i64> {
     invoices::table
         .filter(invoices::company_id.eq(company_id))
-        .filter(invoices::status.eq("open"))
+        .filter(invoices::status.eq(InvoiceStatus::Open))
         .filter(invoices::payment_failed_at.is_not_null())
         .count()
         .get_result(conn)

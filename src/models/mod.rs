@@ -49,3 +49,17 @@ mod sql_text;
 use crate::domain::{DeveloperStatus, ReviewOutcome, Role, VettingStage};
 
 sql_text::sql_text_enum!(Role, DeveloperStatus, VettingStage, ReviewOutcome);
+
+// Billing rows (engagements, plans, invoices, sandbox subscriptions, billing events).
+use crate::domain::{
+    Commitment, EngagementStatus, EventOutcome, InvoiceStatus, Level, SubscriptionStatus,
+};
+
+sql_text::sql_text_enum!(
+    EngagementStatus,
+    SubscriptionStatus,
+    InvoiceStatus,
+    Level,
+    Commitment
+);
+sql_text::sql_text_display!(EventOutcome);

@@ -1,14 +1,15 @@
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::{Commitment, Level};
 use crate::schema::plans;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
 #[diesel(table_name = plans)]
 pub struct PlanRow {
     pub id: i32,
-    pub level: String,
-    pub commitment: String,
+    pub level: Level,
+    pub commitment: Commitment,
     pub hours_per_month: i32,
     pub price_cents: i64,
     pub currency: String,

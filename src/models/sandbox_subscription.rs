@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::SubscriptionStatus;
 use crate::schema::sandbox_subscriptions;
 
 #[derive(Debug, Clone, Queryable, Identifiable, AsChangeset)]
@@ -11,7 +12,7 @@ pub struct SandboxSubscriptionRow {
     pub subscription_id: String,
     pub engagement_id: i32,
     pub customer_id: String,
-    pub status: String,
+    pub status: SubscriptionStatus,
     pub card_last4: String,
     pub trial_end: NaiveDateTime,
     pub current_period_start: NaiveDateTime,
@@ -31,7 +32,7 @@ pub struct NewSandboxSubscription {
     pub subscription_id: String,
     pub engagement_id: i32,
     pub customer_id: String,
-    pub status: String,
+    pub status: SubscriptionStatus,
     pub card_last4: String,
     pub trial_end: NaiveDateTime,
     pub current_period_start: NaiveDateTime,
@@ -69,6 +70,6 @@ pub fn save(conn: &mut DbConn, row: &SandboxSubscriptionRow) -> QueryResult<usiz
 /// Subscriptions the daily sweep may move: not yet cancelled.
 pub fn live(conn: &mut DbConn) -> QueryResult<Vec<SandboxSubscriptionRow>> {
     sandbox_subscriptions::table
-        .filter(sandbox_subscriptions::status.ne("canceled"))
+        .filter(sandbox_subscriptions::status.ne(SubscriptionStatus::Canceled))
         .load(conn)
 }

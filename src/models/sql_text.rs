@@ -74,6 +74,76 @@ macro_rules! sql_text_enum {
 
 pub(crate) use sql_text_enum;
 
+/// Maps SQL `Text` to a type that carries data (so has no `&'static str` form): stored as
+/// its `Display` text, read back with `FromStr<Err: Display>`. Unknown text is a
+/// deserialisation error, as with [`sql_text_enum`].
+macro_rules! sql_text_display {
+    ($($ty:ty),+ $(,)?) => {
+        $(
+            const _: () = {
+                use std::io::Write;
+
+                use diesel::backend::Backend;
+                use diesel::deserialize::{self, FromSql};
+                use diesel::pg::Pg;
+                use diesel::serialize::{self, IsNull, Output, ToSql};
+                use diesel::sql_types::Text;
+                use diesel::sqlite::Sqlite;
+
+                use $crate::db::MultiBackend;
+
+                #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+                #[diesel(foreign_derive, sql_type = Text)]
+                #[allow(dead_code)]
+                struct Proxy($ty);
+
+                impl ToSql<Text, Sqlite> for $ty {
+                    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                        out.set_value(self.to_string());
+                        Ok(IsNull::No)
+                    }
+                }
+
+                impl ToSql<Text, Pg> for $ty {
+                    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                        out.write_all(self.to_string().as_bytes())?;
+                        Ok(IsNull::No)
+                    }
+                }
+
+                impl ToSql<Text, MultiBackend> for $ty {
+                    fn to_sql<'b>(
+                        &'b self,
+                        out: &mut Output<'b, '_, MultiBackend>,
+                    ) -> serialize::Result {
+                        out.set_value((Text, self));
+                        Ok(IsNull::No)
+                    }
+                }
+
+                impl<DB> FromSql<Text, DB> for $ty
+                where
+                    DB: Backend,
+                    String: FromSql<Text, DB>,
+                {
+                    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                        let text = <String as FromSql<Text, DB>>::from_sql(bytes)?;
+                        text.parse::<$ty>().map_err(|e| {
+                            format!(
+                                "stored {} `{text}` is not known: {e}",
+                                stringify!($ty)
+                            )
+                            .into()
+                        })
+                    }
+                }
+            };
+        )+
+    };
+}
+
+pub(crate) use sql_text_display;
+
 #[cfg(test)]
 mod tests {
     use diesel::prelude::*;
@@ -107,5 +177,67 @@ mod tests {
             source = e.source();
         }
         assert!(message.contains("superuser"), "{message}");
+    }
+
+    /// Every value is stored as its text and read back; any other text is an error.
+    macro_rules! round_trips {
+        ($conn:expr, $ty:ty, $all:expr, $stored:expr) => {
+            for value in $all {
+                let text: String = diesel::select(value.clone().into_sql::<Text>())
+                    .get_result($conn)
+                    .unwrap();
+                assert_eq!(text, $stored(&value));
+                let back: $ty = diesel::select(text.as_str().into_sql::<Text>())
+                    .get_result($conn)
+                    .unwrap();
+                assert_eq!(back, value);
+            }
+            let unknown =
+                diesel::select("no_such_state".into_sql::<Text>()).get_result::<$ty>($conn);
+            assert!(
+                matches!(unknown, Err(diesel::result::Error::DeserializationError(_))),
+                "{unknown:?}"
+            );
+        };
+    }
+
+    #[test]
+    fn billing_states_round_trip_through_sqlite_text() {
+        use crate::domain::{
+            Commitment, EngagementStatus, EventOutcome, InvoiceStatus, Level, SubscriptionStatus,
+        };
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let conn = &mut conn;
+        round_trips!(
+            conn,
+            EngagementStatus,
+            EngagementStatus::ALL,
+            |s: &EngagementStatus| s.as_str()
+        );
+        round_trips!(
+            conn,
+            SubscriptionStatus,
+            SubscriptionStatus::ALL,
+            |s: &SubscriptionStatus| s.as_str()
+        );
+        round_trips!(
+            conn,
+            InvoiceStatus,
+            InvoiceStatus::ALL,
+            |s: &InvoiceStatus| s.as_str()
+        );
+        round_trips!(conn, Level, Level::ALL, |s: &Level| s.as_str());
+        round_trips!(conn, Commitment, Commitment::ALL, |s: &Commitment| s
+            .as_str());
+        round_trips!(
+            conn,
+            EventOutcome,
+            [
+                EventOutcome::Applied,
+                EventOutcome::Ignored("subscription is paused".into()),
+                EventOutcome::Refused("a second checkout completed".into()),
+            ],
+            |s: &EventOutcome| s.to_string()
+        );
     }
 }

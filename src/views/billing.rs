@@ -8,7 +8,7 @@ use super::Layout;
 use super::forms::FieldErrors;
 use crate::billing::state::EngagementStatus;
 use crate::billing::{BillingMetrics, BookingOptions, EngagementView, format_minutes};
-use crate::domain::Money;
+use crate::domain::{InvoiceStatus, Money};
 use crate::models::billing_event::BillingEventRow;
 use crate::models::engagement::EngagementRow;
 use crate::models::hour_log::HourLogRow;
@@ -23,13 +23,13 @@ pub fn money(cents: &i64) -> String {
     Money::from_cents(*cents).to_string()
 }
 
-pub fn invoice_status(status: &str) -> (&'static str, &'static str) {
+pub fn invoice_status(status: &InvoiceStatus) -> (&'static str, &'static str) {
     match status {
-        "paid" => ("Paid", "success"),
-        "open" => ("Unpaid", "danger"),
-        "void" => ("Void", "muted"),
-        "uncollectible" => ("Uncollectible", "danger"),
-        _ => ("Draft", "muted"),
+        InvoiceStatus::Paid => ("Paid", "success"),
+        InvoiceStatus::Open => ("Unpaid", "danger"),
+        InvoiceStatus::Void => ("Void", "muted"),
+        InvoiceStatus::Uncollectible => ("Uncollectible", "danger"),
+        InvoiceStatus::Draft => ("Draft", "muted"),
     }
 }
 
@@ -169,7 +169,7 @@ impl SandboxCheckoutPage {
         Money::from_cents(self.engagement.price_cents).to_string()
     }
     pub fn commitment_label(&self) -> &'static str {
-        crate::domain::Commitment::from_str_or_full(&self.engagement.commitment).label()
+        self.engagement.commitment.label()
     }
 }
 
@@ -270,15 +270,15 @@ mod tests {
             company_id: 1,
             developer_id: 1,
             booked_by: None,
-            level: "L2".into(),
-            commitment: "full_time".into(),
+            level: crate::domain::Level::L2,
+            commitment: crate::domain::Commitment::FullTime,
             price_cents: 220_000,
             currency: "usd".into(),
             hours_per_month: 160,
             stripe_lookup_key: "l2_full_time".into(),
             starts_on,
             three_month_commitment: false,
-            status: "trialing".into(),
+            status: EngagementStatus::Trialing,
             idempotency_key: "k".into(),
             checkout_session_id: None,
             checkout_url: None,
@@ -313,7 +313,7 @@ mod tests {
     #[test]
     fn an_engagement_ended_before_its_first_day_never_started() {
         let mut e = engagement(day(4));
-        e.status = "canceled".into();
+        e.status = EngagementStatus::Canceled;
         e.canceled_at = day(3).and_hms_opt(23, 59, 0);
         e.ended_at = e.canceled_at;
         assert_eq!(start_text_on(&e, day(2), false), "Cancelled before start");
@@ -332,7 +332,7 @@ mod tests {
             company_id: 1,
             stripe_invoice_id: "in_1".into(),
             number: None,
-            status: "paid".into(),
+            status: InvoiceStatus::Paid,
             amount_due_cents: 0,
             amount_paid_cents: 0,
             currency: "usd".into(),

@@ -242,3 +242,73 @@ async fn when_stripe_is_down_the_company_gets_a_try_again_page_and_the_booking_w
     assert_eq!(r.status().as_u16(), 303);
     assert!(location(&r).starts_with("https://"));
 }
+
+#[tokio::test]
+async fn an_invoice_with_a_status_stripe_added_later_is_recorded_as_ignored_not_stored() {
+    let stub = StripeStub::start().await;
+    stub.add_plan_prices();
+    let app = spawn_app_with_stripe(&stub).await;
+    let company = app.verified_company("Acme", "owner@acme.example").await;
+    let (_dev, slug) =
+        listed_developer(&app, "Dee Moss", "dee@dev.example", "L2", "Europe/Berlin").await;
+    book(&company, &slug).await;
+    let session_id = stub.last_checkout_session_id().unwrap();
+    for payload in stub.complete_checkout(&session_id) {
+        assert_eq!(app.post_webhook(&payload).await.status().as_u16(), 200);
+    }
+    let (id, status, subscription) = status_of(&app).await;
+    assert_eq!(status, "trialing");
+    let mut invoice = crate::stripe_fixtures::InvoiceFixture::paid(
+        "in_future_status",
+        &subscription.unwrap(),
+        "cus_1",
+        id,
+        220_000,
+        crate::stripe_stub::now(),
+    );
+    invoice.status = "refunded".into();
+    let payload = crate::stripe_fixtures::event(
+        "evt_future_status",
+        "invoice.paid",
+        crate::stripe_stub::now(),
+        invoice.object(),
+    );
+
+    // Acknowledged (Stripe must not retry it forever), recorded with the reason.
+    assert_eq!(app.post_webhook(&payload).await.status().as_u16(), 200);
+    let (outcome, invoices): (String, i64) = app
+        .with_conn(|conn| {
+            (
+                billing_events::table
+                    .filter(billing_events::event_id.eq("evt_future_status"))
+                    .select(billing_events::outcome)
+                    .first(conn)
+                    .unwrap(),
+                ladder::schema::invoices::table
+                    .filter(ladder::schema::invoices::stripe_invoice_id.eq("in_future_status"))
+                    .count()
+                    .get_result(conn)
+                    .unwrap(),
+            )
+        })
+        .await;
+    assert_eq!(outcome, "ignored: invoice status `refunded` is not known");
+    assert_eq!(
+        invoices, 0,
+        "an invoice status nothing reads is never stored"
+    );
+    assert_eq!(status_of(&app).await.1, "trialing");
+    // The row reads back as the outcome it records.
+    let row: ladder::models::billing_event::BillingEventRow = app
+        .with_conn(|conn| {
+            billing_events::table
+                .filter(billing_events::event_id.eq("evt_future_status"))
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        row.outcome,
+        ladder::domain::EventOutcome::Ignored("invoice status `refunded` is not known".into())
+    );
+}

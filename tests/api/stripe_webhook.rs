@@ -191,7 +191,7 @@ fn invoice_events_carry_the_invoice() {
         customer_id: "cus_123".into(),
         subscription_id: Some("sub_123".into()),
         engagement_id: Some(42),
-        status: "paid".into(),
+        status: "paid".parse().unwrap(),
         amount_due_cents: 220_000,
         amount_paid_cents: 220_000,
         currency: "usd".into(),
@@ -215,12 +215,36 @@ fn invoice_events_carry_the_invoice() {
     assert_eq!(
         parsed.kind,
         EventKind::InvoicePaymentFailed(InvoiceSnapshot {
-            status: "open".into(),
+            status: "open".parse().unwrap(),
             amount_paid_cents: 0,
             attempt_count: 2,
             ..expected
         })
     );
+}
+
+#[test]
+fn an_invoice_status_stripe_adds_later_is_unreadable_in_both_readers() {
+    let mut invoice = InvoiceFixture::paid("in_1", "sub_123", "cus_123", 42, 220_000, NOW - 100);
+    invoice.status = "refunded".into();
+    let typed = event("evt_in_9", "invoice.paid", NOW - 5, invoice.object());
+    let unreadable = EventKind::Unreadable("invoice status `refunded` is not known".into());
+    assert_eq!(parse_signed(&typed).unwrap().kind, unreadable);
+    // Without `livemode` only the lenient reader can read it: the same answer.
+    let mut lenient = serde_json::from_str::<Value>(&typed).unwrap();
+    lenient["data"]["object"]
+        .as_object_mut()
+        .unwrap()
+        .remove("livemode");
+    let lenient = lenient.to_string();
+    assert_eq!(parse_signed(&lenient).unwrap().kind, unreadable);
+    // A known status is still read, whichever reader.
+    invoice.status = "void".into();
+    let void = event("evt_in_10", "invoice.voided", NOW - 5, invoice.object());
+    let EventKind::InvoiceClosed(snapshot) = parse_signed(&void).unwrap().kind else {
+        panic!("a voided invoice is an InvoiceClosed event");
+    };
+    assert_eq!(snapshot.status, ladder::billing::InvoiceStatus::Void);
 }
 
 #[test]

@@ -37,10 +37,8 @@ pub async fn admin_engagements(
         rows: rows
             .into_iter()
             .map(|(row, company, developer)| AdminEngagementRow {
-                status: billing::status_of(&row),
-                commitment: Commitment::from_str_or_full(&row.commitment)
-                    .label()
-                    .to_lowercase(),
+                status: row.status,
+                commitment: row.commitment.label().to_lowercase(),
                 row,
                 company,
                 developer,

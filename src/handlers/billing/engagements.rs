@@ -177,7 +177,7 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    if billing::status_of(&row) != EngagementStatus::PendingCheckout {
+    if row.status != EngagementStatus::PendingCheckout {
         // A resubmitted form after checkout: show where things stand.
         return Ok(see_other(&format!("/engagements/{}", row.id)));
     }

@@ -23,7 +23,7 @@ pub(super) async fn sandbox_checkout_page(
     let page = ctx
         .db(move |conn| billing::sandbox_checkout_page(conn, company_id, &id))
         .await?;
-    if billing::status_of(&page.engagement) != EngagementStatus::PendingCheckout {
+    if page.engagement.status != EngagementStatus::PendingCheckout {
         return Ok(see_other(&format!(
             "/billing/checkout/success?session_id={session_id}"
         )));

@@ -8,7 +8,9 @@ use chrono::{Duration, Months, NaiveDateTime};
 
 use crate::billing::week_start;
 use crate::db::{DbConn, write_transaction};
-use crate::domain::DeveloperStatus;
+use crate::domain::{
+    Commitment, DeveloperStatus, EngagementStatus, InvoiceStatus, Level, SubscriptionStatus,
+};
 use crate::models::engagement::{NewEngagement, StateChange};
 use crate::models::invoice::InvoiceFields;
 use crate::models::sandbox_subscription::NewSandboxSubscription;
@@ -21,8 +23,8 @@ use super::SeedError;
 struct Plan {
     company_index: usize,
     developer: developer::DeveloperRow,
-    commitment: &'static str,
-    status: &'static str,
+    commitment: Commitment,
+    status: EngagementStatus,
     /// Days ago the trial started.
     started_days_ago: i64,
     /// Days ago it ended (ended/cancelled).
@@ -62,9 +64,9 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     if let Some(d) = pick("L2", 0) {
         plans.push(Plan {
             company_index: 0,
-            commitment: "full_time",
+            commitment: Commitment::FullTime,
             developer: d,
-            status: "active",
+            status: EngagementStatus::Active,
             started_days_ago: 40,
             ended_days_ago: None,
             weekly_hours: 39,
@@ -73,13 +75,13 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     if let Some(d) = demo.filter(|d| d.level.is_some() && d.status == DeveloperStatus::Approved) {
         plans.push(Plan {
             company_index: 0,
-            commitment: if d.commitment == "full_time" {
-                "full_time"
+            commitment: if d.commitment.parse() == Ok(Commitment::FullTime) {
+                Commitment::FullTime
             } else {
-                "part_time"
+                Commitment::PartTime
             },
             developer: d,
-            status: "trialing",
+            status: EngagementStatus::Trialing,
             started_days_ago: 5,
             ended_days_ago: None,
             weekly_hours: 20,
@@ -88,9 +90,9 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     if let Some(d) = pick("L1", 0) {
         plans.push(Plan {
             company_index: 1,
-            commitment: "full_time",
+            commitment: Commitment::FullTime,
             developer: d,
-            status: "canceled",
+            status: EngagementStatus::Canceled,
             started_days_ago: 30,
             ended_days_ago: Some(24),
             weekly_hours: 38,
@@ -99,9 +101,9 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     if let Some(d) = pick("L3", 0) {
         plans.push(Plan {
             company_index: 2,
-            commitment: "part_time",
+            commitment: Commitment::PartTime,
             developer: d,
-            status: "ended",
+            status: EngagementStatus::Ended,
             started_days_ago: 120,
             ended_days_ago: Some(14),
             weekly_hours: 20,
@@ -111,7 +113,12 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     write_transaction(conn, |conn| {
         for (n, p) in plans.iter().enumerate() {
             let c = &companies[p.company_index];
-            let level = p.developer.level.clone().unwrap_or_else(|| "L2".into());
+            let level = p
+                .developer
+                .level
+                .as_deref()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(Level::L2);
             let price = prices
                 .iter()
                 .find(|x| x.level == level && x.commitment == p.commitment)
@@ -124,15 +131,15 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                     company_id: c.id,
                     developer_id: p.developer.id,
                     booked_by: None,
-                    level: level.clone(),
-                    commitment: p.commitment.into(),
+                    level,
+                    commitment: p.commitment,
                     price_cents: price.price_cents,
                     currency: price.currency.clone(),
                     hours_per_month: price.hours_per_month,
                     stripe_lookup_key: price.stripe_lookup_key.clone(),
                     starts_on: started.date(),
                     three_month_commitment: n % 2 == 0,
-                    status: p.status.into(),
+                    status: p.status,
                     idempotency_key: format!("seed-{n}"),
                     replaces_id: None,
                     created_at: started,
@@ -155,7 +162,10 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
             let mut invoices = vec![(started, trial_end, 0_i64)];
             let ended = p.ended_days_ago.map(|d| now - Duration::days(d));
             let mut period_start = trial_end;
-            if p.status != "canceled" && p.status != "trialing" {
+            if !matches!(
+                p.status,
+                EngagementStatus::Canceled | EngagementStatus::Trialing
+            ) {
                 let stop = ended.unwrap_or(now);
                 while period_start <= stop {
                     let period_end = period_start
@@ -177,7 +187,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                         company_id: c.id,
                         stripe_invoice_id: format!("in_sandbox_seed_{}_{i}", row.id),
                         number: Some(format!("SBX-{:04}-{:04}", row.id, i + 1)),
-                        status: "paid".into(),
+                        status: InvoiceStatus::Paid,
                         amount_due_cents: *amount,
                         amount_paid_cents: *amount,
                         currency: price.currency.clone(),
@@ -201,7 +211,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                 conn,
                 row.id,
                 &StateChange {
-                    status: p.status.into(),
+                    status: p.status,
                     state_version: 0,
                     trial_ends_at: Some(trial_end),
                     current_period_end: Some(last_period.1),
@@ -211,14 +221,19 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                     updated_at: now,
                 },
             )?;
-            if matches!(p.status, "active" | "trialing") {
+            let sandbox_status = match p.status {
+                EngagementStatus::Active => Some(SubscriptionStatus::Active),
+                EngagementStatus::Trialing => Some(SubscriptionStatus::Trialing),
+                _ => None,
+            };
+            if let Some(status) = sandbox_status {
                 sandbox_subscription::insert(
                     conn,
                     &NewSandboxSubscription {
                         subscription_id,
                         engagement_id: row.id,
                         customer_id: customer.clone(),
-                        status: p.status.into(),
+                        status,
                         card_last4: "4242".into(),
                         trial_end,
                         current_period_start: last_period.0,
@@ -227,7 +242,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
                         updated_at: now - Duration::hours(1),
                     },
                 )?;
-                if p.commitment == "full_time" {
+                if p.commitment == Commitment::FullTime {
                     developer::set_available_from(conn, p.developer.id, None, now)?;
                 }
             }
