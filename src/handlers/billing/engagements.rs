@@ -86,20 +86,46 @@ pub async fn new_form(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// A booking. The idempotency key's rule is checked in the handler: its message belongs
+/// to the whole form, not to a field.
+#[derive(Debug, Deserialize, Validate)]
 pub struct BookingForm {
     #[serde(default)]
+    #[validate(length(max = 200))]
     pub developer: String,
     #[serde(default)]
+    #[validate(custom(function = "commitment", message = "Choose full-time or part-time."))]
     pub commitment: String,
     #[serde(default)]
+    #[validate(custom(function = "start_date", message = "Enter a start date."))]
     pub starts_on: String,
     #[serde(default)]
     pub three_month_commitment: Option<String>,
     #[serde(default)]
     pub idempotency_key: String,
     #[serde(default)]
+    #[validate(custom(
+        function = "record_id",
+        message = "That engagement number isn't valid."
+    ))]
     pub replaces: Option<String>,
+}
+
+fn commitment(value: &str) -> Result<(), validator::ValidationError> {
+    value
+        .parse::<Commitment>()
+        .map(|_| ())
+        .map_err(|e| invalid("commitment", e.to_string()))
+}
+
+fn parse_start(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+}
+
+fn start_date(value: &str) -> Result<(), validator::ValidationError> {
+    parse_start(value)
+        .map(|_| ())
+        .ok_or_else(|| invalid("date", "Enter a start date."))
 }
 
 pub async fn create(
@@ -121,15 +147,9 @@ pub async fn create(
         },
         replaces,
     };
-    let mut errors = FieldErrors::default();
+    let mut errors = checked(&form);
     let commitment = form.commitment.parse::<Commitment>().ok();
-    if commitment.is_none() {
-        errors.add("commitment", "Choose full-time or part-time.");
-    }
-    let starts_on = NaiveDate::parse_from_str(form.starts_on.trim(), "%Y-%m-%d").ok();
-    if starts_on.is_none() {
-        errors.add("starts_on", "Enter a start date.");
-    }
+    let starts_on = parse_start(&form.starts_on);
     if key.is_empty() || key.len() > 64 {
         errors.add(
             "form",
