@@ -116,6 +116,7 @@ pub async fn show(
     )
 }
 
+/// Needs no rules: a slug that isn't a listed developer's is a 404 from the service.
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     #[serde(default)]

@@ -2,6 +2,8 @@
 
 use super::*;
 
+/// `developer` needs no rule (an unknown slug is a 404 from the service); `replaces` is
+/// read by `parse_id`, which refuses a non-number with a 400.
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     #[serde(default)]
@@ -259,6 +261,7 @@ pub async fn checkout(
     go_to_checkout(&ctx, member.company.company_id, path.into_inner()).await
 }
 
+/// Needs no rules: a session id that isn't one of the company's checkouts is a 404.
 #[derive(Debug, Deserialize)]
 pub struct SuccessQuery {
     #[serde(default)]
