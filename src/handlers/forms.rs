@@ -14,6 +14,73 @@ pub fn no_control_chars(value: &str) -> Result<(), validator::ValidationError> {
     Ok(())
 }
 
+/// A rule's failure with `message`, for the validators below.
+pub fn invalid(code: &'static str, message: impl Into<String>) -> validator::ValidationError {
+    let mut error = validator::ValidationError::new(code);
+    error.message = Some(message.into().into());
+    error
+}
+
+/// Notes, reasons and summaries: line breaks and tabs are fine, other control characters
+/// (escape sequences, …) are not.
+pub fn plain_text(value: &str) -> Result<(), validator::ValidationError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(invalid(
+            "control_chars",
+            "Remove the invisible control characters from this text.",
+        ));
+    }
+    Ok(())
+}
+
+/// A record's number as a form or query sends it (`engagement=12`); blank is left to the
+/// field's own rule. A rule using it gives its own message (`message = "…"`).
+pub fn record_id(value: &str) -> Result<(), validator::ValidationError> {
+    match value.trim() {
+        "" => Ok(()),
+        v if v.parse::<i32>().is_ok_and(|id| id > 0) => Ok(()),
+        _ => Err(invalid("record_id", "That number isn't valid.")),
+    }
+}
+
+/// A password `auth::password::NewPassword` accepts, with its message otherwise.
+pub fn new_password(value: &str) -> Result<(), validator::ValidationError> {
+    crate::auth::password::NewPassword::parse(value)
+        .map(|_| ())
+        .map_err(|e| invalid("password", e.to_string()))
+}
+
+/// A level `domain::Level` knows (`L1`, `L2`, `L3`); blank is left to the handler.
+pub fn level(value: &str) -> Result<(), validator::ValidationError> {
+    match value.trim() {
+        "" => Ok(()),
+        v => v
+            .parse::<crate::domain::Level>()
+            .map(|_| ())
+            .map_err(|e| invalid("level", e.to_string())),
+    }
+}
+
+/// For forms with no page to re-render: the first broken rule (by field name) as a 400
+/// with its message.
+pub fn valid_or_bad_request(form: &impl validator::Validate) -> Result<(), super::AppError> {
+    let Err(errors) = form.validate() else {
+        return Ok(());
+    };
+    let mut fields: Vec<_> = errors.field_errors().into_iter().collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    let message = fields
+        .first()
+        .and_then(|(_, list)| list.first())
+        .and_then(|e| e.message.as_ref())
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| "This form has a value that isn't valid.".into());
+    Err(super::AppError::BadRequest(message))
+}
+
 /// The messages a form's `validate` rules produce, by field (empty when all pass).
 pub fn checked(form: &impl validator::Validate) -> crate::views::forms::FieldErrors {
     match form.validate() {
@@ -111,5 +178,31 @@ mod tests {
         assert_eq!(drop_empty_params("available").as_deref(), Some(""));
         assert_eq!(drop_empty_params("level=L2&skill=rust"), None);
         assert_eq!(drop_empty_params(""), None);
+    }
+
+    #[test]
+    fn plain_text_keeps_line_breaks_and_refuses_other_control_characters() {
+        assert!(plain_text("line one\r\nline two\tend").is_ok());
+        assert!(plain_text("bell\u{7}").is_err());
+        assert!(plain_text("escape\u{1b}[31m").is_err());
+    }
+
+    #[test]
+    fn record_ids_are_positive_whole_numbers_or_blank() {
+        for good in ["", " 12 ", "1"] {
+            assert!(record_id(good).is_ok(), "{good:?}");
+        }
+        for bad in ["abc", "0", "-3", "1.5", "99999999999"] {
+            assert!(record_id(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn levels_and_passwords_use_the_domain_rules() {
+        assert!(level("L2").is_ok());
+        assert!(level("").is_ok());
+        assert!(level("L9").is_err());
+        assert!(new_password("correct horse battery staple").is_ok());
+        assert!(new_password("short").is_err());
     }
 }

@@ -6,9 +6,12 @@ use actix_web::{HttpResponse, web};
 use chrono::Duration;
 use chrono_tz::Tz;
 use serde::Deserialize;
+use validator::Validate;
 
 use super::extract::DeveloperUser;
-use super::forms::{render_with_status, see_other};
+use super::forms::{
+    checked, invalid, plain_text, record_id, render_with_status, see_other, valid_or_bad_request,
+};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
 use crate::domain::interview_slots::{self, DURATIONS, MAX_SLOTS, SlotProposal};
@@ -113,6 +116,7 @@ pub async fn show(
     )
 }
 
+/// Needs no rules: a slug that isn't a listed developer's is a 404 from the service.
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     #[serde(default)]
@@ -199,23 +203,63 @@ pub async fn new_form(
     )
 }
 
-/// The form as posted: `slot` repeats, so it is read as pairs.
-fn read_form(pairs: Vec<(String, String)>) -> (String, InterviewFormValues) {
-    let mut developer = String::new();
-    let mut v = InterviewFormValues::default();
+/// A proposal (or new times) as posted. `slot` repeats, which the url-encoded reader can't
+/// collect, so it is read from pairs; the zone, slots and duration are then parsed together
+/// by `SlotProposal::parse`, which gives each its message.
+#[derive(Debug, Default, Validate)]
+struct ProposalForm {
+    #[validate(length(max = 200))]
+    developer: String,
+    #[validate(length(max = 100, message = "Choose a time zone from the list."))]
+    time_zone: String,
+    slots: Vec<String>,
+    #[validate(length(max = 10, message = "Choose a duration from the list."))]
+    duration: String,
+    #[validate(length(max = 500, message = "Enter a full web address starting with https://"))]
+    meeting_url: String,
+    link_later: bool,
+    #[validate(custom(function = "interview_message"))]
+    message: String,
+}
+
+fn interview_message(message: &str) -> Result<(), validator::ValidationError> {
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(invalid(
+            "length",
+            format!("Keep the message under {MAX_MESSAGE_CHARS} characters."),
+        ));
+    }
+    plain_text(message)
+}
+
+impl ProposalForm {
+    fn values(&self) -> InterviewFormValues {
+        InterviewFormValues {
+            time_zone: self.time_zone.clone(),
+            slots: self.slots.clone(),
+            duration: self.duration.clone(),
+            meeting_url: self.meeting_url.clone(),
+            link_later: self.link_later,
+            message: self.message.clone(),
+        }
+    }
+}
+
+fn read_form(pairs: Vec<(String, String)>) -> ProposalForm {
+    let mut form = ProposalForm::default();
     for (k, value) in pairs {
         match k.as_str() {
-            "developer" => developer = value.trim().to_owned(),
-            "time_zone" => v.time_zone = value,
-            "slot" => v.slots.push(value),
-            "duration" => v.duration = value,
-            "meeting_url" => v.meeting_url = value.trim().to_owned(),
-            "link_later" => v.link_later = !value.is_empty(),
-            "message" => v.message = value.trim().replace("\r\n", "\n"),
+            "developer" => form.developer = value.trim().to_owned(),
+            "time_zone" => form.time_zone = value,
+            "slot" => form.slots.push(value),
+            "duration" => form.duration = value,
+            "meeting_url" => form.meeting_url = value.trim().to_owned(),
+            "link_later" => form.link_later = !value.is_empty(),
+            "message" => form.message = value.trim().replace("\r\n", "\n"),
             _ => {}
         }
     }
-    (developer, v)
+    form
 }
 
 fn parse_meeting_url(v: &InterviewFormValues) -> Result<Option<String>, String> {
@@ -238,8 +282,9 @@ fn parse_meeting_url(v: &InterviewFormValues) -> Result<Option<String>, String> 
 }
 
 /// Parses the whole form; field errors keyed like the form (`slot_0`, …).
-fn parse_proposal(v: &InterviewFormValues) -> Result<Proposal, FieldErrors> {
-    let mut errors = FieldErrors::default();
+fn parse_proposal(form: &ProposalForm) -> Result<Proposal, FieldErrors> {
+    let mut errors = checked(form);
+    let v = &form.values();
     let slots = match SlotProposal::parse(&v.time_zone, &v.slots, &v.duration, crate::models::now())
     {
         Ok(p) => Some(p),
@@ -260,12 +305,6 @@ fn parse_proposal(v: &InterviewFormValues) -> Result<Proposal, FieldErrors> {
         }
     };
     let meeting_url = errors.check("meeting_url", parse_meeting_url(v));
-    if v.message.chars().count() > MAX_MESSAGE_CHARS {
-        errors.add(
-            "message",
-            format!("Keep the message under {MAX_MESSAGE_CHARS} characters."),
-        );
-    }
     match (slots, meeting_url, errors.is_empty()) {
         (Some(slots), Some(meeting_url), true) => Ok(Proposal {
             slots,
@@ -281,14 +320,15 @@ pub async fn create(
     member: VerifiedMember,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let (slug, values) = read_form(form.into_inner());
+    let form = read_form(form.into_inner());
+    let (slug, values) = (form.developer.clone(), form.values());
     let (dev, name) = {
         let slug = slug.clone();
         ctx.db(move |conn| interviews::developer_for_proposal(conn, &slug).map_err(AppError::from))
             .await?
     };
     let company_zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let proposal = match parse_proposal(&values) {
+    let proposal = match parse_proposal(&form) {
         Ok(p) => p,
         Err(errors) => {
             return form_page(
@@ -370,8 +410,9 @@ pub async fn reschedule(
     let d = ctx
         .db(move |conn| interviews::company_interview(conn, company_id, id).map_err(AppError::from))
         .await?;
-    let (_, values) = read_form(form.into_inner());
-    let proposal = match parse_proposal(&values) {
+    let form = read_form(form.into_inner());
+    let values = form.values();
+    let proposal = match parse_proposal(&form) {
         Ok(p) => p,
         Err(errors) => {
             let zone: Tz = member.company.time_zone.parse().unwrap_or(chrono_tz::UTC);
@@ -406,24 +447,32 @@ pub async fn reschedule(
     Ok(see_other(&format!("/interviews/{id}")))
 }
 
-#[derive(Debug, Deserialize)]
+/// Why an interview is cancelled (optional) or declined (required, checked there).
+#[derive(Debug, Deserialize, Validate)]
 pub struct ReasonForm {
     #[serde(default)]
+    #[validate(custom(function = "reason_text"))]
     pub reason: String,
 }
 
-fn parse_reason(raw: &str, required: bool) -> Result<String, AppError> {
-    let reason = raw.trim().replace("\r\n", "\n");
+fn reason_text(raw: &str) -> Result<(), validator::ValidationError> {
+    if raw.trim().chars().count() > MAX_REASON_CHARS {
+        return Err(invalid(
+            "length",
+            format!("Keep the reason under {MAX_REASON_CHARS} characters."),
+        ));
+    }
+    plain_text(raw)
+}
+
+fn parse_reason(form: &ReasonForm, required: bool) -> Result<String, AppError> {
+    let reason = form.reason.trim().replace("\r\n", "\n");
     if required && reason.is_empty() {
         return Err(AppError::BadRequest(
             "Please give a short reason so the company knows what to propose instead.".into(),
         ));
     }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "Keep the reason under {MAX_REASON_CHARS} characters."
-        )));
-    }
+    valid_or_bad_request(form)?;
     Ok(reason)
 }
 
@@ -434,7 +483,7 @@ pub async fn cancel(
     form: web::Form<ReasonForm>,
 ) -> Result<HttpResponse, AppError> {
     let (company_id, id) = (member.company.company_id, path.into_inner());
-    let reason = parse_reason(&form.reason, false)?;
+    let reason = parse_reason(&form, false)?;
     let outbox = ctx.state.outbox.clone();
     let result = ctx
         .db_attempt(move |conn| interviews::cancel(conn, &outbox, company_id, id, &reason))
@@ -483,9 +532,14 @@ pub async fn mine(ctx: PageContext, dev: DeveloperUser) -> Result<HttpResponse, 
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Validate)]
 pub struct AcceptForm {
-    pub slot: Option<String>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, message = "Choose one of the proposed times."),
+        custom(function = "record_id", message = "Choose one of the proposed times.")
+    )]
+    pub slot: String,
 }
 
 pub async fn accept(
@@ -496,11 +550,12 @@ pub async fn accept(
 ) -> Result<HttpResponse, AppError> {
     let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
     let id = path.into_inner();
+    valid_or_bad_request(&*form)?;
     let slot_id: i32 = form
         .slot
-        .as_deref()
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| AppError::BadRequest("Choose one of the proposed times.".into()))?;
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("Choose one of the proposed times.".into()))?;
     let outbox = ctx.state.outbox.clone();
     let result = ctx
         .db_attempt(move |conn| interviews::accept(conn, &outbox, developer_id, id, slot_id))
@@ -523,7 +578,7 @@ pub async fn decline(
 ) -> Result<HttpResponse, AppError> {
     let developer_id = dev.0.developer_id.ok_or(AppError::Forbidden)?;
     let id = path.into_inner();
-    let reason = parse_reason(&form.reason, true)?;
+    let reason = parse_reason(&form, true)?;
     let outbox = ctx.state.outbox.clone();
     let result = ctx
         .db_attempt(move |conn| interviews::decline(conn, &outbox, developer_id, id, &reason))

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use validator::Validate;
 
 use super::extract::{AuthError, CompanyMember, require_verified};
-use super::forms::{checked, render_with_status, safe_next, see_other};
+use super::forms::{
+    checked, invalid, plain_text, render_with_status, safe_next, see_other, valid_or_bad_request,
+};
 use super::{AppError, PageContext};
 use crate::auth::current_user::{CurrentUser, Membership};
 use crate::domain::Level;
@@ -330,13 +332,24 @@ pub async fn delete(
     Ok(see_other("/shortlists"))
 }
 
-#[derive(Debug, Deserialize)]
+/// An add/remove click. `next` needs no rule: `safe_next` keeps only same-site paths.
+#[derive(Debug, Deserialize, Validate)]
 pub struct ToggleForm {
     #[serde(default)]
+    #[validate(length(max = 200))]
     pub developer: String,
     #[serde(default)]
+    #[validate(custom(function = "shortlist_action"))]
     pub on: String,
     pub next: Option<String>,
+}
+
+/// `on=1` (or none) adds, `on=0` removes.
+fn shortlist_action(on: &str) -> Result<(), validator::ValidationError> {
+    match on {
+        "1" | "" | "0" => Ok(()),
+        _ => Err(invalid("action", "Unknown shortlist action.")),
+    }
 }
 
 async fn toggle(
@@ -346,15 +359,18 @@ async fn toggle(
     form: ToggleForm,
 ) -> Result<HttpResponse, AppError> {
     let company = member.company.clone();
-    let on = match form.on.as_str() {
-        "1" | "" => true,
-        "0" => false,
-        _ => return Err(AppError::BadRequest("Unknown shortlist action.".into())),
-    };
-    let slug = form.developer.trim().to_owned();
-    if crate::domain::Slug::parse(&slug).is_err() {
-        return Err(AppError::NotFound);
+    if let Err(e) = form.validate() {
+        // An unknown action is a bad request; a developer that can't exist is not found.
+        return Err(if e.field_errors().contains_key("on") {
+            AppError::BadRequest("Unknown shortlist action.".into())
+        } else {
+            AppError::NotFound
+        });
     }
+    let on = form.on != "0";
+    let slug = crate::domain::Slug::parse(form.developer.trim())
+        .map_err(|_| AppError::NotFound)?
+        .to_string();
     let (company_id, user_id) = (company.company_id, member.user.id);
     {
         let slug = slug.clone();
@@ -399,10 +415,22 @@ pub async fn set_entry_default(
     toggle(ctx, member, None, form.into_inner()).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Validate)]
 pub struct NoteForm {
     #[serde(default)]
+    #[validate(custom(function = "note_text"))]
     pub note: String,
+}
+
+/// A note: plain text of at most `MAX_NOTE_CHARS` once trimmed.
+fn note_text(raw: &str) -> Result<(), validator::ValidationError> {
+    if raw.trim().chars().count() > MAX_NOTE_CHARS {
+        return Err(invalid(
+            "length",
+            format!("Notes can be up to {MAX_NOTE_CHARS} characters."),
+        ));
+    }
+    plain_text(raw)
 }
 
 pub async fn save_note(
@@ -413,12 +441,9 @@ pub async fn save_note(
 ) -> Result<HttpResponse, AppError> {
     let company = member.company.clone();
     let (id, entry_id) = path.into_inner();
-    let note = form.into_inner().note.trim().replace("\r\n", "\n");
-    if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "Notes can be up to {MAX_NOTE_CHARS} characters."
-        )));
-    }
+    let form = form.into_inner();
+    valid_or_bad_request(&form)?;
+    let note = form.note.trim().replace("\r\n", "\n");
     let company_id = company.company_id;
     ctx.db(move |conn| {
         shortlists::set_note(conn, company_id, id, entry_id, &note).map_err(AppError::from)

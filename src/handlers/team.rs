@@ -5,7 +5,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-use super::forms::{checked, email_address, no_control_chars, render_with_status, see_other};
+use super::forms::{
+    checked, email_address, new_password, no_control_chars, render_with_status, see_other,
+};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
 use crate::auth::password::NewPassword;
@@ -191,11 +193,25 @@ pub async fn invitation(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Accepting an invitation; `name` and `password` are read only from visitors without an
+/// account (a signed-in user joins as themselves).
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct AcceptForm {
     #[serde(default)]
+    #[validate(
+        length(
+            min = 1,
+            max = 100,
+            message = "Enter your name (up to 100 characters)."
+        ),
+        custom(
+            function = "no_control_chars",
+            message = "Enter your name (up to 100 characters)."
+        )
+    )]
     pub name: String,
     #[serde(default)]
+    #[validate(custom(function = "new_password"))]
     pub password: String,
 }
 
@@ -219,12 +235,10 @@ pub async fn accept(
             Err(e) => Err(e.into()),
         };
     }
-    let form = form.into_inner();
-    let name = form.name.trim().to_owned();
-    let mut errors = FieldErrors::default();
-    if name.is_empty() || name.chars().count() > 100 || no_control_chars(&name).is_err() {
-        errors.add("name", "Enter your name (up to 100 characters).");
-    }
+    let mut form = form.into_inner();
+    form.name = form.name.trim().to_owned();
+    let mut errors = checked(&form);
+    let name = form.name;
     let password = errors.check("password", NewPassword::parse(&form.password));
     let (Some(password), true) = (password, errors.is_empty()) else {
         return invitation_page(&ctx, token, name, errors, StatusCode::UNPROCESSABLE_ENTITY).await;

@@ -3,20 +3,22 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use validator::Validate;
 
 use super::{UNPROCESSABLE, notice};
 use crate::auth::password::NewPassword;
 use crate::auth::rate_limit;
 use crate::domain::Email;
-use crate::handlers::forms::render_with_status;
+use crate::handlers::forms::{checked, email_address, new_password, render_with_status};
 use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, AccountError};
 use crate::views::accounts::{ForgotPage, ResetPage};
 use crate::views::forms::FieldErrors;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct ForgotForm {
     #[serde(default)]
+    #[validate(custom(function = "email_address"))]
     pub email: String,
 }
 
@@ -34,8 +36,10 @@ pub async fn forgot(
     ctx: PageContext,
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    let mut errors = FieldErrors::default();
-    let typed = form.email.trim().to_owned();
+    let mut form = form.into_inner();
+    form.email = form.email.trim().to_owned();
+    let mut errors = checked(&form);
+    let typed = form.email;
     let Some(email) = errors.check("email", Email::parse(&typed)) else {
         let page = ForgotPage {
             layout: ctx.layout("Reset your password", ""),
@@ -98,9 +102,10 @@ pub async fn reset_form(
     )
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct ResetForm {
     #[serde(default)]
+    #[validate(custom(function = "new_password"))]
     pub password: String,
 }
 
@@ -110,7 +115,7 @@ pub async fn reset(
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let raw = token.into_inner();
-    let mut errors = FieldErrors::default();
+    let mut errors = checked(&*form);
     let Some(password) = errors.check("password", NewPassword::parse(&form.password)) else {
         return render_with_status(
             &ResetPage {

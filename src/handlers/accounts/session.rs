@@ -16,11 +16,14 @@ use crate::services::sessions;
 use crate::views::Flash;
 use crate::views::accounts::{LoginPage, SessionItem};
 
+/// Needs no rules: `safe_next` keeps only same-site paths.
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     pub next: Option<String>,
 }
 
+/// Needs no rules: the address and password are only compared with stored ones (and any
+/// mismatch gets the same answer), and `next` goes through `safe_next`.
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginForm {
     #[serde(default)]

@@ -11,7 +11,9 @@ use crate::auth::password::NewPassword;
 use crate::auth::rate_limit;
 use crate::domain::{Email, Role};
 use crate::handlers::extract::SignedIn;
-use crate::handlers::forms::{no_control_chars, render_with_status, see_other};
+use crate::handlers::forms::{
+    checked, email_address, new_password, no_control_chars, render_with_status, see_other,
+};
 use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, AccountError};
 use crate::views::Flash;
@@ -90,9 +92,10 @@ pub async fn change_name(
     Ok(see_other("/account"))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct EmailForm {
     #[serde(default)]
+    #[validate(custom(function = "email_address"))]
     pub email: String,
 }
 
@@ -102,8 +105,10 @@ pub async fn change_email(
     form: web::Form<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = user.0;
-    let typed = form.email.trim().to_owned();
-    let mut errors = FieldErrors::default();
+    let mut form = form.into_inner();
+    form.email = form.email.trim().to_owned();
+    let mut errors = checked(&form);
+    let typed = form.email;
     let Some(email) = errors.check("email", Email::parse(&typed)) else {
         let page = account_page(&ctx, &user, typed, errors).await?;
         return render_with_status(&page, UNPROCESSABLE);
@@ -135,11 +140,13 @@ pub async fn change_email(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `current_password` needs no rule: it is only compared with the stored hash.
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct PasswordForm {
     #[serde(default)]
     pub current_password: String,
     #[serde(default)]
+    #[validate(custom(function = "new_password"))]
     pub new_password: String,
 }
 
@@ -149,7 +156,7 @@ pub async fn change_password(
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = user.0;
-    let mut errors = FieldErrors::default();
+    let mut errors = checked(&*form);
     let Some(new_password) = errors.check("new_password", NewPassword::parse(&form.new_password))
     else {
         let page = account_page(&ctx, &user, String::new(), errors).await?;
@@ -181,6 +188,8 @@ pub async fn change_password(
     }
 }
 
+/// Deleting needs the password, which has no rule of its own: it is only compared with
+/// the stored hash (a wrong one re-renders the page).
 #[derive(Debug, Default, Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use validator::Validate;
 
 use super::notice;
 use super::registration::CHECK_EMAIL;
@@ -11,7 +12,7 @@ use super::session::sign_in_and_redirect;
 use crate::auth::current_user::CurrentUser;
 use crate::auth::{rate_limit, session};
 use crate::domain::{Email, Role};
-use crate::handlers::forms::{render_with_status, see_other};
+use crate::handlers::forms::{checked, email_address, render_with_status, see_other};
 use crate::handlers::{AppError, PageContext};
 use crate::services::accounts::{self, AccountError, Verified};
 use crate::views::Flash;
@@ -167,10 +168,12 @@ pub async fn resend_form(ctx: PageContext) -> Result<HttpResponse, AppError> {
     render_with_status(&page, StatusCode::OK)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct ResendForm {
-    /// Read from anonymous visitors only.
+    /// Read from anonymous visitors only (checked there; a signed-in user's own address
+    /// is used instead).
     #[serde(default)]
+    #[validate(custom(function = "email_address"))]
     pub email: String,
 }
 
@@ -203,9 +206,13 @@ pub async fn resend(
 
 /// The same answer for every well-formed address: a link goes out only if an unconfirmed
 /// account has it, and nobody learns whether one does.
-async fn resend_anonymous(ctx: PageContext, form: ResendForm) -> Result<HttpResponse, AppError> {
-    let typed = form.email.trim().to_owned();
-    let mut errors = FieldErrors::default();
+async fn resend_anonymous(
+    ctx: PageContext,
+    mut form: ResendForm,
+) -> Result<HttpResponse, AppError> {
+    form.email = form.email.trim().to_owned();
+    let mut errors = checked(&form);
+    let typed = form.email;
     let Some(email) = errors.check("email", Email::parse(&typed)) else {
         let page = resend_page(&ctx, None, typed, errors);
         return render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);

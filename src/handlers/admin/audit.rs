@@ -4,6 +4,7 @@ use actix_web::web;
 
 use super::{ListQuery, when};
 use crate::handlers::extract::AdminUser;
+use crate::handlers::forms::valid_or_bad_request;
 use crate::handlers::{AppError, PageContext};
 use crate::models::audit;
 use crate::services::admin as admin_service;
@@ -28,6 +29,7 @@ pub async fn audit_log(
     _admin: AdminUser,
     query: web::Query<ListQuery>,
 ) -> Result<AuditPage, AppError> {
+    valid_or_bad_request(&*query)?;
     let action = query
         .action
         .clone()

@@ -3,22 +3,38 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use validator::Validate;
 
 use super::vetting::vetting_result;
 use super::{ListQuery, search_text, when};
 use crate::domain::Level;
 use crate::handlers::extract::AdminUser;
-use crate::handlers::forms::{safe_next, see_other};
+use crate::handlers::forms::{level, plain_text, safe_next, see_other, valid_or_bad_request};
 use crate::handlers::{AppError, PageContext};
 use crate::services::admin as admin_service;
 use crate::services::vetting;
 use crate::views::Flash;
 use crate::views::admin::*;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct PublishForm {
+/// Pausing a profile: the reason is optional.
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct PauseForm {
+    #[validate(
+        length(max = 500, message = "The reason is at most 500 characters."),
+        custom(function = "plain_text")
+    )]
     pub reason: Option<String>,
-    pub level: Option<String>,
+}
+
+/// Changing a developer's level.
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct LevelForm {
+    #[serde(default)]
+    #[validate(
+        length(min = 1, message = "Choose level L1, L2 or L3."),
+        custom(function = "level", message = "Choose level L1, L2 or L3.")
+    )]
+    pub level: String,
 }
 
 pub async fn publish(
@@ -38,10 +54,11 @@ pub async fn pause(
     ctx: PageContext,
     admin: AdminUser,
     path: web::Path<i32>,
-    form: web::Form<PublishForm>,
+    form: web::Form<PauseForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let admin_id = admin.0.id;
+    valid_or_bad_request(&*form)?;
     let reason = form.into_inner().reason;
     let result = ctx
         .db_attempt(move |conn| vetting::set_published(conn, admin_id, id, false, reason))
@@ -53,10 +70,11 @@ pub async fn change_level(
     ctx: PageContext,
     admin: AdminUser,
     path: web::Path<i32>,
-    form: web::Form<PublishForm>,
+    form: web::Form<LevelForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let Some(Ok(level)) = form.into_inner().level.as_deref().map(str::parse::<Level>) else {
+    valid_or_bad_request(&*form)?;
+    let Ok(level) = form.level.trim().parse::<Level>() else {
         return Err(AppError::BadRequest("Choose level L1, L2 or L3.".into()));
     };
     let admin_id = admin.0.id;
@@ -71,6 +89,7 @@ pub async fn developers(
     _admin: AdminUser,
     query: web::Query<ListQuery>,
 ) -> Result<DevelopersPage, AppError> {
+    valid_or_bad_request(&*query)?;
     let q = search_text(&query.q);
     let status = query.status.clone().filter(|s| {
         crate::domain::DeveloperStatus::ALL
@@ -109,6 +128,7 @@ pub async fn companies(
     _admin: AdminUser,
     query: web::Query<ListQuery>,
 ) -> Result<CompaniesPage, AppError> {
+    valid_or_bad_request(&*query)?;
     let q = search_text(&query.q);
     let text = q.clone();
     let rows = ctx
@@ -176,8 +196,14 @@ fn disable_or_enable(action: &str) -> Result<bool, AppError> {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Why a company or user is disabled (optional). `back` needs no rule: `safe_next` keeps
+/// only same-site paths.
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct ReasonForm {
+    #[validate(
+        length(max = 500, message = "The reason is at most 500 characters."),
+        custom(function = "plain_text")
+    )]
     pub reason: Option<String>,
     pub back: Option<String>,
 }
@@ -190,6 +216,7 @@ pub async fn set_company_disabled(
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let disabled = disable_or_enable(&action)?;
+    valid_or_bad_request(&*form)?;
     let reason = form.reason.clone().unwrap_or_default();
     let admin_id = admin.0.id;
     ctx.db(move |conn| {
@@ -214,6 +241,7 @@ pub async fn set_user_disabled(
     let (id, action) = path.into_inner();
     let disabled = disable_or_enable(&action)?;
     let form = form.into_inner();
+    valid_or_bad_request(&form)?;
     let reason = form.reason.unwrap_or_default();
     let admin_id = admin.0.id;
     let changed = ctx

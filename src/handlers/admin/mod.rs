@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod vetting;
 
 use serde::Deserialize;
+use validator::Validate;
 
 fn when(t: chrono::NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
@@ -24,8 +25,11 @@ fn blank_to_none(s: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The admin lists' filters. Values a page doesn't know (`status=bogus`) are dropped by
+/// that page, so old links still open; the search text is capped.
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct ListQuery {
+    #[validate(length(max = 200, message = "Search for at most 200 characters."))]
     pub q: Option<String>,
     pub status: Option<String>,
     pub level: Option<String>,

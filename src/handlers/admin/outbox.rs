@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use super::{ListQuery, when};
 use crate::db::DbError;
 use crate::handlers::extract::AdminUser;
-use crate::handlers::forms::see_other;
+use crate::handlers::forms::{see_other, valid_or_bad_request};
 use crate::handlers::{AppError, PageContext};
 use crate::services::admin as admin_service;
 use crate::services::outbox::{self, RetryOutcome};
@@ -17,6 +17,7 @@ pub async fn outbox_page(
     _admin: AdminUser,
     query: web::Query<ListQuery>,
 ) -> Result<OutboxPage, AppError> {
+    valid_or_bad_request(&*query)?;
     let status = query
         .status
         .clone()

@@ -4,12 +4,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
+use validator::Validate;
 
 use super::{blank_to_none, search_text, when};
 use crate::domain::profile::paragraphs;
-use crate::domain::{DeveloperStatus, Level, VettingStage};
+use crate::domain::{DeveloperStatus, Level, ReviewOutcome, VettingStage};
 use crate::handlers::extract::AdminUser;
-use crate::handlers::forms::{render_with_status, see_other};
+use crate::handlers::forms::{
+    checked, invalid, plain_text, render_with_status, see_other, valid_or_bad_request,
+};
 use crate::handlers::{AppError, PageContext};
 use crate::models;
 use crate::services::admin as admin_service;
@@ -18,9 +21,11 @@ use crate::views::Flash;
 use crate::views::admin::*;
 use crate::views::forms::FieldErrors;
 
-#[derive(Debug, Default, Deserialize)]
+/// An unknown `stage` shows the first one (old links keep working); `q` is capped.
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct QueueQuery {
     pub stage: Option<String>,
+    #[validate(length(max = 200, message = "Search for at most 200 characters."))]
     pub q: Option<String>,
 }
 
@@ -37,6 +42,7 @@ pub async fn queue(
     _admin: AdminUser,
     query: web::Query<QueueQuery>,
 ) -> Result<QueuePage, AppError> {
+    valid_or_bad_request(&*query)?;
     let stage = query
         .stage
         .clone()
@@ -199,17 +205,66 @@ pub async fn review(
     review_page(&ctx, path.into_inner(), FieldErrors::default()).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A stage's result. Its messages show beside the stage, whichever field they are about.
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct StageForm {
     #[serde(default)]
+    #[validate(custom(function = "stage_score"))]
     pub score: String,
     #[serde(default)]
+    #[validate(
+        length(max = 5000, message = "Private notes are at most 5000 characters."),
+        custom(function = "plain_text")
+    )]
     pub notes: String,
     #[serde(default)]
+    #[validate(custom(function = "stage_summary"))]
     pub summary: String,
     #[serde(default)]
+    #[validate(custom(function = "stage_outcome"))]
     pub outcome: String,
+    #[validate(
+        length(
+            max = 1000,
+            message = "The rejection reason is at most 1000 characters."
+        ),
+        custom(function = "plain_text")
+    )]
     pub rejection_reason: Option<String>,
+}
+
+fn parse_score(value: &str) -> Option<i32> {
+    value.trim().parse().ok().filter(|s| (1..=5).contains(s))
+}
+
+fn stage_score(value: &str) -> Result<(), validator::ValidationError> {
+    parse_score(value)
+        .map(|_| ())
+        .ok_or_else(|| invalid("score", "Give a score from 1 to 5."))
+}
+
+/// Passed or failed: a stage result is never recorded as pending.
+fn parse_outcome(value: &str) -> Option<ReviewOutcome> {
+    value
+        .parse()
+        .ok()
+        .filter(|o| matches!(o, ReviewOutcome::Passed | ReviewOutcome::Failed))
+}
+
+fn stage_outcome(value: &str) -> Result<(), validator::ValidationError> {
+    parse_outcome(value)
+        .map(|_| ())
+        .ok_or_else(|| invalid("outcome", "Choose whether the stage is passed."))
+}
+
+fn stage_summary(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() || value.chars().count() > 1000 {
+        return Err(invalid(
+            "summary",
+            "Write a summary for companies (up to 1000 characters).",
+        ));
+    }
+    plain_text(value)
 }
 
 pub(super) async fn vetting_result(
@@ -253,33 +308,15 @@ pub async fn review_stage(
         return Err(AppError::NotFound);
     };
     let form = form.into_inner();
+    let by_field = checked(&form);
     let mut errors = FieldErrors::default();
-    let score = form
-        .score
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|s| (1..=5).contains(s));
-    if score.is_none() {
-        errors.add(&stage, "Give a score from 1 to 5.");
-    }
-    let passed = match form.outcome.as_str() {
-        "passed" => Some(true),
-        "failed" => Some(false),
-        _ => {
-            errors.add(&stage, "Choose whether the stage is passed.");
-            None
+    for field in ["score", "outcome", "summary", "notes", "rejection_reason"] {
+        if let Some(message) = by_field.get(field) {
+            errors.add(&stage, message);
         }
-    };
-    if form.summary.trim().is_empty() || form.summary.chars().count() > 1000 {
-        errors.add(
-            &stage,
-            "Write a summary for companies (up to 1000 characters).",
-        );
     }
-    if form.notes.chars().count() > 5000 {
-        errors.add(&stage, "Private notes are at most 5000 characters.");
-    }
+    let score = parse_score(&form.score);
+    let passed = parse_outcome(&form.outcome).map(ReviewOutcome::is_passed);
     let (Some(score), Some(passed), true) = (score, passed, errors.is_empty()) else {
         return render_with_status(
             &review_page(&ctx, id, errors).await?,
@@ -310,13 +347,27 @@ pub async fn review_stage(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Approve (with a level, which the handler requires) or reject (with a reason, which
+/// the service requires). `publish` is a checkbox.
+#[derive(Debug, Default, Deserialize, Validate)]
 pub struct DecisionForm {
     #[serde(default)]
+    #[validate(custom(function = "decision_kind"))]
     pub decision: String,
     pub level: Option<String>,
     pub publish: Option<String>,
+    #[validate(
+        length(max = 1000, message = "The reason is at most 1000 characters."),
+        custom(function = "plain_text")
+    )]
     pub reason: Option<String>,
+}
+
+fn decision_kind(value: &str) -> Result<(), validator::ValidationError> {
+    match value {
+        "approve" | "reject" => Ok(()),
+        _ => Err(invalid("decision", "Choose approve or reject.")),
+    }
 }
 
 pub async fn decide(
@@ -327,6 +378,7 @@ pub async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let form = form.into_inner();
+    valid_or_bad_request(&form)?;
     let decision = match form.decision.as_str() {
         "approve" => match form.level.as_deref().map(str::parse::<Level>) {
             Some(Ok(level)) => Decision::Approve {

@@ -2,10 +2,19 @@
 
 use super::*;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Validate)]
 pub struct AdminQuery {
     #[serde(default)]
+    #[validate(custom(function = "status_filter"))]
     pub status: String,
+}
+
+/// Blank (every engagement) or one of `EngagementStatus`.
+fn status_filter(value: &str) -> Result<(), validator::ValidationError> {
+    if value.is_empty() || value.parse::<EngagementStatus>().is_ok() {
+        return Ok(());
+    }
+    Err(invalid("status", "Unknown engagement status."))
 }
 
 pub async fn admin_engagements(
@@ -13,16 +22,10 @@ pub async fn admin_engagements(
     _admin: AdminUser,
     query: web::Query<AdminQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = query.into_inner().status;
-    let status: Option<EngagementStatus> = if filter.is_empty() {
-        None
-    } else {
-        Some(
-            filter
-                .parse()
-                .map_err(|_| AppError::BadRequest("Unknown engagement status.".into()))?,
-        )
-    };
+    let query = query.into_inner();
+    valid_or_bad_request(&query)?;
+    let filter = query.status;
+    let status: Option<EngagementStatus> = filter.parse().ok();
     let now = models::now();
     let (rows, metrics) = ctx
         .db(move |conn| -> Result<_, BillingError> {

@@ -2,6 +2,8 @@
 
 use super::*;
 
+/// `developer` needs no rule (an unknown slug is a 404 from the service); `replaces` is
+/// read by `parse_id`, which refuses a non-number with a 400.
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     #[serde(default)]
@@ -86,20 +88,46 @@ pub async fn new_form(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// A booking. The idempotency key's rule is checked in the handler: its message belongs
+/// to the whole form, not to a field.
+#[derive(Debug, Deserialize, Validate)]
 pub struct BookingForm {
     #[serde(default)]
+    #[validate(length(max = 200))]
     pub developer: String,
     #[serde(default)]
+    #[validate(custom(function = "commitment", message = "Choose full-time or part-time."))]
     pub commitment: String,
     #[serde(default)]
+    #[validate(custom(function = "start_date", message = "Enter a start date."))]
     pub starts_on: String,
     #[serde(default)]
     pub three_month_commitment: Option<String>,
     #[serde(default)]
     pub idempotency_key: String,
     #[serde(default)]
+    #[validate(custom(
+        function = "record_id",
+        message = "That engagement number isn't valid."
+    ))]
     pub replaces: Option<String>,
+}
+
+fn commitment(value: &str) -> Result<(), validator::ValidationError> {
+    value
+        .parse::<Commitment>()
+        .map(|_| ())
+        .map_err(|e| invalid("commitment", e.to_string()))
+}
+
+fn parse_start(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+}
+
+fn start_date(value: &str) -> Result<(), validator::ValidationError> {
+    parse_start(value)
+        .map(|_| ())
+        .ok_or_else(|| invalid("date", "Enter a start date."))
 }
 
 pub async fn create(
@@ -121,15 +149,9 @@ pub async fn create(
         },
         replaces,
     };
-    let mut errors = FieldErrors::default();
+    let mut errors = checked(&form);
     let commitment = form.commitment.parse::<Commitment>().ok();
-    if commitment.is_none() {
-        errors.add("commitment", "Choose full-time or part-time.");
-    }
-    let starts_on = NaiveDate::parse_from_str(form.starts_on.trim(), "%Y-%m-%d").ok();
-    if starts_on.is_none() {
-        errors.add("starts_on", "Enter a start date.");
-    }
+    let starts_on = parse_start(&form.starts_on);
     if key.is_empty() || key.len() > 64 {
         errors.add(
             "form",
@@ -239,6 +261,7 @@ pub async fn checkout(
     go_to_checkout(&ctx, member.company.company_id, path.into_inner()).await
 }
 
+/// Needs no rules: a session id that isn't one of the company's checkouts is a 404.
 #[derive(Debug, Deserialize)]
 pub struct SuccessQuery {
     #[serde(default)]

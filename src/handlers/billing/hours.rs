@@ -80,19 +80,50 @@ pub async fn my_hours(ctx: PageContext, dev: DeveloperUser) -> Result<HttpRespon
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Validate)]
 pub struct HoursForm {
     #[serde(default)]
+    #[validate(
+        length(min = 1, message = "Choose an engagement."),
+        custom(function = "record_id", message = "Choose an engagement.")
+    )]
     pub engagement: String,
     #[serde(default)]
+    #[validate(custom(function = "week_day"))]
     pub week: String,
     #[serde(default)]
+    #[validate(custom(function = "hours_worked"))]
     pub hours: String,
     #[serde(default)]
+    #[validate(
+        length(max = 1000, message = "Keep the note under 1,000 characters."),
+        custom(function = "plain_text")
+    )]
     pub note: String,
 }
 
 pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// A day in the week worked. Years outside 2000–2100 are typos (and the far ends of the
+/// calendar overflow week arithmetic); the service then checks the week against the
+/// engagement itself.
+fn parse_week_day(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2100).contains(&d.year()))
+}
+
+fn week_day(value: &str) -> Result<(), validator::ValidationError> {
+    parse_week_day(value)
+        .map(|_| ())
+        .ok_or_else(|| invalid("date", "Enter a date in the week you worked."))
+}
+
+fn hours_worked(value: &str) -> Result<(), validator::ValidationError> {
+    billing::parse_hours(value)
+        .map(|_| ())
+        .map_err(|message| invalid("hours", message))
+}
 
 pub async fn log_hours(
     ctx: PageContext,
@@ -107,29 +138,10 @@ pub async fn log_hours(
         hours: form.hours.clone(),
         note: form.note.clone(),
     };
-    let mut errors = FieldErrors::default();
+    let errors = checked(&form);
     let engagement_id: Option<i32> = form.engagement.trim().parse().ok();
-    if engagement_id.is_none() {
-        errors.add("engagement", "Choose an engagement.");
-    }
-    // Years outside 2000–2100 are typos (and the far ends of the calendar overflow week
-    // arithmetic); the service then checks the week against the engagement itself.
-    let day = NaiveDate::parse_from_str(form.week.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| (2000..=2100).contains(&d.year()));
-    if day.is_none() {
-        errors.add("week", "Enter a date in the week you worked.");
-    }
-    let minutes = match billing::parse_hours(&form.hours) {
-        Ok(m) => Some(m),
-        Err(message) => {
-            errors.add("hours", message);
-            None
-        }
-    };
-    if form.note.chars().count() > MAX_NOTE_CHARS {
-        errors.add("note", "Keep the note under 1,000 characters.");
-    }
+    let day = parse_week_day(&form.week);
+    let minutes = billing::parse_hours(&form.hours).ok();
     let (Some(engagement_id), Some(day), Some(minutes), true) =
         (engagement_id, day, minutes, errors.is_empty())
     else {

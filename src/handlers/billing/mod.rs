@@ -8,9 +8,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use validator::Validate;
 
 use super::extract::{AdminUser, DeveloperUser};
-use super::forms::{render_with_status, see_other};
+use super::forms::{
+    checked, invalid, no_control_chars, plain_text, record_id, render_with_status, see_other,
+    valid_or_bad_request,
+};
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
 use crate::billing::state::EngagementStatus;

@@ -63,11 +63,17 @@ pub async fn sandbox_checkout_form(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// The sandbox's card form; which numbers pay or decline is the sandbox's business.
+#[derive(Debug, Deserialize, Validate)]
 pub struct CardForm {
     #[serde(default)]
+    #[validate(length(max = 40, message = "A card number is at most 40 characters."))]
     pub card_number: String,
     #[serde(default)]
+    #[validate(
+        length(max = 100, message = "The name on the card is at most 100 characters."),
+        custom(function = "no_control_chars")
+    )]
     pub name_on_card: String,
 }
 
@@ -80,6 +86,7 @@ pub async fn sandbox_checkout_pay(
     sandbox_only(&ctx.state)?;
     let session_id = path.into_inner();
     let form = form.into_inner();
+    valid_or_bad_request(&form)?;
     let company_id = member.company.company_id;
     let outbox = ctx.state.outbox.clone();
     let (id, card) = (session_id.clone(), form.card_number.clone());
@@ -141,6 +148,7 @@ pub async fn sandbox_portal_update(
     sandbox_only(&ctx.state)?;
     let company_id = member.company.company_id;
     let outbox = ctx.state.outbox.clone();
+    valid_or_bad_request(&*form)?;
     let card = form.into_inner().card_number;
     let result = ctx
         .db(move |conn| billing::sandbox_update_card(conn, &outbox, company_id, &card))
