@@ -6,6 +6,7 @@ mod email;
 pub mod interview_slots;
 mod level;
 mod money;
+pub mod monogram;
 mod offer;
 pub mod overlap;
 pub mod profile;

@@ -151,13 +151,17 @@ pub struct Names {
     pub first_name: String,
     pub last_name: String,
     pub slug: String,
+    pub avatar: Option<String>,
 }
 
-type NamedRow = (EngagementRow, (String, String, String, String));
+type NamedRow = (
+    EngagementRow,
+    (String, String, String, String, Option<String>),
+);
 
 fn named(rows: Vec<NamedRow>) -> Vec<(EngagementRow, Names)> {
     rows.into_iter()
-        .map(|(row, (company, first_name, last_name, slug))| {
+        .map(|(row, (company, first_name, last_name, slug, avatar))| {
             (
                 row,
                 Names {
@@ -165,6 +169,7 @@ fn named(rows: Vec<NamedRow>) -> Vec<(EngagementRow, Names)> {
                     first_name,
                     last_name,
                     slug,
+                    avatar,
                 },
             )
         })
@@ -188,6 +193,7 @@ pub fn for_company_with_names(
                 developers::first_name,
                 developers::last_name,
                 developers::slug,
+                developers::avatar_path,
             ),
         ))
         .load::<NamedRow>(conn)
@@ -211,6 +217,7 @@ pub fn for_developer_with_names(
                 developers::first_name,
                 developers::last_name,
                 developers::slug,
+                developers::avatar_path,
             ),
         ))
         .load::<NamedRow>(conn)

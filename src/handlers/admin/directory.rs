@@ -14,6 +14,7 @@ use crate::services::admin as admin_service;
 use crate::services::vetting;
 use crate::views::Flash;
 use crate::views::admin::*;
+use crate::views::avatar::{AvatarSize, developer_avatar};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PublishForm {
@@ -92,6 +93,7 @@ pub async fn developers(
         rows: rows
             .into_iter()
             .map(|d| DeveloperListRow {
+                avatar: developer_avatar(&d, AvatarSize::Small),
                 id: d.id,
                 name: format!("{} {}", d.first_name, d.last_name),
                 slug: d.slug,
