@@ -262,3 +262,58 @@ async fn only_avatar_file_names_are_served() {
     );
     assert!(r.text().await.unwrap().contains(">KL</text>"));
 }
+
+#[tokio::test]
+async fn demo_developers_get_generated_monograms_shared_by_content() {
+    let app = spawn_app().await;
+    let data_dir = app.settings.data_dir.clone();
+    let options = ladder::services::seed::SeedOptions {
+        developers: 60,
+        now: ladder::models::now(),
+        progress: false,
+        avatars_in: Some(data_dir.clone()),
+    };
+    let rows: Vec<(String, String, Option<String>)> = app
+        .with_conn(move |conn| {
+            ladder::services::seed::seed(conn, &options).unwrap();
+            developers::table
+                .select((
+                    developers::first_name,
+                    developers::last_name,
+                    developers::avatar_path,
+                ))
+                .load(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(rows.len(), 60);
+    let mut files = std::collections::HashSet::new();
+    for (first, last, avatar) in &rows {
+        let file = avatar
+            .clone()
+            .unwrap_or_else(|| panic!("{first} has no avatar"));
+        assert!(file.starts_with("m-") && file.ends_with(".svg"), "{file}");
+        let svg = std::fs::read_to_string(data_dir.join("avatars").join(&file)).unwrap();
+        let name = ladder::domain::profile::display_name_from_last(first, last);
+        assert!(
+            svg.contains(&format!(
+                ">{}</text>",
+                ladder::domain::monogram::initials(&name)
+            )),
+            "{name}: {svg}"
+        );
+        files.insert(file);
+    }
+    let on_disk = std::fs::read_dir(data_dir.join("avatars")).unwrap().count();
+    assert_eq!(on_disk, files.len(), "one file per distinct monogram");
+
+    // Served (as the catalog's <img>) with the SVG's own headers.
+    let (_, catalog) = app.get_html("/developers").await;
+    let file = files
+        .iter()
+        .find(|f| catalog.contains(&format!("/avatars/{f}")))
+        .expect("a monogram on the catalog");
+    assert_sized_photo(&catalog, file, 48, "catalog");
+    let r = app.get(&format!("/avatars/{file}")).await;
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+}
