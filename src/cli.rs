@@ -189,7 +189,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let db = runtime.block_on(connect_and_migrate(&settings))?;
-            seed_and_report(&db, developers, std::io::stderr().is_terminal())
+            seed_and_report(
+                &db,
+                developers,
+                std::io::stderr().is_terminal(),
+                &settings.data_dir,
+            )
         }
         Command::Worker => runtime.block_on(run_worker(settings)),
         Command::Jobs { command } => {
@@ -421,9 +426,10 @@ async fn serve(settings: Settings, with_worker: bool) -> anyhow::Result<()> {
     let base = settings.base_url_str().to_owned();
     let production = settings.environment.is_production();
     let worker_ctx = with_worker.then(|| settings.clone());
+    let data_dir = settings.data_dir.clone();
     let app = Application::build(settings).await?;
     let db = app.db().clone();
-    seed_if_empty_in_development(&db, production).await?;
+    seed_if_empty_in_development(&db, production, &data_dir).await?;
     let (stop_worker, worker_stopped) = watch::channel(false);
     let worker = match worker_ctx {
         Some(settings) => {
@@ -451,7 +457,11 @@ async fn serve(settings: Settings, with_worker: bool) -> anyhow::Result<()> {
 /// marketplace. Production never loads demo data (its fake Stripe ids and revenue would be
 /// taken for real ones): an empty database is migrated and the operator is told how to
 /// create the first admin.
-async fn seed_if_empty_in_development(db: &Db, production: bool) -> anyhow::Result<()> {
+async fn seed_if_empty_in_development(
+    db: &Db,
+    production: bool,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let empty = db
         .run(|conn| models::user::max_id(conn).map_err(DbError::from))
         .await?
@@ -468,11 +478,19 @@ async fn seed_if_empty_in_development(db: &Db, production: bool) -> anyhow::Resu
     }
     println!("Empty database: loading demo data (about {DEFAULT_DEVELOPERS} developers)…");
     let seed_db = db.clone();
-    tokio::task::spawn_blocking(move || seed_and_report(&seed_db, DEFAULT_DEVELOPERS, false))
-        .await?
+    let data_dir = data_dir.to_owned();
+    tokio::task::spawn_blocking(move || {
+        seed_and_report(&seed_db, DEFAULT_DEVELOPERS, false, &data_dir)
+    })
+    .await?
 }
 
-fn seed_and_report(db: &Db, developers: usize, progress: bool) -> anyhow::Result<()> {
+fn seed_and_report(
+    db: &Db,
+    developers: usize,
+    progress: bool,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let mut conn = db.get()?;
     let started = std::time::Instant::now();
     let report = seed::seed(
@@ -481,6 +499,7 @@ fn seed_and_report(db: &Db, developers: usize, progress: bool) -> anyhow::Result
             developers,
             now: models::now(),
             progress,
+            avatars_in: Some(data_dir.to_owned()),
         },
     )?;
     println!(

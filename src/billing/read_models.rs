@@ -9,6 +9,8 @@ pub struct EngagementView {
     pub status: EngagementStatus,
     pub developer_name: String,
     pub developer_slug: String,
+    /// The developer's avatar file (under `/avatars/`), if any.
+    pub developer_avatar: Option<String>,
     pub company_name: String,
     pub price: Money,
     pub commitment: Commitment,
@@ -53,6 +55,7 @@ pub(super) fn view(
         first_name: d.first_name,
         last_name: d.last_name,
         slug: d.slug,
+        avatar: d.avatar_path,
     };
     Ok(view_with(row, names, logs, full_name, now))
 }
@@ -91,6 +94,7 @@ pub(super) fn view_with(
     EngagementView {
         developer_name: name_of(&names.first_name, &names.last_name, full_name),
         developer_slug: names.slug,
+        developer_avatar: names.avatar,
         company_name: names.company,
         price: Money::from_cents(row.price_cents),
         commitment: row.commitment,

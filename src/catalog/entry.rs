@@ -79,6 +79,8 @@ pub(super) struct Entry {
     pub(super) skills: SkillSet,
     /// Skill indexes, most years first.
     pub(super) top_skills: Vec<u16>,
+    /// The avatar file (under `/avatars/`), if any.
+    pub(super) avatar: Option<String>,
 }
 
 /// The monthly price a card shows: the cheapest commitment the developer offers (or the

@@ -50,6 +50,7 @@ pub(super) type ListedRow = (
     Option<NaiveDate>,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
+    Option<String>,
 );
 
 pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Snapshot> {
@@ -93,8 +94,21 @@ pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResu
     let mut entries = Vec::with_capacity(rows.len());
     let mut position_of = HashMap::with_capacity(rows.len());
     for row in rows {
-        let (id, slug, first, last, headline, level, commitment, years, zone, avail, conf, publ) =
-            row;
+        let (
+            id,
+            slug,
+            first,
+            last,
+            headline,
+            level,
+            commitment,
+            years,
+            zone,
+            avail,
+            conf,
+            publ,
+            avatar,
+        ) = row;
         let (Some(level), Some(confirmed_at), Some(published_at)) = (
             level.as_deref().and_then(|l| Level::from_str(l).ok()),
             conf,
@@ -132,6 +146,7 @@ pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResu
             published_at,
             skills: SkillSet::default(),
             top_skills: Vec::new(),
+            avatar,
         });
     }
     let mut years_of: HashMap<(u32, u16), i32> = HashMap::new();

@@ -45,6 +45,7 @@ pub(crate) fn listed_rows_query(cutoff: NaiveDateTime) -> _ {
         d::available_from,
         d::availability_confirmed_at,
         d::published_at,
+        d::avatar_path,
     ))
 }
 

@@ -31,6 +31,8 @@ pub struct Card {
     pub available_now: bool,
     pub available_from: Option<NaiveDate>,
     pub years: i32,
+    /// The avatar file (under `/avatars/`), if any.
+    pub avatar: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +189,7 @@ pub(super) fn page_of(
                 available_now: e.available_from.is_some_and(|d| d <= today),
                 available_from: e.available_from,
                 years: e.years,
+                avatar: e.avatar.clone(),
             }
         })
         .collect();

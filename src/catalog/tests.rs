@@ -226,6 +226,7 @@ fn random_snapshot(rng: &mut Rng, n: usize, now: NaiveDateTime) -> Snapshot {
                 published_at: now - Duration::hours(rng.below(1000) as i64),
                 skills: set,
                 top_skills: top,
+                avatar: None,
             }
         })
         .collect();

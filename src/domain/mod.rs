@@ -9,6 +9,7 @@ pub mod fit;
 pub mod interview_slots;
 mod level;
 mod money;
+pub mod monogram;
 mod offer;
 pub mod overlap;
 pub mod profile;

@@ -30,6 +30,16 @@ pub fn display_name(first: &str, last_initial: &str) -> String {
     }
 }
 
+/// [`display_name`] from a full last name: "Maya", "Okafor" → "Maya O.".
+pub fn display_name_from_last(first: &str, last_name: &str) -> String {
+    let initial: String = last_name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    display_name(first, &initial)
+}
+
 /// A link on a profile: absolute http(s), at most 300 characters; GitHub and LinkedIn
 /// links must point at those sites.
 pub fn parse_link(input: &str, site: Option<&str>) -> Result<Option<String>, ParseError> {

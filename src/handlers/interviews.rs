@@ -20,6 +20,7 @@ use crate::services::interviews::{
     format_slot,
 };
 use crate::views::Flash;
+use crate::views::avatar::{Avatar, AvatarSize};
 use crate::views::forms::FieldErrors;
 use crate::views::hiring::{
     InterviewFormPage, InterviewFormValues, InterviewItem, InterviewPage, InterviewsPage,
@@ -36,7 +37,13 @@ fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
         status_css: css.into(),
         developer_name: d.developer_name.clone(),
         developer_slug: d.developer_slug.clone(),
+        developer_avatar: Avatar::new(
+            &d.developer_name,
+            d.developer_avatar.as_deref(),
+            AvatarSize::Medium,
+        ),
         company_name: d.company_name.clone(),
+        company_avatar: crate::views::avatar::company(&d.company_name),
         scheduled: d
             .row
             .starts_at

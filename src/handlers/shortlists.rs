@@ -19,6 +19,7 @@ use crate::auth::current_user::{CurrentUser, Membership};
 use crate::domain::Level;
 use crate::services::shortlists::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, ShortlistError};
 use crate::views::Flash;
+use crate::views::avatar::{Avatar, AvatarSize};
 use crate::views::catalog::{availability_text, overlap_text, stage_label};
 use crate::views::forms::FieldErrors;
 use crate::views::hiring::{
@@ -236,6 +237,7 @@ async fn show_page(
             .map(|e| {
                 let level = e.level.clone().unwrap_or_default();
                 EntryView {
+                    avatar: Avatar::new(&e.display_name, e.avatar.as_deref(), AvatarSize::Medium),
                     id: e.id,
                     level_css: level.parse::<Level>().map(Level::css).unwrap_or("").into(),
                     level,
@@ -491,6 +493,12 @@ pub async fn compare(
                 let d = &p.developer;
                 let scores: Vec<i32> = p.reviews.iter().filter_map(|r| r.score).collect();
                 CompareColumn {
+                    avatar: Avatar::new(
+                        &p.display_name,
+                        d.avatar_path.as_deref(),
+                        AvatarSize::Medium,
+                    )
+                    .eager(),
                     slug: d.slug.clone(),
                     name: p.display_name.clone(),
                     listed: p.listed,
@@ -538,6 +546,12 @@ pub async fn compare(
                 }
             }
             None => CompareColumn {
+                avatar: Avatar::new(
+                    &entry.display_name,
+                    entry.avatar.as_deref(),
+                    AvatarSize::Medium,
+                )
+                .eager(),
                 slug: entry.slug,
                 name: entry.display_name,
                 listed: false,

@@ -85,6 +85,8 @@ pub struct NewDeveloperWithId {
     pub id: i32,
     #[diesel(embed)]
     pub profile: NewDeveloper,
+    /// A generated monogram (demo developers).
+    pub avatar_path: Option<String>,
 }
 
 pub fn insert_many(conn: &mut DbConn, rows: &[NewDeveloperWithId]) -> QueryResult<usize> {

@@ -152,13 +152,17 @@ pub struct Names {
     pub first_name: String,
     pub last_name: String,
     pub slug: String,
+    pub avatar: Option<String>,
 }
 
-type NamedRow = (EngagementRow, (String, String, String, String));
+type NamedRow = (
+    EngagementRow,
+    (String, String, String, String, Option<String>),
+);
 
 fn named(rows: Vec<NamedRow>) -> Vec<(EngagementRow, Names)> {
     rows.into_iter()
-        .map(|(row, (company, first_name, last_name, slug))| {
+        .map(|(row, (company, first_name, last_name, slug, avatar))| {
             (
                 row,
                 Names {
@@ -166,6 +170,7 @@ fn named(rows: Vec<NamedRow>) -> Vec<(EngagementRow, Names)> {
                     first_name,
                     last_name,
                     slug,
+                    avatar,
                 },
             )
         })
@@ -189,6 +194,7 @@ pub fn for_company_with_names(
                 developers::first_name,
                 developers::last_name,
                 developers::slug,
+                developers::avatar_path,
             ),
         ))
         .load::<NamedRow>(conn)
@@ -212,6 +218,7 @@ pub fn for_developer_with_names(
                 developers::first_name,
                 developers::last_name,
                 developers::slug,
+                developers::avatar_path,
             ),
         ))
         .load::<NamedRow>(conn)

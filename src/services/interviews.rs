@@ -69,6 +69,8 @@ pub struct InterviewDetail {
     pub slots: Vec<interview_slot::InterviewSlotRow>,
     pub developer_name: String,
     pub developer_slug: String,
+    /// The developer's avatar file (under `/avatars/`), if any.
+    pub developer_avatar: Option<String>,
     pub developer_zone: Tz,
     pub developer_email: String,
     pub company_name: String,
@@ -108,6 +110,7 @@ fn detail(
         slots: interview_slot::for_interview(conn, row.id)?,
         developer_name: catalog::display_name(&d.first_name, &last_initial),
         developer_slug: d.slug,
+        developer_avatar: d.avatar_path,
         developer_zone: zone_of(&d.time_zone),
         developer_email: dev_user.email,
         company_zone: zone_of(&c.time_zone),

@@ -251,6 +251,8 @@ pub struct EntryDetail {
     pub headline: String,
     pub level: Option<String>,
     pub listed: bool,
+    /// The avatar file (under `/avatars/`), if any.
+    pub avatar: Option<String>,
 }
 
 pub struct ShortlistDetail {
@@ -284,6 +286,7 @@ pub fn show(
             slug: d.slug,
             headline: d.headline,
             level: d.level,
+            avatar: d.avatar_path,
         });
     }
     Ok(ShortlistDetail { list, entries })

@@ -38,6 +38,7 @@ pub struct DashboardPage {
 pub struct QueueRow {
     pub id: i32,
     pub name: String,
+    pub avatar: super::avatar::Avatar,
     pub headline: String,
     pub country: String,
     pub years: i32,
@@ -70,6 +71,7 @@ pub struct ReviewPage {
     pub layout: Layout,
     pub id: i32,
     pub name: String,
+    pub avatar: super::avatar::Avatar,
     pub email: String,
     pub slug: String,
     pub headline: String,
@@ -101,6 +103,7 @@ pub struct ReviewPage {
 pub struct DeveloperListRow {
     pub id: i32,
     pub name: String,
+    pub avatar: super::avatar::Avatar,
     pub slug: String,
     pub status: String,
     pub level: String,

@@ -49,6 +49,7 @@ pub struct EntryView {
     pub id: i32,
     pub slug: String,
     pub name: String,
+    pub avatar: super::avatar::Avatar,
     pub headline: String,
     pub level: String,
     pub level_css: String,
@@ -71,6 +72,7 @@ pub struct ShortlistPage {
 pub struct CompareColumn {
     pub slug: String,
     pub name: String,
+    pub avatar: super::avatar::Avatar,
     pub listed: bool,
     pub level: String,
     pub level_css: String,
@@ -172,7 +174,10 @@ pub struct InterviewItem {
     pub status_css: String,
     pub developer_name: String,
     pub developer_slug: String,
+    pub developer_avatar: super::avatar::Avatar,
     pub company_name: String,
+    /// The company's monogram (companies have no photo).
+    pub company_avatar: super::avatar::Avatar,
     pub scheduled: Option<String>,
     /// (slot id, label in the viewer's zone).
     pub slots: Vec<(i32, String)>,

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod avatar;
 pub mod billing;
 pub mod catalog;
 pub mod dev;

@@ -52,7 +52,10 @@ pub struct ProfilePage {
     pub skill_options: Vec<SkillOption>,
     pub countries: &'static [Country],
     pub time_zones: Vec<crate::domain::time_zone::ZoneGroup>,
-    pub avatar_url: Option<String>,
+    /// The current photo (alt "Your current photo") or monogram.
+    pub avatar: crate::views::avatar::Avatar,
+    /// An uploaded photo, not a monogram.
+    pub has_photo: bool,
     pub avatar_error: Option<String>,
     pub notice: Option<String>,
     pub status_label: String,

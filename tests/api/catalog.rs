@@ -66,6 +66,7 @@ async fn seeded() -> Seeded {
                     developers: 200,
                     now,
                     progress: false,
+                    avatars_in: None,
                 },
             )
             .unwrap();

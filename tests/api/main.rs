@@ -13,6 +13,7 @@ mod billing_properties;
 mod billing_stripe;
 mod catalog;
 mod db_faults;
+mod faces;
 mod form_validation;
 mod health;
 mod hiring;

@@ -24,6 +24,7 @@ fn options(developers: usize) -> SeedOptions {
         developers,
         now: fixed_now(),
         progress: false,
+        avatars_in: None,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::services::admin as admin_service;
 use crate::services::vetting;
 use crate::views::Flash;
 use crate::views::admin::*;
+use crate::views::avatar::{AvatarSize, developer_avatar};
 
 /// Pausing a profile: the reason is optional.
 #[derive(Debug, Default, Deserialize, Validate)]
@@ -111,6 +112,7 @@ pub async fn developers(
         rows: rows
             .into_iter()
             .map(|d| DeveloperListRow {
+                avatar: developer_avatar(&d, AvatarSize::Small),
                 id: d.id,
                 name: format!("{} {}", d.first_name, d.last_name),
                 slug: d.slug,

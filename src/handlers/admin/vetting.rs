@@ -19,6 +19,7 @@ use crate::services::admin as admin_service;
 use crate::services::vetting::{self, Decision, StageReview, VettingError};
 use crate::views::Flash;
 use crate::views::admin::*;
+use crate::views::avatar::{AvatarSize, developer_avatar};
 use crate::views::forms::FieldErrors;
 
 /// An unknown `stage` shows the first one (old links keep working); `q` is capped.
@@ -65,6 +66,7 @@ pub async fn queue(
         rows: rows
             .into_iter()
             .map(|d| QueueRow {
+                avatar: developer_avatar(&d, AvatarSize::Small),
                 id: d.id,
                 name: format!("{} {}", d.first_name, d.last_name),
                 headline: d.headline,
@@ -138,6 +140,7 @@ async fn review_page(
         layout: ctx.layout(&format!("Review {} {}", d.first_name, d.last_name), "admin"),
         id,
         name: format!("{} {}", d.first_name, d.last_name),
+        avatar: developer_avatar(&d, AvatarSize::Large).eager(),
         email: account.email.clone(),
         slug: d.slug.clone(),
         headline: d.headline.clone(),

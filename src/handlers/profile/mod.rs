@@ -128,6 +128,8 @@ pub async fn upload_avatar(
                     .map_err(|e| AppError::Internal(e.into()))
             })
             .await?;
+            // Catalog cards show the photo too.
+            ctx.state.catalog.changed();
             ctx.flash(Flash::success("Your photo is updated."));
             Ok(see_other("/me/profile"))
         }
@@ -165,20 +167,34 @@ pub async fn confirm_availability(
     Ok(see_other("/me/profile"))
 }
 
-/// Serves a processed avatar from the data directory.
+/// Serves an avatar from the data directory: an uploaded JPEG or a generated SVG monogram.
+/// Their names carry a hash of their bytes, so they are cached for a year. No
+/// `PageContext`: the picture is the same for everyone, and loading the user would mark
+/// the response private.
 pub async fn avatar(
-    ctx: PageContext,
+    state: web::Data<crate::state::AppState>,
     name: web::Path<String>,
-) -> Result<actix_files::NamedFile, AppError> {
+) -> Result<HttpResponse, AppError> {
     let name = name.into_inner();
-    let safe = name.ends_with(".jpg")
-        && name.len() < 80
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-    if !safe || name.contains("..") {
+    let Some(kind) = profiles::avatar_kind(&name) else {
         return Err(AppError::NotFound);
+    };
+    let path = profiles::avatar_dir(&state.settings.data_dir).join(&name);
+    let bytes = web::block(move || std::fs::read(path))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("avatar task failed: {e}")))?
+        .map_err(|_| AppError::NotFound)?;
+    let mut response = HttpResponse::Ok();
+    response.content_type(kind.content_type()).insert_header((
+        actix_web::http::header::CACHE_CONTROL,
+        "public, max-age=31536000, immutable",
+    ));
+    if kind == profiles::AvatarKind::Monogram {
+        // An SVG opened on its own is a document: it may run nothing and load nothing.
+        response.insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ));
     }
-    let path = profiles::avatar_dir(&ctx.state.settings.data_dir).join(name);
-    actix_files::NamedFile::open(path).map_err(|_| AppError::NotFound)
+    Ok(response.body(bytes))
 }

@@ -3,6 +3,7 @@
 use super::super::{AppError, PageContext};
 use crate::domain::{DeveloperStatus, country};
 use crate::services::profiles::{self, Profile};
+use crate::views::avatar::{AvatarSize, developer_avatar};
 use crate::views::forms::FieldErrors;
 use crate::views::profile::{
     ExperienceRowValues, ProfilePage, ProfileValues, SkillOption, SkillRowValues,
@@ -101,7 +102,13 @@ pub(super) async fn page(
             })
             .collect(),
         countries: country::all(),
-        avatar_url: d.avatar_path.as_ref().map(|p| format!("/avatars/{p}")),
+        avatar: developer_avatar(d, AvatarSize::Large)
+            .eager()
+            .labelled("Your current photo"),
+        has_photo: d
+            .avatar_path
+            .as_deref()
+            .is_some_and(|p| p.ends_with(".jpg")),
         avatar_error,
         notice,
         status_label,

@@ -40,6 +40,8 @@ pub enum SeedError {
     Data(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    #[error("cannot write demo avatars: {0}")]
+    Avatars(#[from] std::io::Error),
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +49,9 @@ pub struct SeedOptions {
     pub developers: usize,
     pub now: NaiveDateTime,
     pub progress: bool,
+    /// The data directory to write demo developers' monogram avatars into (`avatars/`);
+    /// `None` leaves them without a picture (the pages draw the same monogram).
+    pub avatars_in: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 use crate::catalog::search_index;
 use crate::db::{Backend, DbConn, write_transaction};
 use crate::domain::Role;
+use crate::domain::profile::display_name_from_last;
 use crate::models::{developer, developer_skill, experience, skill, user, vetting_review};
+use crate::services::profiles;
 
 use super::accounts::{demo_password, new_user};
 use super::data::SeedData;
@@ -50,6 +52,7 @@ pub(super) fn seed_developers(
 
     let mut added = 0;
     let mut credential = None;
+    let mut monogram_files = HashMap::new();
     let mut start = 0;
     while start < options.developers {
         let end = (start + BATCH).min(options.developers);
@@ -60,8 +63,9 @@ pub(super) fn seed_developers(
                 g
             })
             .collect();
+        let avatars = monograms(&generated, options, &mut monogram_files)?;
         added += write_transaction(conn, |conn| {
-            write_batch(conn, &generated, &skill_ids, &mut credential)
+            write_batch(conn, &generated, &avatars, &skill_ids, &mut credential)
         })?;
         bar.inc((end - start) as u64);
         start = end;
@@ -85,9 +89,35 @@ pub(super) fn seed_developers(
     Ok((added, credential))
 }
 
+/// The monogram file of each generated developer, written when missing. Cheap even for a
+/// 100,000-developer catalogue: files are named by their content, so developers with the
+/// same initials and tone share one, and `written` remembers each display name's file.
+fn monograms(
+    generated: &[GeneratedDeveloper],
+    options: &SeedOptions,
+    written: &mut HashMap<String, String>,
+) -> Result<Vec<Option<String>>, SeedError> {
+    let Some(data_dir) = &options.avatars_in else {
+        return Ok(vec![None; generated.len()]);
+    };
+    generated
+        .iter()
+        .map(|g| {
+            let name = display_name_from_last(&g.profile.first_name, &g.profile.last_name);
+            if let Some(file) = written.get(&name) {
+                return Ok(Some(file.clone()));
+            }
+            let file = profiles::store_monogram(data_dir, &name)?;
+            written.insert(name, file.clone());
+            Ok(Some(file))
+        })
+        .collect()
+}
+
 fn write_batch(
     conn: &mut DbConn,
     generated: &[GeneratedDeveloper],
+    avatars: &[Option<String>],
     skill_ids: &HashMap<String, i32>,
     credential: &mut Option<Credential>,
 ) -> Result<usize, SeedError> {
@@ -95,9 +125,10 @@ fn write_batch(
     let existing: HashSet<String> = developer::existing_slugs(conn, &slugs)?
         .into_iter()
         .collect();
-    let fresh: Vec<&GeneratedDeveloper> = generated
+    let fresh: Vec<(&GeneratedDeveloper, &Option<String>)> = generated
         .iter()
-        .filter(|g| !existing.contains(&g.profile.slug))
+        .zip(avatars)
+        .filter(|(g, _)| !existing.contains(&g.profile.slug))
         .collect();
     if fresh.is_empty() {
         return Ok(0);
@@ -109,7 +140,7 @@ fn write_batch(
     let mut skills = Vec::new();
     let mut experiences = Vec::new();
     let mut reviews = Vec::new();
-    for (offset, g) in (0..).zip(fresh.iter()) {
+    for (offset, (g, avatar)) in (0..).zip(fresh.iter()) {
         let (user_id, developer_id) = (first_user_id + offset, first_developer_id + offset);
         let password_hash = if g.email == DEMO_DEVELOPER_EMAIL {
             let (hash, demo) = demo_password("developer", &g.email);
@@ -133,6 +164,7 @@ fn write_batch(
         profiles.push(developer::NewDeveloperWithId {
             id: developer_id,
             profile,
+            avatar_path: (*avatar).clone(),
         });
         for (slug, years) in &g.skills {
             let skill_id = *skill_ids.get(slug).ok_or_else(|| {

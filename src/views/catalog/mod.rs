@@ -12,6 +12,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Layout;
+use super::avatar::{Avatar, AvatarSize};
 use crate::catalog::{CatalogPage, ChoiceText, Sort};
 use crate::domain::overlap::format_hours;
 
@@ -51,8 +52,22 @@ pub struct CardView {
     pub availability: String,
     pub available_now: bool,
     pub years: i32,
+    pub avatar: Avatar,
     /// Add/remove buttons, for verified company members.
     pub shortlist: Option<crate::views::hiring::ShortlistToggle>,
+}
+
+/// Cards in the first rows, visible without scrolling: their pictures load at once.
+const EAGER_CARDS: usize = 4;
+
+/// The picture of the `index`th card of a page.
+fn card_avatar(name: &str, file: Option<&str>, index: usize) -> Avatar {
+    let avatar = Avatar::new(name, file, AvatarSize::Medium);
+    if index < EAGER_CARDS {
+        avatar.eager()
+    } else {
+        avatar
+    }
 }
 
 pub struct PageLink {
@@ -240,7 +255,9 @@ impl CatalogView {
         let cards = page
             .cards
             .iter()
-            .map(|c| CardView {
+            .enumerate()
+            .map(|(i, c)| CardView {
+                avatar: card_avatar(&c.display_name, c.avatar.as_deref(), i),
                 slug: c.slug.clone(),
                 name: c.display_name.clone(),
                 headline: c.headline.clone(),

@@ -8,6 +8,7 @@ use super::{availability_text, overlap_text};
 use crate::catalog::Profile;
 use crate::domain::{Level, VettingStage};
 use crate::views::Layout;
+use crate::views::avatar::{Avatar, AvatarSize};
 use crate::views::hiring::ShortlistToggle;
 
 pub struct ExperienceView {
@@ -41,6 +42,7 @@ pub struct DeveloperShowPage {
     pub layout: Layout,
     pub slug: String,
     pub name: String,
+    pub avatar: Avatar,
     pub headline: String,
     pub level: Option<String>,
     pub level_css: String,
@@ -131,6 +133,12 @@ impl DeveloperShowPage {
             layout,
             slug: d.slug.clone(),
             name: profile.display_name.clone(),
+            avatar: Avatar::new(
+                &profile.display_name,
+                d.avatar_path.as_deref(),
+                AvatarSize::Large,
+            )
+            .eager(),
             headline: d.headline.clone(),
             level: profile.level.map(|l| l.as_str().to_owned()),
             level_css: profile.level.map(Level::css).unwrap_or("").to_owned(),
