@@ -49,3 +49,10 @@ mod sql_text;
 use crate::domain::{DeveloperStatus, ReviewOutcome, Role, VettingStage};
 
 sql_text::sql_text_enum!(Role, DeveloperStatus, VettingStage, ReviewOutcome);
+
+sql_text::sql_text_enum!(
+    crate::domain::InterviewStatus,
+    crate::domain::MemberRole,
+    job::JobStatus,
+    email::EmailStatus,
+);

@@ -76,8 +76,8 @@ pub fn dashboard(conn: &mut DbConn) -> Result<Dashboard, DbError> {
         approved_this_week: decided("approved"),
         rejected_this_week: decided("rejected"),
         published_per_level: per_level,
-        dead_jobs: job::count_by_status(conn, "dead")?,
-        queued_jobs: job::count_by_status(conn, "queued")?,
+        dead_jobs: job::count_by_status(conn, job::JobStatus::Dead)?,
+        queued_jobs: job::count_by_status(conn, job::JobStatus::Queued)?,
     })
 }
 

@@ -155,7 +155,7 @@ pub async fn company(
                 user_id: u.id,
                 name: u.name,
                 email: u.email,
-                role: m.role,
+                role: m.role.as_str().into(),
                 disabled: u.disabled_at.is_some(),
             })
             .collect(),
