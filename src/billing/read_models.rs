@@ -182,7 +182,7 @@ pub(super) fn detail(
             .into_iter()
             .filter(|d| {
                 d.id != row.developer_id
-                    && d.level.as_deref() == Some(row.level.as_str())
+                    && d.level.map(|l| l.as_str()) == Some(row.level.as_str())
                     && developer::is_listed(d, now)
             })
             .map(|d| {

@@ -53,6 +53,8 @@ sql_text::sql_text_enum!(Role, DeveloperStatus, VettingStage, ReviewOutcome);
 sql_text::sql_text_enum!(
     crate::domain::InterviewStatus,
     crate::domain::MemberRole,
+    crate::domain::Level,
+    crate::domain::CommitmentOffer,
     job::JobStatus,
     email::EmailStatus,
 );

@@ -8,7 +8,7 @@ use chrono::{Duration, Months, NaiveDateTime};
 
 use crate::billing::week_start;
 use crate::db::{DbConn, write_transaction};
-use crate::domain::DeveloperStatus;
+use crate::domain::{CommitmentOffer, DeveloperStatus};
 use crate::models::engagement::{NewEngagement, StateChange};
 use crate::models::invoice::InvoiceFields;
 use crate::models::sandbox_subscription::NewSandboxSubscription;
@@ -53,7 +53,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     let pick = |level: &str, skip: usize| {
         listed
             .iter()
-            .filter(|d| d.level.as_deref() == Some(level))
+            .filter(|d| d.level.map(|l| l.as_str()) == Some(level))
             .filter(|d| demo_id != Some(d.id))
             .nth(skip)
             .cloned()
@@ -73,7 +73,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     if let Some(d) = demo.filter(|d| d.level.is_some() && d.status == DeveloperStatus::Approved) {
         plans.push(Plan {
             company_index: 0,
-            commitment: if d.commitment == "full_time" {
+            commitment: if d.commitment == CommitmentOffer::FullTime {
                 "full_time"
             } else {
                 "part_time"
@@ -111,7 +111,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     write_transaction(conn, |conn| {
         for (n, p) in plans.iter().enumerate() {
             let c = &companies[p.company_index];
-            let level = p.developer.level.clone().unwrap_or_else(|| "L2".into());
+            let level = p.developer.level.map_or("L2", |l| l.as_str()).to_owned();
             let price = prices
                 .iter()
                 .find(|x| x.level == level && x.commitment == p.commitment)
