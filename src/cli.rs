@@ -19,6 +19,8 @@ use crate::jobs::{JobContext, Worker, WorkerConfig};
 use crate::mail::templates::MailCheck;
 use crate::mail::{self, Mailer};
 use crate::models;
+use crate::models::email::EmailStatus;
+use crate::models::job::JobStatus;
 use crate::services::accounts::{self, AdminOutcome};
 use crate::services::outbox::{self, RetryOutcome};
 use crate::services::seed::{self, Credential, DEFAULT_DEVELOPERS, SeedOptions};
@@ -202,13 +204,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = db.get()?;
             match command {
                 JobsCommand::List { status, limit } => {
-                    if status
-                        .as_deref()
-                        .is_some_and(|s| !["queued", "running", "done", "dead"].contains(&s))
-                    {
-                        bail!("--status must be queued, running, done or dead");
-                    }
-                    let jobs = outbox::list_jobs(&mut conn, status.as_deref(), limit)?;
+                    let status = match status.as_deref().map(str::parse::<JobStatus>) {
+                        None => None,
+                        Some(Ok(s)) => Some(s),
+                        Some(Err(_)) => bail!("--status must be queued, running, done or dead"),
+                    };
+                    let jobs = outbox::list_jobs(&mut conn, status, limit)?;
                     if jobs.is_empty() {
                         println!("No jobs.");
                         return Ok(());
@@ -405,8 +406,8 @@ async fn mail_check(settings: Settings, to: Email) -> anyhow::Result<()> {
     let row = db
         .run(move |conn| models::email::find(conn, id).map_err(DbError::from))
         .await?;
-    match row.status.as_str() {
-        "sent" => println!("Sent to {to} via {}.", row.transport.unwrap_or_default()),
+    match row.status {
+        EmailStatus::Sent => println!("Sent to {to} via {}.", row.transport.unwrap_or_default()),
         _ => {
             let error = db
                 .run(move |conn| {

@@ -24,14 +24,6 @@ pub struct BookingOptions {
     pub latest_start: NaiveDate,
 }
 
-pub(super) fn offered(commitment: &str) -> Vec<Commitment> {
-    match commitment {
-        "full_time" => vec![Commitment::FullTime],
-        "part_time" => vec![Commitment::PartTime],
-        _ => vec![Commitment::FullTime, Commitment::PartTime],
-    }
-}
-
 pub(super) fn plan_for(
     conn: &mut DbConn,
     level: Level,
@@ -87,13 +79,9 @@ pub fn booking_options(
     if !developer::is_listed(&d, now) {
         return Err(BillingError::NotFound);
     }
-    let level: Level = d
-        .level
-        .as_deref()
-        .and_then(|l| l.parse().ok())
-        .ok_or(BillingError::NotFound)?;
+    let level: Level = d.level.ok_or(BillingError::NotFound)?;
     let mut options = Vec::new();
-    for commitment in offered(&d.commitment) {
+    for commitment in d.commitment.offered() {
         let p = plan_for(conn, level, commitment)?;
         options.push(CommitmentOption {
             commitment,
@@ -161,16 +149,12 @@ pub(super) fn book_once(
         }
         let d = developer::find_by_slug(conn, &request.developer_slug)?
             .ok_or(BillingError::NotFound)?;
-        let level: Level = d
-            .level
-            .as_deref()
-            .and_then(|l| l.parse().ok())
-            .ok_or(BillingError::NotFound)?;
-        if !offered(&d.commitment).contains(&request.commitment) {
+        let level: Level = d.level.ok_or(BillingError::NotFound)?;
+        if !d.commitment.offered().contains(&request.commitment) {
             return Err(refused(format!(
                 "{} works {} only.",
                 d.first_name,
-                offered(&d.commitment)[0].label().to_lowercase()
+                d.commitment.offered()[0].label().to_lowercase()
             )));
         }
         let today = now.date();

@@ -186,7 +186,7 @@ pub(super) fn detail(
             .into_iter()
             .filter(|d| {
                 d.id != row.developer_id
-                    && d.level.as_deref() == Some(row.level.as_str())
+                    && d.level == Some(row.level)
                     && developer::is_listed(d, now)
             })
             .map(|d| {

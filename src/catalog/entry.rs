@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::domain::{Commitment, Level, Money};
+use crate::domain::{Commitment, CommitmentOffer, Level, Money};
 use crate::pricing::Tier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,11 +13,11 @@ pub(super) enum Offer {
 }
 
 impl Offer {
-    pub(super) fn parse(s: &str) -> Offer {
-        match s {
-            "full_time" => Offer::FullTime,
-            "part_time" => Offer::PartTime,
-            _ => Offer::Both,
+    pub(super) fn from(offer: CommitmentOffer) -> Offer {
+        match offer {
+            CommitmentOffer::FullTime => Offer::FullTime,
+            CommitmentOffer::PartTime => Offer::PartTime,
+            CommitmentOffer::Both => Offer::Both,
         }
     }
 

@@ -1,7 +1,6 @@
 //! Loading a snapshot from the database, and the change check that decides to reload it.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -12,8 +11,8 @@ use super::entry::{Entry, Offer, SkillSet};
 use super::queries::{fingerprint_query, listed_rows_query, listed_skills_query};
 use super::snapshot::{Fingerprint, SkillInfo, Snapshot};
 use crate::db::DbConn;
-use crate::domain::Level;
 use crate::domain::profile::AVAILABILITY_DAYS;
+use crate::domain::{CommitmentOffer, Level};
 use crate::pricing;
 use crate::schema::skills;
 
@@ -43,8 +42,8 @@ pub(super) type ListedRow = (
     String,
     String,
     String,
-    Option<String>,
-    String,
+    Option<Level>,
+    CommitmentOffer,
     i32,
     String,
     Option<NaiveDate>,
@@ -109,11 +108,7 @@ pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResu
             publ,
             avatar,
         ) = row;
-        let (Some(level), Some(confirmed_at), Some(published_at)) = (
-            level.as_deref().and_then(|l| Level::from_str(l).ok()),
-            conf,
-            publ,
-        ) else {
+        let (Some(level), Some(confirmed_at), Some(published_at)) = (level, conf, publ) else {
             continue;
         };
         let zone_index = match zone_of.get(&zone) {
@@ -138,7 +133,7 @@ pub(super) fn build_snapshot(conn: &mut DbConn, now: NaiveDateTime) -> QueryResu
                 .unwrap_or_default(),
             headline,
             level,
-            offer: Offer::parse(&commitment),
+            offer: Offer::from(commitment),
             years,
             zone: zone_index,
             available_from: avail,

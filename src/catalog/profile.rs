@@ -1,7 +1,6 @@
 //! The public profile page's data.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
@@ -72,7 +71,7 @@ pub fn profile(
         .collect();
     let experiences = experience::for_developer(conn, d.id)?;
     let reviews = vetting_review::passed_for_developer(conn, d.id)?;
-    let level = d.level.as_deref().and_then(|l| Level::from_str(l).ok());
+    let level = d.level;
     let tier = match level {
         Some(level) => pricing::tiers(conn)
             .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?

@@ -25,7 +25,7 @@ pub use level::{Commitment, Level};
 pub use money::Money;
 pub use offer::CommitmentOffer;
 pub use slug::Slug;
-pub use status::{DeveloperStatus, ReviewOutcome, Role, VettingStage};
+pub use status::{DeveloperStatus, InterviewStatus, MemberRole, ReviewOutcome, Role, VettingStage};
 pub use subscription::{InvoiceStatus, SubscriptionStatus};
 pub use time_zone::TimeZone;
 

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::ParseError;
+use super::{Commitment, ParseError};
 
 /// What a developer offers to work: full-time, part-time or both. Stored as
 /// `full_time`, `part_time` or `both`.
@@ -13,6 +13,30 @@ pub enum CommitmentOffer {
 }
 
 impl CommitmentOffer {
+    pub const ALL: [CommitmentOffer; 3] = [
+        CommitmentOffer::FullTime,
+        CommitmentOffer::PartTime,
+        CommitmentOffer::Both,
+    ];
+
+    /// Whether the developer takes engagements of `commitment`.
+    pub fn allows(self, commitment: Commitment) -> bool {
+        matches!(
+            (self, commitment),
+            (CommitmentOffer::Both, _)
+                | (CommitmentOffer::FullTime, Commitment::FullTime)
+                | (CommitmentOffer::PartTime, Commitment::PartTime)
+        )
+    }
+
+    /// The commitments a company can book, in `Commitment::ALL` order.
+    pub fn offered(self) -> Vec<Commitment> {
+        Commitment::ALL
+            .into_iter()
+            .filter(|c| self.allows(*c))
+            .collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CommitmentOffer::FullTime => "full_time",
@@ -46,13 +70,21 @@ mod tests {
 
     #[test]
     fn round_trips_the_stored_strings() {
-        for offer in [
-            CommitmentOffer::FullTime,
-            CommitmentOffer::PartTime,
-            CommitmentOffer::Both,
-        ] {
+        for offer in CommitmentOffer::ALL {
             assert_eq!(offer.as_str().parse::<CommitmentOffer>(), Ok(offer));
         }
+        let stored: Vec<&str> = CommitmentOffer::ALL.iter().map(|o| o.as_str()).collect();
+        assert_eq!(stored, ["full_time", "part_time", "both"]);
         assert!("weekends".parse::<CommitmentOffer>().is_err());
+    }
+
+    #[test]
+    fn offers_allow_their_commitments() {
+        use Commitment::{FullTime, PartTime};
+        assert_eq!(CommitmentOffer::FullTime.offered(), [FullTime]);
+        assert_eq!(CommitmentOffer::PartTime.offered(), [PartTime]);
+        assert_eq!(CommitmentOffer::Both.offered(), [FullTime, PartTime]);
+        assert!(CommitmentOffer::Both.allows(PartTime));
+        assert!(!CommitmentOffer::FullTime.allows(PartTime));
     }
 }

@@ -183,6 +183,83 @@ impl FromStr for ReviewOutcome {
     }
 }
 
+/// A user's place in their company's team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+impl MemberRole {
+    pub const ALL: [MemberRole; 2] = [MemberRole::Owner, MemberRole::Member];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberRole::Owner => "owner",
+            MemberRole::Member => "member",
+        }
+    }
+}
+
+impl FromStr for MemberRole {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        MemberRole::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| ParseError::new(format!("unknown member role `{s}`")))
+    }
+}
+
+/// Where an interview request stands: proposed by the company, then scheduled or declined
+/// by the developer, or cancelled by the company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InterviewStatus {
+    Proposed,
+    Scheduled,
+    Declined,
+    Cancelled,
+}
+
+impl InterviewStatus {
+    pub const ALL: [InterviewStatus; 4] = [
+        InterviewStatus::Proposed,
+        InterviewStatus::Scheduled,
+        InterviewStatus::Declined,
+        InterviewStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterviewStatus::Proposed => "proposed",
+            InterviewStatus::Scheduled => "scheduled",
+            InterviewStatus::Declined => "declined",
+            InterviewStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Proposed or scheduled: the interview may still happen (and be cancelled or moved).
+    pub fn is_open(self) -> bool {
+        matches!(self, InterviewStatus::Proposed | InterviewStatus::Scheduled)
+    }
+}
+
+impl std::fmt::Display for InterviewStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for InterviewStatus {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        InterviewStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| ParseError::new(format!("unknown interview status `{s}`")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +279,24 @@ mod tests {
         for r in [Role::Company, Role::Developer, Role::Admin] {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
+    }
+
+    #[test]
+    fn member_roles_and_interview_statuses_round_trip() {
+        for r in MemberRole::ALL {
+            assert_eq!(r.as_str().parse::<MemberRole>().unwrap(), r);
+        }
+        assert_eq!(MemberRole::Owner.as_str(), "owner");
+        assert_eq!(MemberRole::Member.as_str(), "member");
+        assert!("admin".parse::<MemberRole>().is_err());
+        for s in InterviewStatus::ALL {
+            assert_eq!(s.as_str().parse::<InterviewStatus>().unwrap(), s);
+        }
+        let stored: Vec<&str> = InterviewStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(stored, ["proposed", "scheduled", "declined", "cancelled"]);
+        assert!("canceled".parse::<InterviewStatus>().is_err());
+        assert!(InterviewStatus::Proposed.is_open() && InterviewStatus::Scheduled.is_open());
+        assert!(!InterviewStatus::Declined.is_open() && !InterviewStatus::Cancelled.is_open());
     }
 
     #[test]

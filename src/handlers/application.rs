@@ -49,7 +49,7 @@ async fn page(
         (d.decided_at, d.status)
     {
         let what = if d.status == DeveloperStatus::Approved {
-            format!("Approved as {}", d.level.clone().unwrap_or_default())
+            format!("Approved as {}", d.level.map_or("", |l| l.as_str()))
         } else {
             "Decision: not approved".into()
         };
@@ -66,7 +66,7 @@ async fn page(
             d.vetting_stage.unwrap_or(VettingStage::Screening).label()
         ),
         DeveloperStatus::Approved => {
-            format!("Approved as {}.", d.level.clone().unwrap_or_default())
+            format!("Approved as {}.", d.level.map_or("", |l| l.as_str()))
         }
         DeveloperStatus::Rejected => "Not approved this time.".to_owned(),
     };

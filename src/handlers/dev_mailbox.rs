@@ -26,7 +26,7 @@ pub async fn index(ctx: PageContext) -> Result<MailboxPage, AppError> {
             to: r.to_address,
             subject: r.subject,
             kind: r.kind,
-            status: r.status,
+            status: r.status.as_str().into(),
             created_at: r.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         })
         .collect();

@@ -14,6 +14,7 @@ use super::forms::{
 };
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
+use crate::domain::InterviewStatus;
 use crate::domain::interview_slots::{self, DURATIONS, MAX_SLOTS, SlotProposal};
 use crate::services::interviews::{
     self, InterviewDetail, InterviewError, MAX_MESSAGE_CHARS, MAX_REASON_CHARS, Proposal,
@@ -28,11 +29,11 @@ use crate::views::hiring::{
 };
 
 fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
-    let (label, css) = status_label(&d.row.status);
+    let (label, css) = status_label(d.row.status);
     let minutes = d.row.duration_minutes;
     InterviewItem {
         id: d.row.id,
-        status: d.row.status.clone(),
+        status: d.row.status.as_str().into(),
         status_label: label.into(),
         status_css: css.into(),
         developer_name: d.developer_name.clone(),
@@ -47,7 +48,7 @@ fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
         scheduled: d
             .row
             .starts_at
-            .filter(|_| d.row.status != "proposed")
+            .filter(|_| d.row.status != InterviewStatus::Proposed)
             .map(|t| format_slot(t, zone, minutes)),
         slots: d
             .slots
@@ -62,7 +63,7 @@ fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
             .decline_reason
             .clone()
             .or_else(|| d.row.cancel_reason.clone())
-            .filter(|_| matches!(d.row.status.as_str(), "declined" | "cancelled")),
+            .filter(|_| !d.row.status.is_open()),
         organizer: d.organizer.name.clone(),
         updated: d.row.updated_at.format("%-d %b %Y").to_string(),
     }
@@ -75,10 +76,10 @@ pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpRespo
         .db(move |conn| interviews::for_company(conn, company_id))
         .await?;
     let groups = [
-        ("scheduled", "Scheduled"),
-        ("proposed", "Awaiting the developer"),
-        ("declined", "Declined"),
-        ("cancelled", "Cancelled"),
+        (InterviewStatus::Scheduled, "Scheduled"),
+        (InterviewStatus::Proposed, "Awaiting the developer"),
+        (InterviewStatus::Declined, "Declined"),
+        (InterviewStatus::Cancelled, "Cancelled"),
     ]
     .into_iter()
     .map(|(status, title)| StatusGroup {
@@ -116,7 +117,7 @@ pub async fn show(
                 &format!("Interview with {}", d.developer_name),
                 "interviews",
             ),
-            can_change: matches!(d.row.status.as_str(), "proposed" | "scheduled"),
+            can_change: d.row.status.is_open(),
             i: item(&d, zone),
         },
         StatusCode::OK,
@@ -377,7 +378,7 @@ pub async fn reschedule_form(
     let d = ctx
         .db(move |conn| interviews::company_interview(conn, company_id, id).map_err(AppError::from))
         .await?;
-    if !matches!(d.row.status.as_str(), "proposed" | "scheduled") {
+    if !d.row.status.is_open() {
         return Err(AppError::BadRequest(format!(
             "This interview was {} and can't be rescheduled.",
             d.row.status

@@ -16,7 +16,7 @@ use super::forms::{
 };
 use super::{AppError, PageContext};
 use crate::auth::current_user::{CurrentUser, Membership};
-use crate::domain::Level;
+use crate::domain::{Commitment, Level};
 use crate::services::shortlists::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, ShortlistError};
 use crate::views::Flash;
 use crate::views::avatar::{Avatar, AvatarSize};
@@ -507,12 +507,12 @@ pub async fn compare(
                     full_time: p
                         .tier
                         .as_ref()
-                        .filter(|_| d.commitment != "part_time")
+                        .filter(|_| d.commitment.allows(Commitment::FullTime))
                         .map(|t| t.full_time.display()),
                     part_time: p
                         .tier
                         .as_ref()
-                        .filter(|_| d.commitment != "full_time")
+                        .filter(|_| d.commitment.allows(Commitment::PartTime))
                         .map(|t| t.part_time.display()),
                     skills: p.skills.iter().map(|s| (s.name.clone(), s.years)).collect(),
                     years: d.years_experience,

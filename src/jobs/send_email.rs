@@ -27,7 +27,7 @@ impl Runner for SendEmail {
                 Ok((message, attachments))
             })
             .await?;
-        if message.status == "sent" {
+        if message.status == email::EmailStatus::Sent {
             return Ok(());
         }
         // The network call happens outside any transaction.

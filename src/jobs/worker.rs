@@ -376,7 +376,7 @@ impl Worker {
                         if job::mark_failed(conn, *job_id, &owner, error, None, now)? == 0 {
                             return Ok(0);
                         }
-                        email::set_status_for_job(conn, *job_id, "dead")
+                        email::set_status_for_job(conn, *job_id, email::EmailStatus::Dead)
                     }
                     Outcome::Idle => Ok(0),
                 }

@@ -115,7 +115,7 @@ pub fn queue(
             subject: message.subject,
             text_body: message.text,
             html_body: message.html,
-            status: "queued".into(),
+            status: email::EmailStatus::Queued,
             created_at: now,
         },
     )?;
@@ -322,7 +322,7 @@ mod tests {
             subject: subject.into(),
             text_body: "Hello in text".into(),
             html_body: "<p>Hello in HTML</p>".into(),
-            status: "queued".into(),
+            status: email::EmailStatus::Queued,
             transport: None,
             job_id: None,
             created_at: models::now(),

@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::MemberRole;
 use crate::schema::company_members;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -10,7 +11,7 @@ pub struct CompanyMemberRow {
     pub id: i32,
     pub company_id: i32,
     pub user_id: i32,
-    pub role: String,
+    pub role: MemberRole,
     pub created_at: NaiveDateTime,
 }
 
@@ -19,7 +20,7 @@ pub struct CompanyMemberRow {
 pub struct NewCompanyMember {
     pub company_id: i32,
     pub user_id: i32,
-    pub role: String,
+    pub role: MemberRole,
     pub created_at: NaiveDateTime,
 }
 
@@ -42,7 +43,7 @@ pub fn insert_owner(
         &NewCompanyMember {
             company_id,
             user_id,
-            role: "owner".into(),
+            role: MemberRole::Owner,
             created_at: at,
         },
     )

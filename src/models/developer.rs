@@ -2,7 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::domain::{DeveloperStatus, VettingStage};
+use crate::domain::{CommitmentOffer, DeveloperStatus, Level, VettingStage};
 use crate::schema::developers;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -18,8 +18,8 @@ pub struct DeveloperRow {
     pub country_code: String,
     pub time_zone: String,
     pub years_experience: i32,
-    pub commitment: String,
-    pub level: Option<String>,
+    pub commitment: CommitmentOffer,
+    pub level: Option<Level>,
     pub status: DeveloperStatus,
     pub vetting_stage: Option<VettingStage>,
     pub published_at: Option<NaiveDateTime>,
@@ -61,8 +61,8 @@ pub struct NewDeveloper {
     pub country_code: String,
     pub time_zone: String,
     pub years_experience: i32,
-    pub commitment: String,
-    pub level: Option<String>,
+    pub commitment: CommitmentOffer,
+    pub level: Option<Level>,
     pub status: DeveloperStatus,
     pub vetting_stage: Option<VettingStage>,
     pub published_at: Option<NaiveDateTime>,
@@ -189,7 +189,7 @@ pub struct ProfileChanges {
     pub country_code: String,
     pub time_zone: String,
     pub years_experience: i32,
-    pub commitment: String,
+    pub commitment: CommitmentOffer,
     pub available_from: Option<NaiveDate>,
     pub github_url: Option<String>,
     pub linkedin_url: Option<String>,
@@ -238,7 +238,7 @@ pub fn confirm_availability(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> Qu
 pub struct VettingChanges {
     pub status: Option<DeveloperStatus>,
     pub vetting_stage: Option<Option<VettingStage>>,
-    pub level: Option<Option<String>>,
+    pub level: Option<Option<Level>>,
     pub published_at: Option<Option<NaiveDateTime>>,
     pub paused_reason: Option<Option<String>>,
     pub submitted_at: Option<Option<NaiveDateTime>>,
@@ -257,18 +257,18 @@ pub fn apply_vetting(conn: &mut DbConn, id: i32, changes: &VettingChanges) -> Qu
 /// The vetting queue: applicants in one status/stage, oldest submission first.
 pub fn queue(
     conn: &mut DbConn,
-    status: &str,
-    stage: Option<&str>,
+    status: DeveloperStatus,
+    stage: Option<VettingStage>,
     search: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<DeveloperRow>> {
     let mut query = developers::table
-        .filter(developers::status.eq(status.to_owned()))
+        .filter(developers::status.eq(status))
         .order((developers::submitted_at.asc(), developers::id.asc()))
         .limit(limit)
         .into_boxed();
     if let Some(stage) = stage {
-        query = query.filter(developers::vetting_stage.eq(stage.to_owned()));
+        query = query.filter(developers::vetting_stage.eq(stage));
     }
     if let Some(text) = search.filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));
@@ -286,8 +286,8 @@ pub fn queue(
 /// Admin list of developers with optional filters, newest first.
 pub fn search_admin(
     conn: &mut DbConn,
-    status: Option<&str>,
-    level: Option<&str>,
+    status: Option<DeveloperStatus>,
+    level: Option<Level>,
     text: Option<&str>,
     limit: i64,
     offset: i64,
@@ -298,10 +298,10 @@ pub fn search_admin(
         .offset(offset)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(developers::status.eq(status.to_owned()));
+        query = query.filter(developers::status.eq(status));
     }
     if let Some(level) = level {
-        query = query.filter(developers::level.eq(level.to_owned()));
+        query = query.filter(developers::level.eq(level));
     }
     if let Some(text) = text.filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.replace(['%', '_'], ""));
@@ -317,7 +317,9 @@ pub fn search_admin(
 }
 
 /// (status, vetting stage, count) over all developers.
-pub fn count_by_stage(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String>, i64)>> {
+pub fn count_by_stage(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(DeveloperStatus, Option<VettingStage>, i64)>> {
     developers::table
         .group_by((developers::status, developers::vetting_stage))
         .select((
@@ -329,7 +331,7 @@ pub fn count_by_stage(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<Stri
 }
 
 /// (level, count) of published approved profiles.
-pub fn published_per_level(conn: &mut DbConn) -> QueryResult<Vec<(Option<String>, i64)>> {
+pub fn published_per_level(conn: &mut DbConn) -> QueryResult<Vec<(Option<Level>, i64)>> {
     developers::table
         .filter(developers::status.eq(DeveloperStatus::Approved))
         .filter(developers::published_at.is_not_null())
@@ -339,7 +341,10 @@ pub fn published_per_level(conn: &mut DbConn) -> QueryResult<Vec<(Option<String>
 }
 
 /// (status, count) of decisions since `since`.
-pub fn decisions_since(conn: &mut DbConn, since: NaiveDateTime) -> QueryResult<Vec<(String, i64)>> {
+pub fn decisions_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(DeveloperStatus, i64)>> {
     developers::table
         .filter(developers::decided_at.ge(since))
         .group_by(developers::status)

@@ -4,6 +4,43 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::schema::{email_attachments, emails};
 
+/// Whether a stored email went out: `queued` until its job delivers it (and again when an
+/// admin retries the job), `sent`, or `dead` when its job gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmailStatus {
+    Queued,
+    Sent,
+    Dead,
+}
+
+impl EmailStatus {
+    pub const ALL: [EmailStatus; 3] = [EmailStatus::Queued, EmailStatus::Sent, EmailStatus::Dead];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailStatus::Queued => "queued",
+            EmailStatus::Sent => "sent",
+            EmailStatus::Dead => "dead",
+        }
+    }
+}
+
+impl std::fmt::Display for EmailStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EmailStatus {
+    type Err = crate::domain::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EmailStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| crate::domain::ParseError::new(format!("unknown email status `{s}`")))
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Identifiable)]
 #[diesel(table_name = emails)]
 pub struct EmailRow {
@@ -15,7 +52,7 @@ pub struct EmailRow {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
-    pub status: String,
+    pub status: EmailStatus,
     pub transport: Option<String>,
     pub job_id: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -32,7 +69,7 @@ pub struct NewEmail {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
-    pub status: String,
+    pub status: EmailStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -116,19 +153,38 @@ pub fn mark_sent(
 ) -> QueryResult<usize> {
     diesel::update(emails::table.find(id))
         .set((
-            emails::status.eq("sent"),
+            emails::status.eq(EmailStatus::Sent),
             emails::transport.eq(Some(transport)),
             emails::sent_at.eq(Some(now)),
         ))
         .execute(conn)
 }
 
-pub fn set_status_for_job(conn: &mut DbConn, job_id: i32, status: &str) -> QueryResult<usize> {
+pub fn set_status_for_job(
+    conn: &mut DbConn,
+    job_id: i32,
+    status: EmailStatus,
+) -> QueryResult<usize> {
     diesel::update(
         emails::table
             .filter(emails::job_id.eq(Some(job_id)))
-            .filter(emails::status.ne("sent")),
+            .filter(emails::status.ne(EmailStatus::Sent)),
     )
     .set(emails::status.eq(status))
     .execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EmailStatus;
+
+    #[test]
+    fn email_statuses_round_trip_the_stored_strings() {
+        for s in EmailStatus::ALL {
+            assert_eq!(s.as_str().parse::<EmailStatus>().unwrap(), s);
+        }
+        let stored: Vec<&str> = EmailStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(stored, ["queued", "sent", "dead"]);
+        assert!("bounced".parse::<EmailStatus>().is_err());
+    }
 }

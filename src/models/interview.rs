@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::InterviewStatus;
 use crate::schema::interviews;
 
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -12,7 +13,7 @@ pub struct InterviewRow {
     pub developer_id: i32,
     pub organizer_id: Option<i32>,
     pub uid: String,
-    pub status: String,
+    pub status: InterviewStatus,
     pub sequence: i32,
     pub duration_minutes: i32,
     pub time_zone: String,
@@ -33,7 +34,7 @@ pub struct NewInterview {
     pub developer_id: i32,
     pub organizer_id: Option<i32>,
     pub uid: String,
-    pub status: String,
+    pub status: InterviewStatus,
     pub sequence: i32,
     pub duration_minutes: i32,
     pub time_zone: String,
@@ -91,7 +92,7 @@ pub fn for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult<Vec<In
 pub fn transition(
     conn: &mut DbConn,
     id: i32,
-    from: &str,
+    from: InterviewStatus,
     changes: &Transition,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -106,7 +107,7 @@ pub fn transition(
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = interviews)]
 pub struct Transition {
-    pub status: String,
+    pub status: InterviewStatus,
     pub sequence: i32,
     pub starts_at: Option<NaiveDateTime>,
     pub duration_minutes: i32,
@@ -121,9 +122,9 @@ pub struct Transition {
 
 impl Transition {
     /// The row's current values, to change from.
-    pub fn from_row(row: &InterviewRow, status: &str, at: NaiveDateTime) -> Self {
+    pub fn from_row(row: &InterviewRow, status: InterviewStatus, at: NaiveDateTime) -> Self {
         Transition {
-            status: status.into(),
+            status,
             sequence: row.sequence,
             starts_at: row.starts_at,
             duration_minutes: row.duration_minutes,

@@ -5,13 +5,61 @@ use diesel::sql_types::{Text, Timestamp};
 use crate::db::{DbConn, write_transaction};
 use crate::schema::jobs;
 
+/// Where a job is in the queue: waiting (`queued`, also between retries), `running` under
+/// a worker's lease, `done`, or `dead` after its last attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Dead,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 4] = [
+        JobStatus::Queued,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Dead,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Dead => "dead",
+        }
+    }
+}
+
+impl std::fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for JobStatus {
+    type Err = crate::domain::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        JobStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                crate::domain::ParseError::new(format!(
+                    "unknown job status `{s}`: it must be queued, running, done or dead"
+                ))
+            })
+    }
+}
+
 #[derive(Debug, Clone, Queryable, QueryableByName, Identifiable)]
 #[diesel(table_name = jobs)]
 pub struct JobRow {
     pub id: i32,
     pub kind: String,
     pub payload: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at: NaiveDateTime,
@@ -28,9 +76,9 @@ impl JobRow {
     /// The error that explains the job's present state: why a queued job is waiting for a
     /// retry, or why a dead one gave up. A running or done job shows none.
     pub fn current_error(&self) -> Option<&str> {
-        match self.status.as_str() {
-            "queued" | "dead" => self.last_error.as_deref(),
-            _ => None,
+        match self.status {
+            JobStatus::Queued | JobStatus::Dead => self.last_error.as_deref(),
+            JobStatus::Running | JobStatus::Done => None,
         }
     }
 }
@@ -40,7 +88,7 @@ impl JobRow {
 pub struct NewJob {
     pub kind: String,
     pub payload: String,
-    pub status: String,
+    pub status: JobStatus,
     pub max_attempts: i32,
     pub run_at: NaiveDateTime,
     pub dedupe_key: Option<String>,
@@ -67,10 +115,10 @@ pub fn find_by_dedupe_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Jo
 }
 
 /// Most recent first, optionally only one status.
-pub fn list(conn: &mut DbConn, status: Option<&str>, limit: i64) -> QueryResult<Vec<JobRow>> {
+pub fn list(conn: &mut DbConn, status: Option<JobStatus>, limit: i64) -> QueryResult<Vec<JobRow>> {
     let mut query = jobs::table.order(jobs::id.desc()).limit(limit).into_boxed();
     if let Some(status) = status {
-        query = query.filter(jobs::status.eq(status.to_owned()));
+        query = query.filter(jobs::status.eq(status));
     }
     query.load(conn)
 }
@@ -85,36 +133,42 @@ pub fn claim_next(
 ) -> QueryResult<Option<JobRow>> {
     write_transaction(conn, |conn| match conn {
         DbConn::Pg(pg) => diesel::sql_query(
-            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_at = $1, \
+            "UPDATE jobs SET status = $3, attempts = attempts + 1, locked_at = $1, \
                  locked_by = $2, updated_at = $1 \
-             WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 \
+             WHERE id = (SELECT id FROM jobs WHERE status = $4 AND run_at <= $1 \
                          ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
              RETURNING *",
         )
         .bind::<Timestamp, _>(now)
         .bind::<Text, _>(worker)
+        .bind::<Text, _>(JobStatus::Running)
+        .bind::<Text, _>(JobStatus::Queued)
         .get_result::<JobRow>(pg)
         .optional(),
         DbConn::Sqlite(_) => {
             let due: Option<i32> = jobs::table
-                .filter(jobs::status.eq("queued"))
+                .filter(jobs::status.eq(JobStatus::Queued))
                 .filter(jobs::run_at.le(now))
                 .order((jobs::run_at.asc(), jobs::id.asc()))
                 .select(jobs::id)
                 .first(conn)
                 .optional()?;
             let Some(id) = due else { return Ok(None) };
-            diesel::update(jobs::table.find(id).filter(jobs::status.eq("queued")))
-                .set((
-                    jobs::status.eq("running"),
-                    jobs::attempts.eq(jobs::attempts + 1),
-                    jobs::locked_at.eq(Some(now)),
-                    jobs::locked_by.eq(Some(worker)),
-                    jobs::updated_at.eq(now),
-                ))
-                .returning(jobs::all_columns)
-                .get_result(conn)
-                .optional()
+            diesel::update(
+                jobs::table
+                    .find(id)
+                    .filter(jobs::status.eq(JobStatus::Queued)),
+            )
+            .set((
+                jobs::status.eq(JobStatus::Running),
+                jobs::attempts.eq(jobs::attempts + 1),
+                jobs::locked_at.eq(Some(now)),
+                jobs::locked_by.eq(Some(worker)),
+                jobs::updated_at.eq(now),
+            ))
+            .returning(jobs::all_columns)
+            .get_result(conn)
+            .optional()
         }
     })
 }
@@ -126,17 +180,21 @@ pub fn claim(
     worker: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<JobRow>> {
-    diesel::update(jobs::table.find(id).filter(jobs::status.eq("queued")))
-        .set((
-            jobs::status.eq("running"),
-            jobs::attempts.eq(jobs::attempts + 1),
-            jobs::locked_at.eq(Some(now)),
-            jobs::locked_by.eq(Some(worker)),
-            jobs::updated_at.eq(now),
-        ))
-        .returning(jobs::all_columns)
-        .get_result(conn)
-        .optional()
+    diesel::update(
+        jobs::table
+            .find(id)
+            .filter(jobs::status.eq(JobStatus::Queued)),
+    )
+    .set((
+        jobs::status.eq(JobStatus::Running),
+        jobs::attempts.eq(jobs::attempts + 1),
+        jobs::locked_at.eq(Some(now)),
+        jobs::locked_by.eq(Some(worker)),
+        jobs::updated_at.eq(now),
+    ))
+    .returning(jobs::all_columns)
+    .get_result(conn)
+    .optional()
 }
 
 /// The heartbeat of a running job: `locked_at` is when its lease was last renewed. Returns
@@ -150,7 +208,7 @@ pub fn renew_lease(
     diesel::update(
         jobs::table
             .find(id)
-            .filter(jobs::status.eq("running"))
+            .filter(jobs::status.eq(JobStatus::Running))
             .filter(jobs::locked_by.eq(worker)),
     )
     .set(jobs::locked_at.eq(Some(now)))
@@ -162,11 +220,11 @@ pub fn renew_lease(
 pub fn release_held_by(conn: &mut DbConn, worker: &str, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         jobs::table
-            .filter(jobs::status.eq("running"))
+            .filter(jobs::status.eq(JobStatus::Running))
             .filter(jobs::locked_by.eq(worker)),
     )
     .set((
-        jobs::status.eq("queued"),
+        jobs::status.eq(JobStatus::Queued),
         jobs::attempts.eq(jobs::attempts - 1),
         jobs::locked_at.eq(None::<NaiveDateTime>),
         jobs::locked_by.eq(None::<String>),
@@ -187,12 +245,14 @@ pub fn mark_done(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     let still_ours = jobs::status
-        .eq("running")
+        .eq(JobStatus::Running)
         .and(jobs::locked_by.eq(owner))
-        .or(jobs::status.eq("queued").and(jobs::locked_by.is_null()));
+        .or(jobs::status
+            .eq(JobStatus::Queued)
+            .and(jobs::locked_by.is_null()));
     diesel::update(jobs::table.find(id).filter(still_ours))
         .set((
-            jobs::status.eq("done"),
+            jobs::status.eq(JobStatus::Done),
             jobs::locked_at.eq(None::<NaiveDateTime>),
             jobs::locked_by.eq(None::<String>),
             jobs::last_error.eq(None::<String>),
@@ -215,7 +275,7 @@ pub fn mark_failed(
 ) -> QueryResult<usize> {
     let target = jobs::table
         .find(id)
-        .filter(jobs::status.eq("running"))
+        .filter(jobs::status.eq(JobStatus::Running))
         .filter(jobs::locked_by.eq(owner));
     let common = (
         jobs::locked_at.eq(None::<NaiveDateTime>),
@@ -225,12 +285,16 @@ pub fn mark_failed(
     );
     match retry_at {
         Some(at) => diesel::update(target)
-            .set((common, jobs::status.eq("queued"), jobs::run_at.eq(at)))
+            .set((
+                common,
+                jobs::status.eq(JobStatus::Queued),
+                jobs::run_at.eq(at),
+            ))
             .execute(conn),
         None => diesel::update(target)
             .set((
                 common,
-                jobs::status.eq("dead"),
+                jobs::status.eq(JobStatus::Dead),
                 jobs::finished_at.eq(Some(now)),
             ))
             .execute(conn),
@@ -239,15 +303,19 @@ pub fn mark_failed(
 
 /// Puts a dead job back in the queue with a fresh set of attempts.
 pub fn retry(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(jobs::table.find(id).filter(jobs::status.eq("dead")))
-        .set((
-            jobs::status.eq("queued"),
-            jobs::attempts.eq(0),
-            jobs::run_at.eq(now),
-            jobs::finished_at.eq(None::<NaiveDateTime>),
-            jobs::updated_at.eq(now),
-        ))
-        .execute(conn)
+    diesel::update(
+        jobs::table
+            .find(id)
+            .filter(jobs::status.eq(JobStatus::Dead)),
+    )
+    .set((
+        jobs::status.eq(JobStatus::Queued),
+        jobs::attempts.eq(0),
+        jobs::run_at.eq(now),
+        jobs::finished_at.eq(None::<NaiveDateTime>),
+        jobs::updated_at.eq(now),
+    ))
+    .execute(conn)
 }
 
 /// Jobs left `running` by a worker that died (no heartbeat since `lease_started_before`)
@@ -259,11 +327,11 @@ pub fn release_expired(
 ) -> QueryResult<usize> {
     diesel::update(
         jobs::table
-            .filter(jobs::status.eq("running"))
+            .filter(jobs::status.eq(JobStatus::Running))
             .filter(jobs::locked_at.lt(lease_started_before)),
     )
     .set((
-        jobs::status.eq("queued"),
+        jobs::status.eq(JobStatus::Queued),
         jobs::locked_at.eq(None::<NaiveDateTime>),
         jobs::locked_by.eq(None::<String>),
         jobs::last_error.eq(Some(
@@ -275,9 +343,24 @@ pub fn release_expired(
     .execute(conn)
 }
 
-pub fn count_by_status(conn: &mut DbConn, status: &str) -> QueryResult<i64> {
+pub fn count_by_status(conn: &mut DbConn, status: JobStatus) -> QueryResult<i64> {
     jobs::table
         .filter(jobs::status.eq(status))
         .count()
         .get_result(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobStatus;
+
+    #[test]
+    fn job_statuses_round_trip_the_stored_strings() {
+        for s in JobStatus::ALL {
+            assert_eq!(s.as_str().parse::<JobStatus>().unwrap(), s);
+        }
+        let stored: Vec<&str> = JobStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(stored, ["queued", "running", "done", "dead"]);
+        assert!("failed".parse::<JobStatus>().is_err());
+    }
 }

@@ -63,3 +63,12 @@ sql_text::sql_text_enum!(
     Commitment
 );
 sql_text::sql_text_display!(EventOutcome);
+
+// Developers, interviews, company members, jobs and emails.
+sql_text::sql_text_enum!(
+    crate::domain::InterviewStatus,
+    crate::domain::MemberRole,
+    crate::domain::CommitmentOffer,
+    job::JobStatus,
+    email::EmailStatus,
+);

@@ -113,7 +113,7 @@ pub fn enqueue_with(
         &job::NewJob {
             kind: job.kind().into(),
             payload: job.payload(),
-            status: "queued".into(),
+            status: job::JobStatus::Queued,
             max_attempts: job.max_attempts(),
             run_at: options.run_at.unwrap_or(now),
             dedupe_key: options.dedupe_key,

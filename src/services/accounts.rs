@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::current_user::{CurrentUser, Membership};
 use crate::auth::password::{self, NewPassword};
 use crate::db::{DbConn, DbError, write_transaction};
-use crate::domain::{DeveloperStatus, Email, Role, Slug, TimeZone};
+use crate::domain::{CommitmentOffer, DeveloperStatus, Email, MemberRole, Role, Slug, TimeZone};
 use crate::error::InfraError;
 use crate::mail::Outbox;
 use crate::mail::templates::{PasswordReset, VerifyEmail};
@@ -300,7 +300,7 @@ pub fn sign_up_developer(
                 country_code: input.country_code.clone(),
                 time_zone: input.time_zone.name().into(),
                 years_experience: 0,
-                commitment: "both".into(),
+                commitment: CommitmentOffer::Both,
                 level: None,
                 status: DeveloperStatus::Draft,
                 vetting_stage: None,
@@ -364,7 +364,7 @@ pub fn load_session_user(
                     company_id: c.id,
                     company_name: c.name,
                     time_zone: c.time_zone,
-                    is_owner: m.role == "owner",
+                    is_owner: m.role == MemberRole::Owner,
                     payment_failed: crate::billing::payment_failed(conn, c.id)?,
                 })
             }

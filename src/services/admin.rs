@@ -3,6 +3,7 @@
 use chrono::Duration;
 
 use crate::db::{DbConn, DbError, write_transaction};
+use crate::domain::{DeveloperStatus, Level, VettingStage};
 use crate::models::{
     self, audit, company, company_member, developer, developer_skill, email, experience, job,
     session, user, vetting_review,
@@ -22,62 +23,62 @@ pub struct Dashboard {
 
 pub fn dashboard(conn: &mut DbConn) -> Result<Dashboard, DbError> {
     let counts = developer::count_by_stage(conn)?;
-    let count = |status: &str, stage: Option<&str>| {
+    let count = |status: DeveloperStatus, stage: Option<VettingStage>| {
         counts
             .iter()
-            .filter(|(s, st, _)| s == status && st.as_deref() == stage)
+            .filter(|(s, st, _)| *s == status && *st == stage)
             .map(|(_, _, n)| *n)
             .sum::<i64>()
     };
     let pipeline = vec![
         (
             "Waiting for screening".to_owned(),
-            count("submitted", None),
+            count(DeveloperStatus::Submitted, None),
             "/admin/vetting?stage=submitted".to_owned(),
         ),
         (
             "Technical assessment".to_owned(),
-            count("in_review", Some("technical")),
+            count(DeveloperStatus::InReview, Some(VettingStage::Technical)),
             "/admin/vetting?stage=technical".to_owned(),
         ),
         (
             "Live interview".to_owned(),
-            count("in_review", Some("interview")),
+            count(DeveloperStatus::InReview, Some(VettingStage::Interview)),
             "/admin/vetting?stage=interview".to_owned(),
         ),
         (
             "Decision".to_owned(),
-            count("in_review", Some("decision")),
+            count(DeveloperStatus::InReview, Some(VettingStage::Decision)),
             "/admin/vetting?stage=decision".to_owned(),
         ),
         // Seeded data may hold applications mid-screening.
         (
             "Screening in progress".to_owned(),
-            count("in_review", Some("screening")),
+            count(DeveloperStatus::InReview, Some(VettingStage::Screening)),
             "/admin/vetting?stage=screening".to_owned(),
         ),
     ];
     let week_ago = models::now() - Duration::days(7);
     let decisions = developer::decisions_since(conn, week_ago)?;
-    let decided = |status: &str| {
+    let decided = |status: DeveloperStatus| {
         decisions
             .iter()
-            .filter(|(s, _)| s == status)
+            .filter(|(s, _)| *s == status)
             .map(|(_, n)| *n)
             .sum()
     };
     let mut per_level: Vec<(String, i64)> = developer::published_per_level(conn)?
         .into_iter()
-        .map(|(l, n)| (l.unwrap_or_else(|| "—".into()), n))
+        .map(|(l, n)| (l.map_or("—", Level::as_str).to_owned(), n))
         .collect();
     per_level.sort();
     Ok(Dashboard {
         pipeline,
-        approved_this_week: decided("approved"),
-        rejected_this_week: decided("rejected"),
+        approved_this_week: decided(DeveloperStatus::Approved),
+        rejected_this_week: decided(DeveloperStatus::Rejected),
         published_per_level: per_level,
-        dead_jobs: job::count_by_status(conn, "dead")?,
-        queued_jobs: job::count_by_status(conn, "queued")?,
+        dead_jobs: job::count_by_status(conn, job::JobStatus::Dead)?,
+        queued_jobs: job::count_by_status(conn, job::JobStatus::Queued)?,
     })
 }
 
@@ -233,24 +234,31 @@ pub fn developer_detail(conn: &mut DbConn, id: i32) -> Result<DeveloperDetail, D
     })
 }
 
-/// The vetting queue for one stage (`submitted` = waiting for screening), oldest first.
+/// A column of the vetting queue: submitted applications waiting for screening, or those
+/// in review at one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueStage {
+    Submitted,
+    InReview(VettingStage),
+}
+
+/// The vetting queue for one stage, oldest first.
 pub fn vetting_queue(
     conn: &mut DbConn,
-    stage: &str,
+    stage: QueueStage,
     search: &str,
 ) -> Result<Vec<developer::DeveloperRow>, DbError> {
-    let (status, stage) = if stage == "submitted" {
-        ("submitted", None)
-    } else {
-        ("in_review", Some(stage))
+    let (status, stage) = match stage {
+        QueueStage::Submitted => (DeveloperStatus::Submitted, None),
+        QueueStage::InReview(stage) => (DeveloperStatus::InReview, Some(stage)),
     };
     Ok(developer::queue(conn, status, stage, Some(search), 200)?)
 }
 
 pub fn developers(
     conn: &mut DbConn,
-    status: Option<&str>,
-    level: Option<&str>,
+    status: Option<DeveloperStatus>,
+    level: Option<Level>,
     text: &str,
 ) -> Result<Vec<developer::DeveloperRow>, DbError> {
     Ok(developer::search_admin(

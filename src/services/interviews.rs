@@ -12,6 +12,7 @@ use chrono_tz::Tz;
 use crate::catalog;
 use crate::db::{DbConn, write_transaction};
 use crate::domain::interview_slots::{SlotProposal, in_zone};
+use crate::domain::{InterviewStatus, MemberRole};
 use crate::error::InfraError;
 use crate::mail::messages::{
     CalendarChange, InterviewCalendar, InterviewDeclined, InterviewRequest, InterviewWithdrawn,
@@ -95,7 +96,7 @@ fn detail(
             // The organizer's account is gone: the company's owner stands in.
             let owner = company_member::for_company(conn, c.id)?
                 .into_iter()
-                .find(|(m, _, _)| m.role == "owner")
+                .find(|(m, _, _)| m.role == MemberRole::Owner)
                 .ok_or(InterviewError::NotFound)?;
             user::find(conn, owner.0.user_id)?
         }
@@ -227,7 +228,7 @@ pub fn propose(
                 developer_id: dev.id,
                 organizer_id: Some(organizer_id),
                 uid: new_uid(outbox),
-                status: "proposed".into(),
+                status: InterviewStatus::Proposed,
                 sequence: 0,
                 duration_minutes: proposal.slots.duration_minutes,
                 time_zone: proposal.slots.zone.name().into(),
@@ -254,19 +255,20 @@ pub fn reschedule(
 ) -> Result<(), InterviewError> {
     write_transaction(conn, |conn| {
         let row = interview::find_for_company(conn, company_id, id)?;
-        if !matches!(row.status.as_str(), "proposed" | "scheduled") {
+        if !row.status.is_open() {
             return Err(InterviewError::StateChanged(format!(
                 "This interview was {} and can't be rescheduled. Propose a new one instead.",
                 row.status
             )));
         }
-        let mut change = interview::Transition::from_row(&row, "proposed", models::now());
+        let mut change =
+            interview::Transition::from_row(&row, InterviewStatus::Proposed, models::now());
         change.sequence = row.sequence + 1;
         change.duration_minutes = proposal.slots.duration_minutes;
         change.time_zone = proposal.slots.zone.name().into();
         change.meeting_url = Some(proposal.meeting_url.clone());
         change.message = proposal.message.clone();
-        if interview::transition(conn, id, &row.status, &change)? == 0 {
+        if interview::transition(conn, id, row.status, &change)? == 0 {
             return Err(InterviewError::StateChanged(
                 "The interview changed meanwhile; have a look and try again.".into(),
             ));
@@ -359,7 +361,7 @@ pub fn accept(
 ) -> Result<(), InterviewError> {
     write_transaction(conn, |conn| {
         let row = interview::find_for_developer(conn, developer_id, id)?;
-        if row.status != "proposed" {
+        if row.status != InterviewStatus::Proposed {
             return Err(InterviewError::StateChanged(format!(
                 "This interview is already {}.",
                 row.status
@@ -377,10 +379,10 @@ pub fn accept(
             ));
         }
         let now = models::now();
-        let mut change = interview::Transition::from_row(&row, "scheduled", now);
+        let mut change = interview::Transition::from_row(&row, InterviewStatus::Scheduled, now);
         change.starts_at = Some(slot.starts_at);
         change.invite_sent_at = Some(Some(now));
-        if interview::transition(conn, id, "proposed", &change)? == 0 {
+        if interview::transition(conn, id, InterviewStatus::Proposed, &change)? == 0 {
             return Err(InterviewError::StateChanged(
                 "This interview changed meanwhile.".into(),
             ));
@@ -403,18 +405,19 @@ pub fn decline(
 ) -> Result<(), InterviewError> {
     write_transaction(conn, |conn| {
         let row = interview::find_for_developer(conn, developer_id, id)?;
-        if row.status != "proposed" {
+        if row.status != InterviewStatus::Proposed {
             return Err(InterviewError::StateChanged(format!(
                 "This interview is already {}.",
                 row.status
             )));
         }
-        let mut change = interview::Transition::from_row(&row, "declined", models::now());
+        let mut change =
+            interview::Transition::from_row(&row, InterviewStatus::Declined, models::now());
         change.decline_reason = Some(Some(reason.to_owned()));
         if row.invite_sent_at.is_some() {
             change.sequence = row.sequence + 1;
         }
-        if interview::transition(conn, id, "proposed", &change)? == 0 {
+        if interview::transition(conn, id, InterviewStatus::Proposed, &change)? == 0 {
             return Err(InterviewError::StateChanged(
                 "This interview changed meanwhile.".into(),
             ));
@@ -456,18 +459,19 @@ pub fn cancel(
 ) -> Result<(), InterviewError> {
     write_transaction(conn, |conn| {
         let row = interview::find_for_company(conn, company_id, id)?;
-        if !matches!(row.status.as_str(), "proposed" | "scheduled") {
+        if !row.status.is_open() {
             return Err(InterviewError::StateChanged(format!(
                 "This interview is already {}.",
                 row.status
             )));
         }
-        let mut change = interview::Transition::from_row(&row, "cancelled", models::now());
+        let mut change =
+            interview::Transition::from_row(&row, InterviewStatus::Cancelled, models::now());
         change.cancel_reason = Some((!reason.is_empty()).then(|| reason.to_owned()));
         if row.invite_sent_at.is_some() {
             change.sequence = row.sequence + 1;
         }
-        if interview::transition(conn, id, &row.status, &change)? == 0 {
+        if interview::transition(conn, id, row.status, &change)? == 0 {
             return Err(InterviewError::StateChanged(
                 "This interview changed meanwhile.".into(),
             ));

@@ -26,7 +26,7 @@ pub fn attachment(
 
 pub fn list_jobs(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<job::JobStatus>,
     limit: i64,
 ) -> diesel::QueryResult<Vec<job::JobRow>> {
     job::list(conn, status, limit)
@@ -50,7 +50,7 @@ pub fn retry_job(
         if job::retry(conn, id, models::now())? == 0 {
             return Ok(RetryOutcome::NotDead);
         }
-        email::set_status_for_job(conn, id, "queued")?;
+        email::set_status_for_job(conn, id, email::EmailStatus::Queued)?;
         if let Some(admin) = admin_id {
             crate::models::audit::record(
                 conn,
@@ -67,9 +67,9 @@ pub fn retry_job(
 
 /// (status, count) of jobs, for `/metrics`.
 pub fn job_counts(conn: &mut DbConn) -> diesel::QueryResult<Vec<(&'static str, i64)>> {
-    ["queued", "running", "done", "dead"]
+    job::JobStatus::ALL
         .into_iter()
-        .map(|s| job::count_by_status(conn, s).map(|n| (s, n)))
+        .map(|s| job::count_by_status(conn, s).map(|n| (s.as_str(), n)))
         .collect()
 }
 

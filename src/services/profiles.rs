@@ -88,7 +88,7 @@ pub fn save(conn: &mut DbConn, developer_id: i32, input: ProfileInput) -> Result
                 country_code: input.country_code,
                 time_zone: input.time_zone.name().to_owned(),
                 years_experience: input.years_experience,
-                commitment: input.commitment.as_str().to_owned(),
+                commitment: input.commitment,
                 available_from: input.available_from,
                 github_url: input.github_url,
                 linkedin_url: input.linkedin_url,

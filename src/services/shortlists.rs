@@ -285,7 +285,7 @@ pub fn show(
             listed: catalog::is_listed(&d, now),
             slug: d.slug,
             headline: d.headline,
-            level: d.level,
+            level: d.level.map(|l| l.as_str().to_owned()),
             avatar: d.avatar_path,
         });
     }

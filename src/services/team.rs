@@ -6,7 +6,7 @@ use chrono::Duration;
 
 use crate::auth::password::NewPassword;
 use crate::db::{DbConn, write_transaction};
-use crate::domain::{Email, Role};
+use crate::domain::{Email, MemberRole, Role};
 use crate::error::InfraError;
 use crate::mail::Outbox;
 use crate::mail::messages::TeamInvite;
@@ -72,7 +72,7 @@ pub fn team(conn: &mut DbConn, company_id: i32) -> Result<Team, TeamError> {
             user_id: m.user_id,
             name,
             email,
-            is_owner: m.role == "owner",
+            is_owner: m.role == MemberRole::Owner,
             joined: m.created_at,
         })
         .collect();
@@ -101,7 +101,7 @@ pub fn invite(
         let inviter = company_member::find_by_user(conn, inviter_id)?
             .filter(|m| m.company_id == company_id)
             .ok_or(TeamError::NotOwner)?;
-        if inviter.role != "owner" {
+        if inviter.role != MemberRole::Owner {
             return Err(TeamError::NotOwner);
         }
         if let Some(existing) = user::find_by_email(conn, email.as_str())? {
@@ -245,7 +245,7 @@ fn join(conn: &mut DbConn, company_id: i32, user_id: i32) -> Result<(), TeamErro
         &company_member::NewCompanyMember {
             company_id,
             user_id,
-            role: "member".into(),
+            role: MemberRole::Member,
             created_at: models::now(),
         },
     )?;
@@ -269,10 +269,10 @@ pub fn remove_member(
 ) -> Result<String, TeamError> {
     write_transaction(conn, |conn| {
         let actor = company_member::find_by_user(conn, actor_id)?
-            .filter(|m| m.company_id == company_id && m.role == "owner")
+            .filter(|m| m.company_id == company_id && m.role == MemberRole::Owner)
             .ok_or(TeamError::NotOwner)?;
         let member = company_member::find_in_company(conn, company_id, member_id)?;
-        if member.role == "owner" || member.id == actor.id {
+        if member.role == MemberRole::Owner || member.id == actor.id {
             return Err(TeamError::CannotRemoveOwner);
         }
         let person = user::find(conn, member.user_id)?;

@@ -354,7 +354,7 @@ pub fn decide(
                     &developer::VettingChanges {
                         status: Some(DeveloperStatus::Approved),
                         vetting_stage: Some(None),
-                        level: Some(Some(level.as_str().into())),
+                        level: Some(Some(level)),
                         published_at: Some(publish.then_some(now)),
                         paused_reason: Some(None),
                         decided_at: Some(Some(now)),
@@ -447,7 +447,7 @@ pub fn change_level(
             conn,
             developer_id,
             &developer::VettingChanges {
-                level: Some(Some(level.as_str().into())),
+                level: Some(Some(level)),
                 updated_at: Some(now),
                 ..Default::default()
             },
@@ -458,7 +458,10 @@ pub fn change_level(
             "developer.level_changed",
             "developer",
             Some(developer_id),
-            format!("{} → {level}", d.level.unwrap_or_default()),
+            format!(
+                "{} → {level}",
+                d.level.map(Level::as_str).unwrap_or_default()
+            ),
         )?;
         Ok(())
     })

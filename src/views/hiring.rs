@@ -5,6 +5,7 @@ use askama_web::WebTemplate;
 
 use super::Layout;
 use super::forms::FieldErrors;
+use crate::domain::InterviewStatus;
 
 /// One list in a developer's shortlist buttons.
 #[derive(Debug, Clone)]
@@ -218,12 +219,11 @@ pub struct MyInterviewsPage {
     pub items: Vec<InterviewItem>,
 }
 
-pub fn status_label(status: &str) -> (&'static str, &'static str) {
+pub fn status_label(status: InterviewStatus) -> (&'static str, &'static str) {
     match status {
-        "proposed" => ("Awaiting the developer", "badge-info"),
-        "scheduled" => ("Scheduled", "badge-success"),
-        "declined" => ("Declined", "badge-warning"),
-        "cancelled" => ("Cancelled", "badge-muted"),
-        _ => ("Unknown", "badge-muted"),
+        InterviewStatus::Proposed => ("Awaiting the developer", "badge-info"),
+        InterviewStatus::Scheduled => ("Scheduled", "badge-success"),
+        InterviewStatus::Declined => ("Declined", "badge-warning"),
+        InterviewStatus::Cancelled => ("Cancelled", "badge-muted"),
     }
 }

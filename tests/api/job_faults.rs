@@ -71,7 +71,7 @@ async fn a_server_that_never_greets_fails_the_attempt_within_the_bound() {
     );
     assert!(took < Duration::from_secs(4), "the attempt took {took:?}");
     let row = job_row(&app, job_id).await;
-    assert_eq!(row.status, "queued", "retried later, not lost");
+    assert_eq!(row.status.as_str(), "queued", "retried later, not lost");
     assert!(row.current_error().unwrap().contains("timed out"));
 }
 
@@ -99,16 +99,19 @@ async fn a_hung_job_holds_one_slot_and_shutdown_gives_it_back() {
     let running = tokio::spawn(worker.run(stopped));
 
     wait_for(&app, stuck, Duration::from_secs(5), |r| {
-        r.status == "running"
+        r.status.as_str() == "running"
     })
     .await;
     let started = Instant::now();
-    wait_for(&app, other, Duration::from_secs(5), |r| r.status == "done").await;
+    wait_for(&app, other, Duration::from_secs(5), |r| {
+        r.status.as_str() == "done"
+    })
+    .await;
     eprintln!(
         "other job done {:?} after the stuck one started",
         started.elapsed()
     );
-    assert_eq!(job_row(&app, stuck).await.status, "running");
+    assert_eq!(job_row(&app, stuck).await.status.as_str(), "running");
 
     let asked = Instant::now();
     stop.send(true).unwrap();
@@ -120,7 +123,7 @@ async fn a_hung_job_holds_one_slot_and_shutdown_gives_it_back() {
     eprintln!("worker stopped {took:?} after the request (grace 300 ms)");
     assert!(took < Duration::from_secs(2), "stopping took {took:?}");
     let row = job_row(&app, stuck).await;
-    assert_eq!(row.status, "queued", "released, not lost: {row:?}");
+    assert_eq!(row.status.as_str(), "queued", "released, not lost: {row:?}");
     assert_eq!(row.attempts, 0, "the interrupted attempt is not counted");
     assert!(row.locked_by.is_none());
     assert!(row.run_at <= ladder::models::now());
@@ -149,7 +152,10 @@ async fn a_dead_workers_job_comes_back_quickly_and_a_live_one_keeps_its_lease() 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let started = Instant::now();
     let running = tokio::spawn(worker.run(stopped));
-    let row = wait_for(&app, orphan, Duration::from_secs(5), |r| r.status == "done").await;
+    let row = wait_for(&app, orphan, Duration::from_secs(5), |r| {
+        r.status.as_str() == "done"
+    })
+    .await;
     eprintln!(
         "job of the dead worker delivered {:?} after the sweep started",
         started.elapsed()
@@ -183,12 +189,16 @@ async fn a_heartbeat_keeps_a_long_job_leased() {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(worker.run(stopped));
     let first = wait_for(&app, job_id, Duration::from_secs(5), |r| {
-        r.status == "running"
+        r.status.as_str() == "running"
     })
     .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let later = job_row(&app, job_id).await;
-    assert_eq!(later.status, "running", "its own sweep left it alone");
+    assert_eq!(
+        later.status.as_str(),
+        "running",
+        "its own sweep left it alone"
+    );
     assert_eq!(later.attempts, 1, "never claimed twice");
     assert!(later.locked_at > first.locked_at, "the lease was renewed");
     let failed = wait_for(&app, job_id, Duration::from_secs(5), |r| {
@@ -292,7 +302,7 @@ async fn sigterm_stops_the_worker_process_within_its_grace_and_releases_the_hung
         .spawn()
         .unwrap();
     wait_for(&app, job_id, Duration::from_secs(20), |r| {
-        r.status == "running"
+        r.status.as_str() == "running"
     })
     .await;
     let asked = Instant::now();

@@ -77,9 +77,9 @@ async fn a_committed_change_is_delivered_once() {
             )
         })
         .await;
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status.as_str(), "sent");
     assert_eq!(row.transport.as_deref(), Some("memory"));
-    assert_eq!(job_row.status, "done");
+    assert_eq!(job_row.status.as_str(), "done");
     assert_eq!(job_row.attempts, 1);
 }
 
@@ -154,10 +154,10 @@ async fn failures_back_off_then_dead_letter_and_can_be_retried() {
             )
         })
         .await;
-    assert_eq!(row.status, "dead");
+    assert_eq!(row.status.as_str(), "dead");
     assert_eq!(row.attempts, row.max_attempts);
     assert!(row.last_error.is_some());
-    assert_eq!(message.status, "dead");
+    assert_eq!(message.status.as_str(), "dead");
     app.make_jobs_due().await;
     assert_eq!(
         fast.run_one().await.unwrap(),
@@ -188,7 +188,7 @@ async fn failures_back_off_then_dead_letter_and_can_be_retried() {
     let message = app
         .with_conn(move |conn| email::find(conn, email_id).unwrap())
         .await;
-    assert_eq!(message.status, "sent");
+    assert_eq!(message.status.as_str(), "sent");
 }
 
 #[tokio::test]

@@ -110,7 +110,7 @@ async fn an_smtp_outage_delays_mail_and_it_arrives_once_when_the_server_is_back(
     let row = app
         .with_conn(move |conn| email::find(conn, id).unwrap())
         .await;
-    assert_eq!(row.status, "queued");
+    assert_eq!(row.status.as_str(), "queued");
 
     // Back: the next attempt delivers it, once.
     let sink = SmtpSink::start(port).await;
@@ -126,7 +126,7 @@ async fn an_smtp_outage_delays_mail_and_it_arrives_once_when_the_server_is_back(
     let row = app
         .with_conn(move |conn| email::find(conn, id).unwrap())
         .await;
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status.as_str(), "sent");
 }
 
 #[tokio::test]

@@ -220,7 +220,7 @@ fn stored_profiles(conn: &mut DbConn) -> Vec<Profile> {
         .unwrap();
     devs.into_iter()
         .map(|d| Profile {
-            level: d.level.as_deref().and_then(|l| l.parse().ok()),
+            level: d.level,
             years: d.years_experience,
             headline: d.headline.clone(),
             bio: d.bio.clone(),

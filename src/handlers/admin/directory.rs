@@ -92,23 +92,22 @@ pub async fn developers(
 ) -> Result<DevelopersPage, AppError> {
     valid_or_bad_request(&*query)?;
     let q = search_text(&query.q);
-    let status = query.status.clone().filter(|s| {
-        crate::domain::DeveloperStatus::ALL
-            .iter()
-            .any(|v| v.as_str() == s)
-    });
-    let level = query.level.clone().filter(|l| l.parse::<Level>().is_ok());
-    let (s, l, t) = (status.clone(), level.clone(), q.clone());
+    let status = query
+        .status
+        .as_deref()
+        .and_then(|s| s.parse::<crate::domain::DeveloperStatus>().ok());
+    let level = query.level.as_deref().and_then(|l| l.parse::<Level>().ok());
+    let t = q.clone();
     let rows = ctx
         .db_read(move |conn| {
-            admin_service::developers(conn, s.as_deref(), l.as_deref(), &t).map_err(AppError::from)
+            admin_service::developers(conn, status, level, &t).map_err(AppError::from)
         })
         .await?;
     Ok(DevelopersPage {
         layout: ctx.layout("Developers", "admin"),
         q,
-        status: status.unwrap_or_default(),
-        level: level.unwrap_or_default(),
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        level: level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
         rows: rows
             .into_iter()
             .map(|d| DeveloperListRow {
@@ -117,7 +116,7 @@ pub async fn developers(
                 name: format!("{} {}", d.first_name, d.last_name),
                 slug: d.slug,
                 status: d.status.as_str().into(),
-                level: d.level.unwrap_or_default(),
+                level: d.level.map(Level::as_str).unwrap_or_default().into(),
                 published: d.published_at.is_some(),
                 country: d.country_code,
             })
@@ -177,7 +176,7 @@ pub async fn company(
                 user_id: u.id,
                 name: u.name,
                 email: u.email,
-                role: m.role,
+                role: m.role.as_str().into(),
                 disabled: u.disabled_at.is_some(),
             })
             .collect(),

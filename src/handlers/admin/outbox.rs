@@ -7,6 +7,7 @@ use crate::db::DbError;
 use crate::handlers::extract::AdminUser;
 use crate::handlers::forms::{see_other, valid_or_bad_request};
 use crate::handlers::{AppError, PageContext};
+use crate::models::job::JobStatus;
 use crate::services::admin as admin_service;
 use crate::services::outbox::{self, RetryOutcome};
 use crate::views::Flash;
@@ -20,27 +21,27 @@ pub async fn outbox_page(
     valid_or_bad_request(&*query)?;
     let status = query
         .status
-        .clone()
-        .filter(|s| ["queued", "running", "done", "dead"].contains(&s.as_str()));
-    let filter = status.clone();
+        .as_deref()
+        .and_then(|s| s.parse::<JobStatus>().ok());
+    let filter = status;
     let (jobs, emails) = ctx
         .db_read(move |conn| -> Result<_, DbError> {
             Ok((
-                outbox::list_jobs(conn, filter.as_deref(), 100)?,
+                outbox::list_jobs(conn, filter, 100)?,
                 admin_service::recent_emails(conn, 100)?,
             ))
         })
         .await?;
     Ok(OutboxPage {
         layout: ctx.layout("Outbox", "admin"),
-        status: status.unwrap_or_default(),
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         jobs: jobs
             .into_iter()
             .map(|j| JobView {
                 last_error: j.current_error().unwrap_or_default().to_owned(),
                 id: j.id,
                 kind: j.kind,
-                status: j.status,
+                status: j.status.as_str().into(),
                 attempts: format!("{}/{}", j.attempts, j.max_attempts),
                 run_at: when(j.run_at),
             })
@@ -52,7 +53,7 @@ pub async fn outbox_page(
                 to: e.to_address,
                 subject: e.subject,
                 kind: e.kind,
-                status: e.status,
+                status: e.status.as_str().into(),
                 created: when(e.created_at),
                 job_id: e.job_id,
             })

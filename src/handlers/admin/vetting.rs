@@ -15,7 +15,7 @@ use crate::handlers::forms::{
 };
 use crate::handlers::{AppError, PageContext};
 use crate::models;
-use crate::services::admin as admin_service;
+use crate::services::admin::{self as admin_service, QueueStage};
 use crate::services::vetting::{self, Decision, StageReview, VettingError};
 use crate::views::Flash;
 use crate::views::admin::*;
@@ -50,10 +50,14 @@ pub async fn queue(
         .filter(|s| QUEUE_STAGES.iter().any(|(k, _)| k == s))
         .unwrap_or_else(|| "submitted".into());
     let q = search_text(&query.q);
-    let (stage_key, search) = (stage.clone(), q.clone());
+    // `submitted` is no vetting stage: it is the column of applications waiting for one.
+    let stage_key = stage
+        .parse::<VettingStage>()
+        .map_or(QueueStage::Submitted, QueueStage::InReview);
+    let search = q.clone();
     let rows = ctx
         .db_read(move |conn| {
-            admin_service::vetting_queue(conn, &stage_key, &search).map_err(AppError::from)
+            admin_service::vetting_queue(conn, stage_key, &search).map_err(AppError::from)
         })
         .await?;
     let now = models::now();
@@ -150,7 +154,7 @@ async fn review_page(
             .to_owned(),
         time_zone: crate::domain::time_zone::describe_now(&d.time_zone),
         years: d.years_experience,
-        commitment: d.commitment.replace('_', "-"),
+        commitment: d.commitment.as_str().replace('_', "-"),
         available_from: d
             .available_from
             .map(|a| a.to_string())
@@ -179,7 +183,7 @@ async fn review_page(
         status: d.status.as_str().into(),
         approved: d.status == DeveloperStatus::Approved,
         rejected: d.status == DeveloperStatus::Rejected,
-        level: d.level.clone().unwrap_or_default(),
+        level: d.level.map(Level::as_str).unwrap_or_default().into(),
         published: d.published_at.is_some(),
         paused_reason: d.paused_reason.clone(),
         rejection_reason: d.rejection_reason.clone(),

@@ -1,7 +1,7 @@
 //! The profile page: the saved profile as form values, and the page around the form.
 
 use super::super::{AppError, PageContext};
-use crate::domain::{DeveloperStatus, country};
+use crate::domain::{DeveloperStatus, Level, country};
 use crate::services::profiles::{self, Profile};
 use crate::views::avatar::{AvatarSize, developer_avatar};
 use crate::views::forms::FieldErrors;
@@ -17,7 +17,7 @@ fn values_from(profile: &Profile) -> ProfileValues {
         country: d.country_code.clone(),
         time_zone: d.time_zone.clone(),
         years_experience: d.years_experience.to_string(),
-        commitment: d.commitment.clone(),
+        commitment: d.commitment.as_str().into(),
         available_from: d.available_from.map(|a| a.to_string()).unwrap_or_default(),
         github_url: d.github_url.clone().unwrap_or_default(),
         linkedin_url: d.linkedin_url.clone().unwrap_or_default(),
@@ -72,20 +72,18 @@ pub(super) async fn page(
         .await?;
     let d = &profile.developer;
     let now = crate::models::now();
-    let status_label = match (d.status.as_str(), d.published_at.is_some()) {
-        ("approved", true) => format!(
-            "Approved as {} · listed in the catalog",
-            d.level.clone().unwrap_or_default()
-        ),
-        ("approved", false) => format!(
-            "Approved as {} · not listed right now",
-            d.level.clone().unwrap_or_default()
-        ),
-        ("draft", _) => "Draft · not yet submitted for vetting".into(),
-        ("submitted", _) => "Submitted · waiting for screening".into(),
-        ("in_review", _) => "In review".into(),
-        ("rejected", _) => "Not approved this time".into(),
-        (other, _) => other.into(),
+    let level = d.level.map(Level::as_str).unwrap_or_default();
+    let status_label = match (d.status, d.published_at.is_some()) {
+        (DeveloperStatus::Approved, true) => {
+            format!("Approved as {level} · listed in the catalog")
+        }
+        (DeveloperStatus::Approved, false) => {
+            format!("Approved as {level} · not listed right now")
+        }
+        (DeveloperStatus::Draft, _) => "Draft · not yet submitted for vetting".into(),
+        (DeveloperStatus::Submitted, _) => "Submitted · waiting for screening".into(),
+        (DeveloperStatus::InReview, _) => "In review".into(),
+        (DeveloperStatus::Rejected, _) => "Not approved this time".into(),
     };
     let form = form.unwrap_or_else(|| values_from(&profile));
     Ok(ProfilePage {

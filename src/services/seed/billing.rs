@@ -9,7 +9,8 @@ use chrono::{Duration, Months, NaiveDateTime};
 use crate::billing::week_start;
 use crate::db::{DbConn, write_transaction};
 use crate::domain::{
-    Commitment, DeveloperStatus, EngagementStatus, InvoiceStatus, Level, SubscriptionStatus,
+    Commitment, CommitmentOffer, DeveloperStatus, EngagementStatus, InvoiceStatus, Level,
+    SubscriptionStatus,
 };
 use crate::models::engagement::{NewEngagement, StateChange};
 use crate::models::invoice::InvoiceFields;
@@ -52,16 +53,16 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     let listed = developer::approved_sample(conn, 60)?;
     let demo = developer::find_by_user_email(conn, super::DEMO_DEVELOPER_EMAIL)?;
     let demo_id = demo.as_ref().map(|d| d.id);
-    let pick = |level: &str, skip: usize| {
+    let pick = |level: Level, skip: usize| {
         listed
             .iter()
-            .filter(|d| d.level.as_deref() == Some(level))
+            .filter(|d| d.level == Some(level))
             .filter(|d| demo_id != Some(d.id))
             .nth(skip)
             .cloned()
     };
     let mut plans = Vec::new();
-    if let Some(d) = pick("L2", 0) {
+    if let Some(d) = pick(Level::L2, 0) {
         plans.push(Plan {
             company_index: 0,
             commitment: Commitment::FullTime,
@@ -75,7 +76,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     if let Some(d) = demo.filter(|d| d.level.is_some() && d.status == DeveloperStatus::Approved) {
         plans.push(Plan {
             company_index: 0,
-            commitment: if d.commitment.parse() == Ok(Commitment::FullTime) {
+            commitment: if d.commitment == CommitmentOffer::FullTime {
                 Commitment::FullTime
             } else {
                 Commitment::PartTime
@@ -87,7 +88,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
             weekly_hours: 20,
         });
     }
-    if let Some(d) = pick("L1", 0) {
+    if let Some(d) = pick(Level::L1, 0) {
         plans.push(Plan {
             company_index: 1,
             commitment: Commitment::FullTime,
@@ -98,7 +99,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
             weekly_hours: 38,
         });
     }
-    if let Some(d) = pick("L3", 0) {
+    if let Some(d) = pick(Level::L3, 0) {
         plans.push(Plan {
             company_index: 2,
             commitment: Commitment::PartTime,
@@ -113,12 +114,7 @@ pub fn seed_engagements(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, 
     write_transaction(conn, |conn| {
         for (n, p) in plans.iter().enumerate() {
             let c = &companies[p.company_index];
-            let level = p
-                .developer
-                .level
-                .as_deref()
-                .and_then(|l| l.parse().ok())
-                .unwrap_or(Level::L2);
+            let level = p.developer.level.unwrap_or(Level::L2);
             let price = prices
                 .iter()
                 .find(|x| x.level == level && x.commitment == p.commitment)

@@ -6,7 +6,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::{DeveloperStatus, Level, Slug, VettingStage};
+use crate::domain::{CommitmentOffer, DeveloperStatus, Level, Slug, VettingStage};
 use crate::models::{developer, experience, vetting_review};
 
 use super::data::{SeedData, Text};
@@ -126,9 +126,9 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
     let skills = skills::choose(&mut rng, track, years, today.year(), &named);
 
     let commitment = match rng.random_range(0..100) {
-        0..55 => "both",
-        55..85 => "full_time",
-        _ => "part_time",
+        0..55 => CommitmentOffer::Both,
+        55..85 => CommitmentOffer::FullTime,
+        _ => CommitmentOffer::PartTime,
     };
     let approved = status == DeveloperStatus::Approved;
     let stale = approved && index != 0 && rng.random_ratio(1, 10);
@@ -195,8 +195,8 @@ pub(super) fn generate(data: &SeedData, index: usize, now: NaiveDateTime) -> Gen
             country_code: country.code.clone(),
             time_zone,
             years_experience: years,
-            commitment: commitment.into(),
-            level: level.map(|l| l.as_str().to_owned()),
+            commitment,
+            level,
             status,
             vetting_stage,
             published_at: (approved && !paused).then(|| decided_at.unwrap_or(created_at)),

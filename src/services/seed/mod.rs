@@ -118,7 +118,7 @@ impl Generator {
         let p = g.profile;
         invariants::Profile {
             slug: p.slug,
-            level: p.level.as_deref().and_then(|l| l.parse().ok()),
+            level: p.level,
             years: p.years_experience,
             headline: p.headline,
             bio: p.bio,

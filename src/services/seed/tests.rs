@@ -69,6 +69,9 @@ fn the_demo_developer_is_a_published_l2() {
     let data = SeedData::load().unwrap();
     let demo = generate(&data, 0, fixed_now());
     assert_eq!(demo.email, DEMO_DEVELOPER_EMAIL);
-    assert_eq!(demo.profile.level.as_deref(), Some("L2"));
+    assert_eq!(
+        demo.profile.level.map(crate::domain::Level::as_str),
+        Some("L2")
+    );
     assert!(demo.profile.published_at.is_some());
 }

@@ -7,7 +7,7 @@ use chrono::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::{DeveloperStatus, ReviewOutcome, VettingStage};
+use crate::domain::{DeveloperStatus, Level, ReviewOutcome, VettingStage};
 use crate::models::{developer, vetting_review};
 
 use super::RNG_SEED;
@@ -36,8 +36,8 @@ pub(super) fn reviews(
         (DeveloperStatus::Rejected, _) => (1, Some(1)),
         _ => (0, None),
     };
-    let min_score = match profile.level.as_deref() {
-        Some("L3") => 4,
+    let min_score = match profile.level {
+        Some(Level::L3) => 4,
         _ => 3,
     };
     let start = profile.submitted_at.unwrap_or(profile.created_at);

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::{availability_text, overlap_text};
 use crate::catalog::Profile;
-use crate::domain::{Level, VettingStage};
+use crate::domain::{Commitment, CommitmentOffer, Level, VettingStage};
 use crate::views::Layout;
 use crate::views::avatar::{Avatar, AvatarSize};
 use crate::views::hiring::ShortlistToggle;
@@ -122,12 +122,12 @@ impl DeveloperShowPage {
                 f64::from(scores.iter().sum::<i32>()) / scores.len() as f64
             )
         });
-        let offers_full = d.commitment != "part_time";
-        let offers_part = d.commitment != "full_time";
-        let commitment = match d.commitment.as_str() {
-            "full_time" => "full-time only",
-            "part_time" => "part-time only",
-            _ => "full-time or part-time",
+        let offers_full = d.commitment.allows(Commitment::FullTime);
+        let offers_part = d.commitment.allows(Commitment::PartTime);
+        let commitment = match d.commitment {
+            CommitmentOffer::FullTime => "full-time only",
+            CommitmentOffer::PartTime => "part-time only",
+            CommitmentOffer::Both => "full-time or part-time",
         };
         DeveloperShowPage {
             layout,
