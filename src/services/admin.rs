@@ -3,6 +3,7 @@
 use chrono::Duration;
 
 use crate::db::{DbConn, DbError, write_transaction};
+use crate::domain::{DeveloperStatus, VettingStage};
 use crate::models::{
     self, audit, company, company_member, developer, developer_skill, email, experience, job,
     session, user, vetting_review,
@@ -21,42 +22,36 @@ pub struct Dashboard {
 }
 
 pub fn dashboard(conn: &mut DbConn) -> Result<Dashboard, DbError> {
-    let counts = developer::count_by_stage(conn)?;
-    let count = |status: &str, stage: Option<&str>| {
+    let counts: Vec<(Option<DeveloperStatus>, Option<VettingStage>, i64)> =
+        developer::count_by_stage(conn)?
+            .into_iter()
+            .map(|(status, stage, n)| (status.parse().ok(), stage.and_then(|s| s.parse().ok()), n))
+            .collect();
+    let count = |status: DeveloperStatus, stage: Option<VettingStage>| {
         counts
             .iter()
-            .filter(|(s, st, _)| s == status && st.as_deref() == stage)
+            .filter(|(s, st, _)| *s == Some(status) && *st == stage)
             .map(|(_, _, n)| *n)
             .sum::<i64>()
     };
-    let pipeline = vec![
+    // The queue before screening, then every stage in the order applications move through.
+    let mut pipeline = vec![(
+        "Waiting for screening".to_owned(),
+        count(DeveloperStatus::Submitted, None),
+        "/admin/vetting?stage=submitted".to_owned(),
+    )];
+    pipeline.extend(VettingStage::ALL.into_iter().map(|stage| {
+        let label = if stage == VettingStage::Screening {
+            "Screening in progress".to_owned()
+        } else {
+            stage.label().to_owned()
+        };
         (
-            "Waiting for screening".to_owned(),
-            count("submitted", None),
-            "/admin/vetting?stage=submitted".to_owned(),
-        ),
-        (
-            "Technical assessment".to_owned(),
-            count("in_review", Some("technical")),
-            "/admin/vetting?stage=technical".to_owned(),
-        ),
-        (
-            "Live interview".to_owned(),
-            count("in_review", Some("interview")),
-            "/admin/vetting?stage=interview".to_owned(),
-        ),
-        (
-            "Decision".to_owned(),
-            count("in_review", Some("decision")),
-            "/admin/vetting?stage=decision".to_owned(),
-        ),
-        // Seeded data may hold applications mid-screening.
-        (
-            "Screening in progress".to_owned(),
-            count("in_review", Some("screening")),
-            "/admin/vetting?stage=screening".to_owned(),
-        ),
-    ];
+            label,
+            count(DeveloperStatus::InReview, Some(stage)),
+            format!("/admin/vetting?stage={}", stage.as_str()),
+        )
+    }));
     let week_ago = models::now() - Duration::days(7);
     let decisions = developer::decisions_since(conn, week_ago)?;
     let decided = |status: &str| {
