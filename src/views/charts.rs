@@ -5,7 +5,7 @@
 use askama::Template;
 
 /// The SVG's own coordinate space (it scales with its container through `viewBox`).
-pub const WIDTH: f64 = 640.0;
+pub const WIDTH: f64 = 560.0;
 pub const HEIGHT: f64 = 260.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 12.0;
@@ -101,18 +101,25 @@ impl Chart {
     }
 }
 
-/// The smallest "nice" number (1, 2, 2.5 or 5 times a power of ten) at least `value`,
-/// so the axis reads in round steps; 1 for nothing at all.
-pub fn nice_max(value: f64) -> f64 {
-    if !value.is_finite() || value <= 0.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
+/// The axis maximum for values up to `value`: four equal steps, each a "nice" number (1,
+/// 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten), so the gridlines read as round figures;
+/// with `whole` (counts) a step is a whole number. Nothing at all still gets an axis.
+pub fn nice_max(value: f64, whole: bool) -> f64 {
+    let raw = if value.is_finite() && value > 0.0 {
+        value / f64::from(TICKS)
+    } else {
+        1.0
+    };
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .into_iter()
-        .map(|step| step * magnitude)
-        .find(|candidate| *candidate >= value - magnitude * 1e-9)
-        .unwrap_or(10.0 * magnitude)
+        .map(|m| m * magnitude)
+        .find(|candidate| *candidate >= raw - magnitude * 1e-9)
+        .unwrap_or(10.0 * magnitude);
+    if whole {
+        step = step.max(1.0).ceil();
+    }
+    step * f64::from(TICKS)
 }
 
 /// Lays out grouped bars: one group per category, one bar per series in each group.
@@ -131,7 +138,11 @@ pub fn bar_chart(spec: ChartSpec) -> Chart {
         .flat_map(|s| s.values.iter().copied())
         .chain(reference.as_ref().map(|(v, _)| *v))
         .fold(0.0, f64::max);
-    let max = nice_max(highest);
+    let whole = series
+        .iter()
+        .flat_map(|s| s.values.iter())
+        .all(|v| v.fract() == 0.0);
+    let max = nice_max(highest, whole);
     let plot_width = WIDTH - LEFT - RIGHT;
     let plot_height = HEIGHT - TOP - BOTTOM;
     let baseline = HEIGHT - BOTTOM;
@@ -252,18 +263,18 @@ mod tests {
     }
 
     #[test]
-    fn nice_max_rounds_up_to_a_readable_step() {
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(-3.0), 1.0);
-        assert_eq!(nice_max(1.0), 1.0);
-        assert_eq!(nice_max(3.0), 5.0);
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(10.0), 10.0);
-        assert_eq!(nice_max(11.0), 20.0);
-        assert_eq!(nice_max(23.0), 25.0);
-        assert_eq!(nice_max(40.0), 50.0);
-        assert_eq!(nice_max(12_345.0), 20_000.0);
-        assert_eq!(nice_max(0.3), 0.5);
+    fn nice_max_rounds_up_to_four_readable_steps() {
+        assert_eq!(nice_max(0.0, true), 4.0);
+        assert_eq!(nice_max(-3.0, false), 4.0);
+        assert_eq!(nice_max(2.0, true), 4.0, "counts step by whole numbers");
+        assert_eq!(nice_max(2.0, false), 2.0);
+        assert_eq!(nice_max(9.0, true), 12.0, "a step of 2.5 becomes 3");
+        assert_eq!(nice_max(10.0, true), 12.0);
+        assert_eq!(nice_max(40.0, true), 40.0);
+        assert_eq!(nice_max(41.0, false), 80.0);
+        assert_eq!(nice_max(2_200.0, false), 2_400.0);
+        assert_eq!(nice_max(12_345.0, false), 16_000.0);
+        assert!((nice_max(0.3, false) - 0.32).abs() < 1e-9);
     }
 
     #[test]
@@ -276,16 +287,17 @@ mod tests {
             }],
             None,
         ));
-        assert_eq!(chart.max, 10.0);
+        assert_eq!(chart.max, 12.0);
         let plot = HEIGHT - TOP - BOTTOM;
         let [a, b] = [&chart.bars[0], &chart.bars[1]];
-        assert_eq!(b.height, round1(plot));
-        assert_eq!(a.height, round1(plot / 2.0));
+        assert_eq!(b.height, round1(plot * 10.0 / 12.0));
+        assert_eq!(a.height, round1(plot * 5.0 / 12.0));
         assert_eq!(a.y + a.height, HEIGHT - BOTTOM);
         assert!(b.x > a.x + a.width, "groups don't overlap");
         assert_eq!(a.label, "A: 5");
         assert_eq!(chart.y_ticks.first().unwrap().text, "0");
-        assert_eq!(chart.y_ticks.last().unwrap().text, "10");
+        let ticks: Vec<&str> = chart.y_ticks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(ticks, ["0", "3", "6", "9", "12"]);
         assert_eq!(chart.y_ticks.last().unwrap().at, TOP);
         assert_eq!(chart.table_rows[1], ("B".into(), vec!["10".into()]));
     }
@@ -325,19 +337,15 @@ mod tests {
             }],
             Some((40.0, "Weekly share".into())),
         ));
-        assert_eq!(chart.max, 50.0);
-        let plot = HEIGHT - TOP - BOTTOM;
-        assert_eq!(
-            chart.reference.unwrap().y,
-            round1(HEIGHT - BOTTOM - plot * 0.8)
-        );
+        assert_eq!(chart.max, 40.0);
+        assert_eq!(chart.reference.unwrap().y, TOP);
     }
 
     #[test]
     fn an_empty_chart_has_an_axis_and_no_bars() {
         let chart = bar_chart(spec(Vec::new(), None));
         assert!(chart.bars.is_empty());
-        assert_eq!(chart.max, 1.0);
+        assert_eq!(chart.max, 4.0);
         assert_eq!(chart.y_ticks.len(), 5);
     }
 
@@ -373,7 +381,7 @@ mod tests {
         let html = chart.render().unwrap();
         assert!(html.contains(r#"role="img" aria-labelledby="c-title c-desc""#));
         assert!(html.contains(r#"<title id="c-title">T</title>"#));
-        assert!(html.contains(r#"viewBox="0 0 640 260""#));
+        assert!(html.contains(r#"viewBox="0 0 560 260""#));
         assert!(html.contains("<table"));
         assert!(html.contains("Target"));
         assert!(!html.contains("<script"));
