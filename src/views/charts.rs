@@ -180,12 +180,14 @@ pub fn bar_chart(spec: ChartSpec) -> Chart {
             }
         })
         .collect();
-    // Every category is labelled when they fit; a dozen months label every other one.
-    let every = if categories.len() > 8 { 2 } else { 1 };
+    // Every category is labelled when they fit; a dozen months label every third one,
+    // counted back from the latest, so "Jan 2026" labels don't run together on a phone.
+    let every = if categories.len() > 8 { 3 } else { 1 };
+    let last = categories.len().saturating_sub(1);
     let x_labels = categories
         .iter()
         .enumerate()
-        .filter(|(i, _)| i % every == 0)
+        .filter(|(i, _)| (last - i) % every == 0)
         .map(|(i, c)| Tick {
             at: round1(LEFT + group_width * (i as f64 + 0.5)),
             text: c.clone(),
@@ -350,10 +352,11 @@ mod tests {
     }
 
     #[test]
-    fn a_dozen_months_label_every_other_one() {
+    fn a_dozen_months_label_every_third_one_ending_with_the_latest() {
         let mut s = spec(Vec::new(), None);
         s.categories = (1..=12).map(|m| format!("M{m}")).collect();
-        assert_eq!(bar_chart(s).x_labels.len(), 6);
+        let labels: Vec<String> = bar_chart(s).x_labels.into_iter().map(|t| t.text).collect();
+        assert_eq!(labels, ["M3", "M6", "M9", "M12"]);
     }
 
     #[test]
