@@ -90,3 +90,23 @@ pub fn minutes_this_month(logs: &[hour_log::HourLogRow], today: NaiveDate) -> i3
         })
         .sum()
 }
+
+/// The weekly share of a monthly booking, in minutes: the booked monthly hours (160 full
+/// time, 80 part time) over the average month's 52/12 weeks, so 160 h a month is 36.9 h a
+/// week and 80 h is 18.5 h. [`minutes_this_month`] splits each week's figure across
+/// months by working days, so logging this share every week adds up to the booking over a
+/// year.
+pub fn weekly_share_minutes(hours_per_month: i32) -> i32 {
+    hours_per_month * 60 * 12 / 52
+}
+
+#[cfg(test)]
+mod weekly_share_tests {
+    use super::*;
+
+    #[test]
+    fn the_weekly_share_spreads_a_month_over_its_weeks() {
+        assert_eq!(weekly_share_minutes(160), 2215);
+        assert_eq!(weekly_share_minutes(80), 1107);
+    }
+}

@@ -3,6 +3,7 @@ use actix_web::http::StatusCode;
 
 use super::{AppError, PageContext};
 use crate::pricing::{self, TRIAL_DAYS};
+use crate::services::figures;
 use crate::views::errors::ErrorPage;
 use crate::views::pages::{LandingPage, PlanTier, PricingPage};
 
@@ -15,11 +16,20 @@ async fn plan_tiers(ctx: &PageContext) -> Result<Vec<PlanTier>, AppError> {
 
 pub async fn landing(ctx: PageContext) -> Result<LandingPage, AppError> {
     let tiers = plan_tiers(&ctx).await?;
-    Ok(LandingPage {
-        layout: ctx.layout("", "home"),
+    let now = crate::models::now();
+    let catalog = ctx.state.catalog.clone();
+    let figures = ctx
+        .db_read(move |conn| -> Result<_, AppError> {
+            let listed = catalog.listed(conn, now)?;
+            Ok(figures::landing(conn, &listed, now)?)
+        })
+        .await?;
+    Ok(LandingPage::new(
+        ctx.layout("", "home"),
         tiers,
-        trial_days: TRIAL_DAYS,
-    })
+        TRIAL_DAYS,
+        figures,
+    ))
 }
 
 pub async fn pricing(ctx: PageContext) -> Result<PricingPage, AppError> {

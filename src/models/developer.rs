@@ -405,3 +405,33 @@ pub fn find_by_user_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<
         .first(conn)
         .optional()
 }
+
+/// Published approved profiles whose availability was last confirmed before `cutoff`, or
+/// never: the catalog hides them until the developer confirms again.
+pub fn published_unconfirmed_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<i64> {
+    developers::table
+        .filter(developers::status.eq(DeveloperStatus::Approved))
+        .filter(developers::published_at.is_not_null())
+        .filter(
+            developers::availability_confirmed_at
+                .is_null()
+                .or(developers::availability_confirmed_at.lt(cutoff)),
+        )
+        .count()
+        .get_result(conn)
+}
+
+/// (id, status, current vetting stage) of everyone who has applied (drafts excluded): the
+/// vetting funnel's input.
+pub fn applications(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(i32, DeveloperStatus, Option<VettingStage>)>> {
+    developers::table
+        .filter(developers::status.ne(DeveloperStatus::Draft))
+        .select((
+            developers::id,
+            developers::status,
+            developers::vetting_stage,
+        ))
+        .load(conn)
+}

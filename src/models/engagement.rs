@@ -480,3 +480,47 @@ pub fn count_for_company_with_status(
         .count()
         .get_result(conn)
 }
+
+/// What the admin's monthly figures need of an engagement that reached a trial or a
+/// payment.
+#[derive(Debug, Clone, Queryable)]
+pub struct EngagementHistory {
+    pub created_at: NaiveDateTime,
+    pub replaces_id: Option<i32>,
+    pub status: EngagementStatus,
+    pub trial_ends_at: Option<NaiveDateTime>,
+    pub first_paid_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub price_cents: i64,
+}
+
+/// Engagements that had a trial or were paid and were still open at `since` (an
+/// engagement without `ended_at` may still be over: its status says so).
+pub fn history_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<EngagementHistory>> {
+    engagements::table
+        .filter(
+            engagements::trial_ends_at
+                .is_not_null()
+                .or(engagements::first_paid_at.is_not_null()),
+        )
+        .filter(
+            engagements::ended_at
+                .is_null()
+                .or(engagements::ended_at.ge(since)),
+        )
+        .select((
+            engagements::created_at,
+            engagements::replaces_id,
+            engagements::status,
+            engagements::trial_ends_at,
+            engagements::first_paid_at,
+            engagements::ended_at,
+            engagements::updated_at,
+            engagements::price_cents,
+        ))
+        .load(conn)
+}

@@ -79,3 +79,23 @@ pub fn delete_for_developer(conn: &mut DbConn, developer_id: i32) -> QueryResult
     diesel::delete(vetting_reviews::table.filter(vetting_reviews::developer_id.eq(developer_id)))
         .execute(conn)
 }
+
+/// (developer, stage) of every passed stage review: how far each application got.
+pub fn passed_stages(conn: &mut DbConn) -> QueryResult<Vec<(i32, VettingStage)>> {
+    vetting_reviews::table
+        .filter(vetting_reviews::outcome.eq(ReviewOutcome::Passed))
+        .select((vetting_reviews::developer_id, vetting_reviews::stage))
+        .load(conn)
+}
+
+/// The scores (1 to 5) of the completed stage reviews of approved developers.
+pub fn scores_of_approved(conn: &mut DbConn) -> QueryResult<Vec<i32>> {
+    use crate::schema::developers;
+    vetting_reviews::table
+        .inner_join(developers::table)
+        .filter(developers::status.eq(crate::domain::DeveloperStatus::Approved))
+        .filter(vetting_reviews::outcome.ne(ReviewOutcome::Pending))
+        .filter(vetting_reviews::score.is_not_null())
+        .select(vetting_reviews::score.assume_not_null())
+        .load(conn)
+}

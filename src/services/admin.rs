@@ -30,34 +30,24 @@ pub fn dashboard(conn: &mut DbConn) -> Result<Dashboard, DbError> {
             .map(|(_, _, n)| *n)
             .sum::<i64>()
     };
-    let pipeline = vec![
+    // The queue before screening, then every stage in the order applications move through.
+    let mut pipeline = vec![(
+        "Waiting for screening".to_owned(),
+        count(DeveloperStatus::Submitted, None),
+        "/admin/vetting?stage=submitted".to_owned(),
+    )];
+    pipeline.extend(VettingStage::ALL.into_iter().map(|stage| {
+        let label = if stage == VettingStage::Screening {
+            "Screening in progress".to_owned()
+        } else {
+            stage.label().to_owned()
+        };
         (
-            "Waiting for screening".to_owned(),
-            count(DeveloperStatus::Submitted, None),
-            "/admin/vetting?stage=submitted".to_owned(),
-        ),
-        (
-            "Technical assessment".to_owned(),
-            count(DeveloperStatus::InReview, Some(VettingStage::Technical)),
-            "/admin/vetting?stage=technical".to_owned(),
-        ),
-        (
-            "Live interview".to_owned(),
-            count(DeveloperStatus::InReview, Some(VettingStage::Interview)),
-            "/admin/vetting?stage=interview".to_owned(),
-        ),
-        (
-            "Decision".to_owned(),
-            count(DeveloperStatus::InReview, Some(VettingStage::Decision)),
-            "/admin/vetting?stage=decision".to_owned(),
-        ),
-        // Seeded data may hold applications mid-screening.
-        (
-            "Screening in progress".to_owned(),
-            count(DeveloperStatus::InReview, Some(VettingStage::Screening)),
-            "/admin/vetting?stage=screening".to_owned(),
-        ),
-    ];
+            label,
+            count(DeveloperStatus::InReview, Some(stage)),
+            format!("/admin/vetting?stage={}", stage.as_str()),
+        )
+    }));
     let week_ago = models::now() - Duration::days(7);
     let decisions = developer::decisions_since(conn, week_ago)?;
     let decided = |status: DeveloperStatus| {

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod calendar;
+pub mod figures;
 pub mod interviews;
 pub mod outbox;
 pub mod profiles;

@@ -113,6 +113,8 @@ pub struct EngagementPageData {
 pub struct EngagementPage {
     pub layout: Layout,
     pub d: EngagementPageData,
+    /// Hours per week against the weekly share of the booking.
+    pub hours_chart: super::charts::Chart,
 }
 
 /// The checkout success page and its polling fragment.

@@ -78,7 +78,7 @@ async fn engagement_count(app: &TestApp) -> i64 {
 }
 
 /// Books and pays with the sandbox card; returns the engagement id.
-async fn start_trial(app: &TestApp, company: &Browser, slug: &str, commitment: &str) -> i32 {
+pub async fn start_trial(app: &TestApp, company: &Browser, slug: &str, commitment: &str) -> i32 {
     let (r, _) = book(company, slug, commitment).await;
     assert_eq!(r.status().as_u16(), 303);
     let checkout = location(&r);

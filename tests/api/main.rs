@@ -12,6 +12,7 @@ mod billing_guards;
 mod billing_properties;
 mod billing_stripe;
 mod catalog;
+mod dashboard;
 mod db_faults;
 mod faces;
 mod form_validation;

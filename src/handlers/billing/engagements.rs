@@ -328,8 +328,16 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let d = company_engagement(&ctx, &member, path.into_inner()).await?;
     let title = format!("Engagement: {}", d.engagement.developer_name);
+    let row = &d.engagement.row;
+    let hours_chart = crate::views::engagement_chart::hours_chart(
+        row.hours_per_month,
+        row.starts_on.min(row.created_at.date()),
+        &d.hours,
+        crate::models::now().date(),
+    );
     ok_html(&EngagementPage {
         layout: ctx.layout(&title, "engagements"),
+        hours_chart,
         d: EngagementPageData {
             e: d.engagement,
             invoices: d.invoices,

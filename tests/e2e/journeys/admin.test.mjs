@@ -66,6 +66,16 @@ j.step('the account page shows an administrator, and the header links to the adm
   );
 });
 
+j.step('the dashboard explains published vs listed and draws its charts without JavaScript', async () => {
+  const page = await j.visit('/admin', 'admin dashboard, figures', { key: true });
+  const main = page.getByRole('main');
+  await expectText(main.locator('[data-metric="hidden-stale"]'), /availability was confirmed within 30 days/);
+  for (const name of ['MRR by month', 'Trials started and converted', 'Vetting funnel']) {
+    assert.equal(await main.getByRole('img', { name: new RegExp(`^${name}`) }).count(), 1, name);
+  }
+  assert.equal(await page.locator('script[src*="chart"]').count(), 0, 'no chart library');
+});
+
 j.step('the admin sections open', async () => {
   const sections = j.page.getByRole('navigation', { name: 'Admin sections' });
   await sections.waitFor();
