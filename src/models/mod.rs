@@ -62,7 +62,7 @@ sql_text::sql_text_enum!(
     Level,
     Commitment
 );
-sql_text::sql_text_display!(EventOutcome);
+sql_text::sql_text_enum!(display: EventOutcome);
 
 // Developers, interviews, company members, jobs and emails.
 sql_text::sql_text_enum!(

@@ -7,11 +7,16 @@
 //! enum doesn't know is a deserialisation error (the query fails), never a panic.
 
 /// Maps SQL `Text` (and `Nullable<Text>`) to enums with `as_str(self) -> &'static str` and
-/// `FromStr<Err: Display>`.
+/// `FromStr<Err: Display>`; `sql_text_enum!(display: T)` maps a type that carries data (so
+/// has no `&'static str` form, e.g. `EventOutcome`) through its `Display` text instead.
 macro_rules! sql_text_enum {
-    ($($ty:ty),+ $(,)?) => {
-        $(
+    (display: $($ty:ty),+ $(,)?) => {
+        $( $crate::models::sql_text::sql_text_enum!(@impl $ty, to_string); )+
+    };
+    (@impl $ty:ty, $text:ident) => {
             const _: () = {
+                use std::io::Write;
+
                 use diesel::backend::Backend;
                 use diesel::deserialize::{self, FromSql};
                 use diesel::pg::Pg;
@@ -30,14 +35,15 @@ macro_rules! sql_text_enum {
 
                 impl ToSql<Text, Sqlite> for $ty {
                     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-                        out.set_value(self.as_str());
+                        out.set_value(self.$text());
                         Ok(IsNull::No)
                     }
                 }
 
                 impl ToSql<Text, Pg> for $ty {
                     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-                        <str as ToSql<Text, Pg>>::to_sql(self.as_str(), out)
+                        out.write_all(self.$text().as_bytes())?;
+                        Ok(IsNull::No)
                     }
                 }
 
@@ -68,81 +74,13 @@ macro_rules! sql_text_enum {
                     }
                 }
             };
-        )+
+    };
+    ($($ty:ty),+ $(,)?) => {
+        $( $crate::models::sql_text::sql_text_enum!(@impl $ty, as_str); )+
     };
 }
 
 pub(crate) use sql_text_enum;
-
-/// Maps SQL `Text` to a type that carries data (so has no `&'static str` form): stored as
-/// its `Display` text, read back with `FromStr<Err: Display>`. Unknown text is a
-/// deserialisation error, as with [`sql_text_enum`].
-macro_rules! sql_text_display {
-    ($($ty:ty),+ $(,)?) => {
-        $(
-            const _: () = {
-                use std::io::Write;
-
-                use diesel::backend::Backend;
-                use diesel::deserialize::{self, FromSql};
-                use diesel::pg::Pg;
-                use diesel::serialize::{self, IsNull, Output, ToSql};
-                use diesel::sql_types::Text;
-                use diesel::sqlite::Sqlite;
-
-                use $crate::db::MultiBackend;
-
-                #[derive(diesel::AsExpression, diesel::FromSqlRow)]
-                #[diesel(foreign_derive, sql_type = Text)]
-                #[allow(dead_code)]
-                struct Proxy($ty);
-
-                impl ToSql<Text, Sqlite> for $ty {
-                    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-                        out.set_value(self.to_string());
-                        Ok(IsNull::No)
-                    }
-                }
-
-                impl ToSql<Text, Pg> for $ty {
-                    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-                        out.write_all(self.to_string().as_bytes())?;
-                        Ok(IsNull::No)
-                    }
-                }
-
-                impl ToSql<Text, MultiBackend> for $ty {
-                    fn to_sql<'b>(
-                        &'b self,
-                        out: &mut Output<'b, '_, MultiBackend>,
-                    ) -> serialize::Result {
-                        out.set_value((Text, self));
-                        Ok(IsNull::No)
-                    }
-                }
-
-                impl<DB> FromSql<Text, DB> for $ty
-                where
-                    DB: Backend,
-                    String: FromSql<Text, DB>,
-                {
-                    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                        let text = <String as FromSql<Text, DB>>::from_sql(bytes)?;
-                        text.parse::<$ty>().map_err(|e| {
-                            format!(
-                                "stored {} `{text}` is not known: {e}",
-                                stringify!($ty)
-                            )
-                            .into()
-                        })
-                    }
-                }
-            };
-        )+
-    };
-}
-
-pub(crate) use sql_text_display;
 
 #[cfg(test)]
 mod tests {
