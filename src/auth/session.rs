@@ -14,10 +14,12 @@ const RETURN_TO_KEY: &str = "return_to";
 pub const COOKIE_NAME: &str = "ladder_session";
 
 /// Starts a signed-in session: a fresh cookie (no fixation) holding the session's random
-/// id, and a new CSRF token.
+/// id, and a new CSRF token, written now rather than by the first page: pages opened at
+/// once after signing in (tabs, htmx requests) then all read the same token instead of
+/// each minting one and the last cookie written voiding the others' forms.
 pub fn sign_in(session: &Session, session_id: &str) {
     session.renew();
-    session.remove(CSRF_KEY);
+    let _ = session.insert(CSRF_KEY, random_token(43));
     let _ = session.insert(SESSION_ID_KEY, session_id);
 }
 

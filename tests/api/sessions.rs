@@ -353,3 +353,31 @@ async fn signed_in_responses_are_private_and_not_stored() {
         r.headers()
     );
 }
+
+#[tokio::test]
+async fn pages_opened_at_once_after_signing_in_share_one_csrf_token() {
+    let app = spawn_app().await;
+    let company = app.verified_company("Acme", "jo@acme.example").await;
+    // Five tabs opened at the same moment: each page's forms must carry the one token the
+    // session holds, or all but the last cookie written would answer "form expired".
+    let (a, b, c, d, e) = tokio::join!(
+        company.get_html("/"),
+        company.get_html("/developers"),
+        company.get_html("/account"),
+        company.get_html("/shortlists"),
+        company.get_html("/pricing"),
+    );
+    let tokens: Vec<String> = [a, b, c, d, e]
+        .iter()
+        .map(|(_, html)| crate::helpers::csrf_from(html))
+        .collect();
+    assert!(!tokens[0].is_empty());
+    assert!(tokens.iter().all(|t| *t == tokens[0]), "{tokens:?}");
+    let r = company
+        .post_without_csrf(
+            "/shortlists",
+            &[("csrf_token", tokens[1].as_str()), ("name", "Backend")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+}

@@ -446,7 +446,9 @@ async fn racing_first_clicks_make_one_list_and_lose_no_add() {
             company.post("/shortlists/entries", &add_ben),
         );
         for r in [x, y, z] {
-            assert_eq!(r.status().as_u16(), 303, "round {round}: never a 500");
+            let status = r.status().as_u16();
+            let body = r.text().await.unwrap_or_default();
+            assert_eq!(status, 303, "round {round}: never a 500: {body}");
         }
         let company_name = format!("Race {round}");
         let (lists, entries): (Vec<String>, i64) = app
