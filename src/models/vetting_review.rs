@@ -88,14 +88,19 @@ pub fn passed_stages(conn: &mut DbConn) -> QueryResult<Vec<(i32, VettingStage)>>
         .load(conn)
 }
 
-/// The scores (1 to 5) of the completed stage reviews of approved developers.
-pub fn scores_of_approved(conn: &mut DbConn) -> QueryResult<Vec<i32>> {
+/// How many completed stage reviews of approved developers gave each score (1 to 5):
+/// at most five rows, whatever the number of developers.
+pub fn score_counts_of_approved(conn: &mut DbConn) -> QueryResult<Vec<(i32, i64)>> {
     use crate::schema::developers;
     vetting_reviews::table
         .inner_join(developers::table)
         .filter(developers::status.eq(crate::domain::DeveloperStatus::Approved))
         .filter(vetting_reviews::outcome.ne(ReviewOutcome::Pending))
         .filter(vetting_reviews::score.is_not_null())
-        .select(vetting_reviews::score.assume_not_null())
+        .group_by(vetting_reviews::score)
+        .select((
+            vetting_reviews::score.assume_not_null(),
+            diesel::dsl::count_star(),
+        ))
         .load(conn)
 }

@@ -149,17 +149,32 @@ pub fn funnel(
     FUNNEL.into_iter().zip(reached).collect()
 }
 
-/// The median, halfway between the middle two of an even count.
-pub fn median(values: &mut [i32]) -> Option<f64> {
-    if values.is_empty() {
+/// The median of values given as (value, how many times), halfway between the middle two
+/// of an even count; `None` when there are none.
+pub fn median(counts: &[(i32, i64)]) -> Option<f64> {
+    let mut sorted: Vec<(i32, i64)> = counts.iter().copied().filter(|(_, n)| *n > 0).collect();
+    sorted.sort_unstable();
+    let total: i64 = sorted.iter().map(|(_, n)| n).sum();
+    if total == 0 {
         return None;
     }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        f64::from(values[mid - 1] + values[mid]) / 2.0
+    // The value at 0-based position `k` of the expanded, sorted list.
+    let at = |k: i64| {
+        let mut seen = 0;
+        sorted
+            .iter()
+            .find(|(_, n)| {
+                seen += n;
+                seen > k
+            })
+            .map(|(v, _)| *v)
+            .unwrap_or_default()
+    };
+    let mid = total / 2;
+    Some(if total % 2 == 0 {
+        f64::from(at(mid - 1) + at(mid)) / 2.0
     } else {
-        f64::from(values[mid])
+        f64::from(at(mid))
     })
 }
 
@@ -235,12 +250,12 @@ pub fn landing(
         .filter(|(status, _)| *status == DeveloperStatus::Approved)
         .map(|(_, n)| n)
         .sum();
-    let mut scores = vetting_review::scores_of_approved(conn)?;
-    let count = scores.len();
+    let scores = vetting_review::score_counts_of_approved(conn)?;
+    let count = scores.iter().map(|(_, n)| *n as usize).sum();
     Ok(LandingFigures {
         per_level,
         vetted_this_month,
-        median_score: median(&mut scores).map(|m| (m, count)),
+        median_score: median(&scores).map(|m| (m, count)),
     })
 }
 
@@ -328,9 +343,12 @@ mod tests {
 
     #[test]
     fn medians() {
-        assert_eq!(median(&mut []), None);
-        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
-        assert_eq!(median(&mut [4, 3, 5, 4]), Some(4.0));
-        assert_eq!(median(&mut [3, 4]), Some(3.5));
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[(5, 0)]), None);
+        assert_eq!(median(&[(5, 1), (1, 1), (3, 1)]), Some(3.0));
+        assert_eq!(median(&[(4, 2), (3, 1), (5, 1)]), Some(4.0));
+        assert_eq!(median(&[(3, 1), (4, 1)]), Some(3.5));
+        assert_eq!(median(&[(5, 3), (1, 1)]), Some(5.0));
+        assert_eq!(median(&[(2, 50), (4, 50)]), Some(3.0));
     }
 }
