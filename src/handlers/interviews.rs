@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::Duration;
 use chrono_tz::Tz;
 use serde::Deserialize;
 use validator::Validate;
@@ -14,60 +13,16 @@ use super::forms::{
 };
 use super::shortlists::VerifiedMember;
 use super::{AppError, PageContext};
-use crate::domain::InterviewStatus;
 use crate::domain::interview_slots::{self, DURATIONS, MAX_SLOTS, SlotProposal};
 use crate::services::interviews::{
-    self, InterviewDetail, InterviewError, MAX_MESSAGE_CHARS, MAX_REASON_CHARS, Proposal,
-    format_slot,
+    self, InterviewError, MAX_MESSAGE_CHARS, MAX_REASON_CHARS, Proposal,
 };
 use crate::views::Flash;
-use crate::views::avatar::{Avatar, AvatarSize};
 use crate::views::forms::FieldErrors;
-use crate::views::hiring::{
-    InterviewFormPage, InterviewFormValues, InterviewItem, InterviewPage, InterviewsPage,
-    MyInterviewsPage, SlotField, StatusGroup, status_label,
+use crate::views::interviews::{
+    InterviewFormPage, InterviewFormValues, InterviewPage, InterviewsPage, MyInterviewsPage,
+    SlotField,
 };
-
-fn item(d: &InterviewDetail, zone: Tz) -> InterviewItem {
-    let (label, css) = status_label(d.row.status);
-    let minutes = d.row.duration_minutes;
-    InterviewItem {
-        id: d.row.id,
-        status: d.row.status.as_str().into(),
-        status_label: label.into(),
-        status_css: css.into(),
-        developer_name: d.developer_name.clone(),
-        developer_slug: d.developer_slug.clone(),
-        developer_avatar: Avatar::new(
-            &d.developer_name,
-            d.developer_avatar.as_deref(),
-            AvatarSize::Medium,
-        ),
-        company_name: d.company_name.clone(),
-        company_avatar: crate::views::avatar::company(&d.company_name),
-        scheduled: d
-            .row
-            .starts_at
-            .filter(|_| d.row.status != InterviewStatus::Proposed)
-            .map(|t| format_slot(t, zone, minutes)),
-        slots: d
-            .slots
-            .iter()
-            .map(|s| (s.id, format_slot(s.starts_at, zone, minutes)))
-            .collect(),
-        duration: minutes,
-        meeting_url: d.row.meeting_url.clone(),
-        message: d.row.message.clone(),
-        reason: d
-            .row
-            .decline_reason
-            .clone()
-            .or_else(|| d.row.cancel_reason.clone())
-            .filter(|_| !d.row.status.is_open()),
-        organizer: d.organizer.name.clone(),
-        updated: d.row.updated_at.format("%-d %b %Y").to_string(),
-    }
-}
 
 pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpResponse, AppError> {
     let company_id = member.company.company_id;
@@ -75,28 +30,8 @@ pub async fn index(ctx: PageContext, member: VerifiedMember) -> Result<HttpRespo
     let all = ctx
         .db(move |conn| interviews::for_company(conn, company_id))
         .await?;
-    let groups = [
-        (InterviewStatus::Scheduled, "Scheduled"),
-        (InterviewStatus::Proposed, "Awaiting the developer"),
-        (InterviewStatus::Declined, "Declined"),
-        (InterviewStatus::Cancelled, "Cancelled"),
-    ]
-    .into_iter()
-    .map(|(status, title)| StatusGroup {
-        title: title.into(),
-        items: all
-            .iter()
-            .filter(|d| d.row.status == status)
-            .map(|d| item(d, zone))
-            .collect(),
-    })
-    .collect();
     render_with_status(
-        &InterviewsPage {
-            layout: ctx.layout("Interviews", "interviews"),
-            empty: all.is_empty(),
-            groups,
-        },
+        &InterviewsPage::new(ctx.layout("Interviews", "interviews"), &all, zone),
         StatusCode::OK,
     )
 }
@@ -111,17 +46,11 @@ pub async fn show(
     let d = ctx
         .db(move |conn| interviews::company_interview(conn, company_id, id).map_err(AppError::from))
         .await?;
-    render_with_status(
-        &InterviewPage {
-            layout: ctx.layout(
-                &format!("Interview with {}", d.developer_name),
-                "interviews",
-            ),
-            can_change: d.row.status.is_open(),
-            i: item(&d, zone),
-        },
-        StatusCode::OK,
-    )
+    let layout = ctx.layout(
+        &format!("Interview with {}", d.developer_name),
+        "interviews",
+    );
+    render_with_status(&InterviewPage::new(layout, &d, zone), StatusCode::OK)
 }
 
 /// Needs no rules: a slug that isn't a listed developer's is a 404 from the service.
@@ -514,30 +443,13 @@ pub async fn mine(ctx: PageContext, dev: DeveloperUser) -> Result<HttpResponse, 
             Ok::<_, AppError>((zone, interviews::for_developer(conn, developer_id)?))
         })
         .await?;
-    let now = crate::models::now();
-    let items = all
-        .iter()
-        .map(|d| {
-            let mut i = item(d, d.developer_zone);
-            // Slots that have passed can't be picked any more.
-            let future: Vec<i32> = d
-                .slots
-                .iter()
-                .filter(|s| s.starts_at > now + Duration::minutes(1))
-                .map(|s| s.id)
-                .collect();
-            i.slots.retain(|(id, _)| future.contains(id));
-            i
-        })
-        .collect();
-    render_with_status(
-        &MyInterviewsPage {
-            layout: ctx.layout("Interview requests", "interviews"),
-            zone: zone.name().replace('_', " "),
-            items,
-        },
-        StatusCode::OK,
-    )
+    let page = MyInterviewsPage::new(
+        ctx.layout("Interview requests", "interviews"),
+        zone,
+        &all,
+        crate::models::now(),
+    );
+    render_with_status(&page, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize, Validate)]

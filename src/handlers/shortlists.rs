@@ -16,15 +16,12 @@ use super::forms::{
 };
 use super::{AppError, PageContext};
 use crate::auth::current_user::{CurrentUser, Membership};
-use crate::domain::{Commitment, Level};
 use crate::services::shortlists::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, ShortlistError};
 use crate::views::Flash;
-use crate::views::avatar::{Avatar, AvatarSize};
-use crate::views::catalog::{availability_text, overlap_text, stage_label};
 use crate::views::forms::FieldErrors;
 use crate::views::hiring::{
-    CompareColumn, ComparePage, EntryView, ListSummary, ShortlistPage, ShortlistToggle,
-    ShortlistToggleFragment, ShortlistsPage, ToggleList,
+    ComparePage, ShortlistPage, ShortlistToggle, ShortlistToggleFragment, ShortlistsPage,
+    ToggleList,
 };
 
 /// A company member whose address is verified: shortlisting and booking need one
@@ -47,10 +44,6 @@ impl FromRequest for VerifiedMember {
             Ok(VerifiedMember { user, company })
         })
     }
-}
-
-fn when(at: chrono::NaiveDateTime) -> String {
-    at.format("%-d %b %Y").to_string()
 }
 
 fn ok_html(page: &impl askama::Template) -> Result<HttpResponse, AppError> {
@@ -123,20 +116,7 @@ async fn index_page(
     let lists = ctx
         .db(move |conn| shortlists::lists(conn, company_id))
         .await?;
-    let page = ShortlistsPage {
-        layout: ctx.layout("Shortlists", "shortlists"),
-        lists: lists
-            .into_iter()
-            .map(|l| ListSummary {
-                id: l.id,
-                name: l.name,
-                entries: l.entries,
-                updated: when(l.updated_at),
-            })
-            .collect(),
-        name,
-        errors,
-    };
+    let page = ShortlistsPage::new(ctx.layout("Shortlists", "shortlists"), lists, name, errors);
     render_with_status(&page, status)
 }
 
@@ -226,32 +206,8 @@ async fn show_page(
     let detail = ctx
         .db(move |conn| shortlists::show(conn, company_id, id, now))
         .await?;
-    let page = ShortlistPage {
-        layout: ctx.layout(&detail.list.name, "shortlists"),
-        id,
-        rename_value: rename_value.unwrap_or_else(|| detail.list.name.clone()),
-        name: detail.list.name,
-        entries: detail
-            .entries
-            .into_iter()
-            .map(|e| {
-                let level = e.level.clone().unwrap_or_default();
-                EntryView {
-                    avatar: Avatar::new(&e.display_name, e.avatar.as_deref(), AvatarSize::Medium),
-                    id: e.id,
-                    level_css: level.parse::<Level>().map(Level::css).unwrap_or("").into(),
-                    level,
-                    slug: e.slug,
-                    name: e.display_name,
-                    headline: e.headline,
-                    listed: e.listed,
-                    note: e.note,
-                    added: when(e.added_at),
-                }
-            })
-            .collect(),
-        errors,
-    };
+    let layout = ctx.layout(&detail.list.name, "shortlists");
+    let page = ShortlistPage::new(layout, id, detail, rename_value, errors);
     render_with_status(&page, status)
 }
 
@@ -485,98 +441,6 @@ pub async fn compare(
             shortlists::compare(conn, company_id, id, zone, now).map_err(AppError::from)
         })
         .await?;
-    let zone_name = zone.map(|z| z.name().replace('_', " ")).unwrap_or_default();
-    let columns = columns
-        .into_iter()
-        .map(|(entry, profile)| match profile {
-            Some(p) => {
-                let d = &p.developer;
-                let scores: Vec<i32> = p.reviews.iter().filter_map(|r| r.score).collect();
-                CompareColumn {
-                    avatar: Avatar::new(
-                        &p.display_name,
-                        d.avatar_path.as_deref(),
-                        AvatarSize::Medium,
-                    )
-                    .eager(),
-                    slug: d.slug.clone(),
-                    name: p.display_name.clone(),
-                    listed: p.listed,
-                    level: p.level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
-                    level_css: p.level.map(Level::css).unwrap_or("").into(),
-                    full_time: p
-                        .tier
-                        .as_ref()
-                        .filter(|_| d.commitment.allows(Commitment::FullTime))
-                        .map(|t| t.full_time.display()),
-                    part_time: p
-                        .tier
-                        .as_ref()
-                        .filter(|_| d.commitment.allows(Commitment::PartTime))
-                        .map(|t| t.part_time.display()),
-                    skills: p.skills.iter().map(|s| (s.name.clone(), s.years)).collect(),
-                    years: d.years_experience,
-                    experience: p
-                        .experiences
-                        .iter()
-                        .take(3)
-                        .map(|e| format!("{} · {}", e.title, e.company_name))
-                        .collect(),
-                    overlap: p
-                        .overlap_minutes
-                        .map(|m| overlap_text(m, &zone_name))
-                        .unwrap_or_default(),
-                    time_zone: crate::domain::time_zone::describe_now(&d.time_zone),
-                    availability: availability_text(p.available_now, d.available_from),
-                    available_now: p.available_now,
-                    vetting: p
-                        .reviews
-                        .iter()
-                        .map(|r| (stage_label(r.stage), r.score.unwrap_or(0)))
-                        .collect(),
-                    average_score: if scores.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "{:.1}",
-                            f64::from(scores.iter().sum::<i32>()) / scores.len() as f64
-                        )
-                    },
-                    note: entry.note,
-                }
-            }
-            None => CompareColumn {
-                avatar: Avatar::new(
-                    &entry.display_name,
-                    entry.avatar.as_deref(),
-                    AvatarSize::Medium,
-                )
-                .eager(),
-                slug: entry.slug,
-                name: entry.display_name,
-                listed: false,
-                level: String::new(),
-                level_css: String::new(),
-                full_time: None,
-                part_time: None,
-                skills: Vec::new(),
-                years: 0,
-                experience: Vec::new(),
-                overlap: String::new(),
-                time_zone: String::new(),
-                availability: "No longer listed".into(),
-                available_now: false,
-                vetting: Vec::new(),
-                average_score: String::new(),
-                note: entry.note,
-            },
-        })
-        .collect();
-    ok_html(&ComparePage {
-        layout: ctx.layout(&format!("Compare · {}", detail.list.name), "shortlists"),
-        id,
-        name: detail.list.name,
-        zone: zone_name,
-        columns,
-    })
+    let layout = ctx.layout(&format!("Compare · {}", detail.list.name), "shortlists");
+    ok_html(&ComparePage::new(layout, id, zone, detail, columns))
 }

@@ -1,11 +1,19 @@
-//! Views of shortlists, compare, the team page, invitations and interviews.
+//! Views of shortlists, compare, the team page and invitations (interviews: `views::interviews`).
 
 use askama::Template;
 use askama_web::WebTemplate;
 
+use chrono::NaiveDateTime;
+use chrono_tz::Tz;
+
 use super::Layout;
+use super::avatar::{Avatar, AvatarSize};
+use super::catalog::{availability_text, overlap_text, stage_label};
 use super::forms::FieldErrors;
-use crate::domain::InterviewStatus;
+use crate::catalog::Profile;
+use crate::domain::time_zone::{describe_now, place};
+use crate::domain::{Commitment, Level};
+use crate::services::shortlists::{EntryDetail, ShortlistDetail, ShortlistSummary};
 
 /// One list in a developer's shortlist buttons.
 #[derive(Debug, Clone)]
@@ -135,95 +143,184 @@ pub struct InvitationPage {
     pub errors: FieldErrors,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct InterviewFormValues {
-    pub time_zone: String,
-    pub slots: Vec<String>,
-    pub duration: String,
-    pub meeting_url: String,
-    pub link_later: bool,
-    pub message: String,
+fn when(at: NaiveDateTime) -> String {
+    at.format("%-d %b %Y").to_string()
 }
 
-pub struct SlotField {
-    pub number: usize,
-    pub value: String,
-    pub error: Option<String>,
+impl ShortlistsPage {
+    pub fn new(
+        layout: Layout,
+        lists: Vec<ShortlistSummary>,
+        name: String,
+        errors: FieldErrors,
+    ) -> Self {
+        ShortlistsPage {
+            layout,
+            lists: lists
+                .into_iter()
+                .map(|l| ListSummary {
+                    id: l.id,
+                    name: l.name,
+                    entries: l.entries,
+                    updated: when(l.updated_at),
+                })
+                .collect(),
+            name,
+            errors,
+        }
+    }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "interviews/form.html")]
-pub struct InterviewFormPage {
-    pub layout: Layout,
-    pub heading: String,
-    pub action: String,
-    pub developer_slug: String,
-    pub developer_name: String,
-    pub developer_zone: String,
-    pub form: InterviewFormValues,
-    pub slot_fields: Vec<SlotField>,
-    pub errors: FieldErrors,
-    pub time_zones: Vec<crate::domain::time_zone::ZoneGroup>,
-    pub durations: Vec<i32>,
-    pub min_local: String,
+impl EntryView {
+    fn new(e: EntryDetail) -> Self {
+        let level = e.level.clone().unwrap_or_default();
+        EntryView {
+            avatar: Avatar::new(&e.display_name, e.avatar.as_deref(), AvatarSize::Medium),
+            id: e.id,
+            level_css: level.parse::<Level>().map(Level::css).unwrap_or("").into(),
+            level,
+            slug: e.slug,
+            name: e.display_name,
+            headline: e.headline,
+            listed: e.listed,
+            note: e.note,
+            added: when(e.added_at),
+        }
+    }
 }
 
-pub struct InterviewItem {
-    pub id: i32,
-    pub status: String,
-    pub status_label: String,
-    pub status_css: String,
-    pub developer_name: String,
-    pub developer_slug: String,
-    pub developer_avatar: super::avatar::Avatar,
-    pub company_name: String,
-    /// The company's monogram (companies have no photo).
-    pub company_avatar: super::avatar::Avatar,
-    pub scheduled: Option<String>,
-    /// (slot id, label in the viewer's zone).
-    pub slots: Vec<(i32, String)>,
-    pub duration: i32,
-    pub meeting_url: Option<String>,
-    pub message: String,
-    pub reason: Option<String>,
-    pub organizer: String,
-    pub updated: String,
+impl ShortlistPage {
+    /// `rename_value`: what the rename field shows after a refused rename (else the name).
+    pub fn new(
+        layout: Layout,
+        id: i32,
+        detail: ShortlistDetail,
+        rename_value: Option<String>,
+        errors: FieldErrors,
+    ) -> Self {
+        ShortlistPage {
+            layout,
+            id,
+            rename_value: rename_value.unwrap_or_else(|| detail.list.name.clone()),
+            name: detail.list.name,
+            entries: detail.entries.into_iter().map(EntryView::new).collect(),
+            errors,
+        }
+    }
 }
 
-pub struct StatusGroup {
-    pub title: String,
-    pub items: Vec<InterviewItem>,
+impl CompareColumn {
+    /// A listed developer as the company sees them; `place` names the company's zone.
+    fn listed(entry: EntryDetail, p: Profile, place: &str) -> Self {
+        let d = &p.developer;
+        let scores: Vec<i32> = p.reviews.iter().filter_map(|r| r.score).collect();
+        CompareColumn {
+            avatar: Avatar::new(
+                &p.display_name,
+                d.avatar_path.as_deref(),
+                AvatarSize::Medium,
+            )
+            .eager(),
+            slug: d.slug.clone(),
+            name: p.display_name.clone(),
+            listed: p.listed,
+            level: p.level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+            level_css: p.level.map(Level::css).unwrap_or("").into(),
+            full_time: p
+                .tier
+                .as_ref()
+                .filter(|_| d.commitment.allows(Commitment::FullTime))
+                .map(|t| t.full_time.display()),
+            part_time: p
+                .tier
+                .as_ref()
+                .filter(|_| d.commitment.allows(Commitment::PartTime))
+                .map(|t| t.part_time.display()),
+            skills: p.skills.iter().map(|s| (s.name.clone(), s.years)).collect(),
+            years: d.years_experience,
+            experience: p
+                .experiences
+                .iter()
+                .take(3)
+                .map(|e| format!("{} · {}", e.title, e.company_name))
+                .collect(),
+            overlap: p
+                .overlap_minutes
+                .map(|m| overlap_text(m, place))
+                .unwrap_or_default(),
+            time_zone: describe_now(&d.time_zone),
+            availability: availability_text(p.available_now, d.available_from),
+            available_now: p.available_now,
+            vetting: p
+                .reviews
+                .iter()
+                .map(|r| (stage_label(r.stage), r.score.unwrap_or(0)))
+                .collect(),
+            average_score: if scores.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{:.1}",
+                    f64::from(scores.iter().sum::<i32>()) / scores.len() as f64
+                )
+            },
+            note: entry.note,
+        }
+    }
+
+    /// A developer on the list who is no longer listed: name, picture and note only.
+    fn unlisted(entry: EntryDetail) -> Self {
+        CompareColumn {
+            avatar: Avatar::new(
+                &entry.display_name,
+                entry.avatar.as_deref(),
+                AvatarSize::Medium,
+            )
+            .eager(),
+            slug: entry.slug,
+            name: entry.display_name,
+            listed: false,
+            level: String::new(),
+            level_css: String::new(),
+            full_time: None,
+            part_time: None,
+            skills: Vec::new(),
+            years: 0,
+            experience: Vec::new(),
+            overlap: String::new(),
+            time_zone: String::new(),
+            availability: "No longer listed".into(),
+            available_now: false,
+            vetting: Vec::new(),
+            average_score: String::new(),
+            note: entry.note,
+        }
+    }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "interviews/index.html")]
-pub struct InterviewsPage {
-    pub layout: Layout,
-    pub groups: Vec<StatusGroup>,
-    pub empty: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "interviews/show.html")]
-pub struct InterviewPage {
-    pub layout: Layout,
-    pub i: InterviewItem,
-    pub can_change: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "me/interviews.html")]
-pub struct MyInterviewsPage {
-    pub layout: Layout,
-    pub zone: String,
-    pub items: Vec<InterviewItem>,
-}
-
-pub fn status_label(status: InterviewStatus) -> (&'static str, &'static str) {
-    match status {
-        InterviewStatus::Proposed => ("Awaiting the developer", "badge-info"),
-        InterviewStatus::Scheduled => ("Scheduled", "badge-success"),
-        InterviewStatus::Declined => ("Declined", "badge-warning"),
-        InterviewStatus::Cancelled => ("Cancelled", "badge-muted"),
+impl ComparePage {
+    /// The list side by side; overlap is with the company's `zone`, named as a place
+    /// ("Berlin, Germany") in each column and with its offset in the lead.
+    pub fn new(
+        layout: Layout,
+        id: i32,
+        zone: Option<Tz>,
+        detail: ShortlistDetail,
+        columns: Vec<(EntryDetail, Option<Profile>)>,
+    ) -> Self {
+        let place = zone.map(|z| place(z.name())).unwrap_or_default();
+        ComparePage {
+            layout,
+            id,
+            name: detail.list.name,
+            zone: zone.map(|z| describe_now(z.name())).unwrap_or_default(),
+            columns: columns
+                .into_iter()
+                .map(|(entry, profile)| match profile {
+                    Some(p) => CompareColumn::listed(entry, p, &place),
+                    None => CompareColumn::unlisted(entry),
+                })
+                .collect(),
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod filters;
 pub mod forms;
 pub mod hiring;
+pub mod interviews;
 pub mod layout;
 pub mod pages;
 pub mod profile;

@@ -173,7 +173,8 @@ async fn notes_rename_delete_and_compare_side_by_side() {
     for price in ["$1,300", "$2,200", "$3,600", "$800", "$2,000"] {
         assert!(html.contains(price), "{price} missing");
     }
-    assert!(html.contains("overlap with Europe/Berlin"));
+    assert!(html.contains("overlap with Berlin, Germany"));
+    assert!(html.contains("your company's zone, Berlin, Germany · UTC+"));
     assert!(html.contains("Strong on &#60;async&#62;"));
 
     let r = company
