@@ -3,8 +3,6 @@ use askama_web::WebTemplate;
 
 use super::Layout;
 use super::charts::{self, Chart, ChartSpec, Series, bar_chart};
-use super::forms::FieldErrors;
-use crate::domain::ReviewOutcome;
 use crate::services::figures::{DashboardFigures, Listing};
 
 #[derive(Template, WebTemplate)]
@@ -152,71 +150,6 @@ impl DashboardPage {
             trials_chart,
         }
     }
-}
-
-pub struct QueueRow {
-    pub id: i32,
-    pub name: String,
-    pub avatar: super::avatar::Avatar,
-    pub headline: String,
-    pub country: String,
-    pub years: i32,
-    pub stage: String,
-    pub submitted: String,
-    pub waiting_days: i64,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/queue.html")]
-pub struct QueuePage {
-    pub layout: Layout,
-    pub stage: String,
-    pub q: String,
-    pub stages: Vec<(String, String)>,
-    pub rows: Vec<QueueRow>,
-}
-
-pub struct StageView {
-    pub key: String,
-    pub title: String,
-    /// (score, outcome, summary, notes, reviewer, when) once reviewed.
-    pub review: Option<(i32, ReviewOutcome, String, String, String, String)>,
-    pub is_current: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/review.html")]
-pub struct ReviewPage {
-    pub layout: Layout,
-    pub id: i32,
-    pub name: String,
-    pub avatar: super::avatar::Avatar,
-    pub email: String,
-    pub slug: String,
-    pub headline: String,
-    pub bio: Vec<String>,
-    pub country: String,
-    pub time_zone: String,
-    pub years: i32,
-    pub commitment: String,
-    pub available_from: String,
-    pub links: Vec<String>,
-    pub skills: Vec<(String, i32)>,
-    pub experiences: Vec<(String, String, String, String)>,
-    pub status: String,
-    pub approved: bool,
-    pub rejected: bool,
-    pub level: String,
-    pub published: bool,
-    pub paused_reason: Option<String>,
-    pub rejection_reason: Option<String>,
-    pub stages: Vec<StageView>,
-    pub at_decision: bool,
-    pub under_review: bool,
-    pub errors: FieldErrors,
-    pub user_id: i32,
-    pub user_disabled: bool,
-    pub history: Vec<(String, String, String)>,
 }
 
 pub struct DeveloperListRow {

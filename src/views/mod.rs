@@ -17,5 +17,6 @@ pub mod interviews;
 pub mod layout;
 pub mod pages;
 pub mod profile;
+pub mod vetting;
 
 pub use layout::{Flash, Layout, NavUser};

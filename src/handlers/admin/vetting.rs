@@ -6,9 +6,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use validator::Validate;
 
-use super::{blank_to_none, search_text, when};
-use crate::domain::profile::paragraphs;
-use crate::domain::{DeveloperStatus, Level, ReviewOutcome, VettingStage};
+use super::{blank_to_none, search_text};
+use crate::domain::{Level, ReviewOutcome, VettingStage};
 use crate::handlers::extract::AdminUser;
 use crate::handlers::forms::{
     checked, invalid, plain_text, render_with_status, see_other, valid_or_bad_request,
@@ -18,9 +17,8 @@ use crate::models;
 use crate::services::admin::{self as admin_service, QueueStage};
 use crate::services::vetting::{self, Decision, StageReview, VettingError};
 use crate::views::Flash;
-use crate::views::admin::*;
-use crate::views::avatar::{AvatarSize, developer_avatar};
 use crate::views::forms::FieldErrors;
+use crate::views::vetting::{QueuePage, ReviewPage};
 
 /// An unknown `stage` shows the first one (old links keep working); `q` is capped.
 #[derive(Debug, Default, Deserialize, Validate)]
@@ -60,36 +58,14 @@ pub async fn queue(
             admin_service::vetting_queue(conn, stage_key, &search).map_err(AppError::from)
         })
         .await?;
-    let now = models::now();
-    Ok(QueuePage {
-        layout: ctx.layout("Vetting queue", "admin"),
-        stages: QUEUE_STAGES
-            .iter()
-            .map(|(k, l)| (k.to_string(), l.to_string()))
-            .collect(),
-        rows: rows
-            .into_iter()
-            .map(|d| QueueRow {
-                avatar: developer_avatar(&d, AvatarSize::Small),
-                id: d.id,
-                name: format!("{} {}", d.first_name, d.last_name),
-                headline: d.headline,
-                country: crate::domain::country::name(&d.country_code)
-                    .unwrap_or("")
-                    .to_owned(),
-                years: d.years_experience,
-                stage: d
-                    .vetting_stage
-                    .unwrap_or(VettingStage::Screening)
-                    .as_str()
-                    .into(),
-                submitted: d.submitted_at.map(when).unwrap_or_default(),
-                waiting_days: d.submitted_at.map(|t| (now - t).num_days()).unwrap_or(0),
-            })
-            .collect(),
+    Ok(QueuePage::new(
+        ctx.layout("Vetting queue", "admin"),
+        &QUEUE_STAGES,
         stage,
         q,
-    })
+        rows,
+        models::now(),
+    ))
 }
 
 async fn review_page(
@@ -100,108 +76,14 @@ async fn review_page(
     let detail = ctx
         .db_read(move |conn| admin_service::developer_detail(conn, id))
         .await?;
-    let admin_service::DeveloperDetail {
-        developer: d,
-        account,
-        skills,
-        experiences: roles,
-        reviews,
-        reviewers,
-        history,
-    } = detail;
-    let current = match d.status {
-        DeveloperStatus::Submitted => Some(VettingStage::Screening),
-        DeveloperStatus::InReview => d.vetting_stage,
-        _ => None,
-    };
-    let stages = vetting::STAGES
-        .iter()
-        .map(|key| {
-            let review = reviews.iter().find(|r| r.stage == *key).map(|r| {
-                let reviewer = r
-                    .reviewer_id
-                    .and_then(|rid| reviewers.iter().find(|(i, _)| *i == rid))
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_else(|| "—".into());
-                (
-                    r.score.unwrap_or(0),
-                    r.outcome,
-                    r.summary.clone(),
-                    r.notes.clone(),
-                    reviewer,
-                    r.completed_at.map(when).unwrap_or_default(),
-                )
-            });
-            StageView {
-                key: key.as_str().into(),
-                title: key.label().into(),
-                review,
-                is_current: current == Some(*key),
-            }
-        })
-        .collect();
-    Ok(ReviewPage {
-        layout: ctx.layout(&format!("Review {} {}", d.first_name, d.last_name), "admin"),
-        id,
-        name: format!("{} {}", d.first_name, d.last_name),
-        avatar: developer_avatar(&d, AvatarSize::Large).eager(),
-        email: account.email.clone(),
-        slug: d.slug.clone(),
-        headline: d.headline.clone(),
-        bio: paragraphs(&d.bio),
-        country: crate::domain::country::name(&d.country_code)
-            .unwrap_or("")
-            .to_owned(),
-        time_zone: crate::domain::time_zone::describe_now(&d.time_zone),
-        years: d.years_experience,
-        commitment: d.commitment.as_str().replace('_', "-"),
-        available_from: d
-            .available_from
-            .map(|a| a.to_string())
-            .unwrap_or_else(|| "—".into()),
-        links: [&d.github_url, &d.linkedin_url, &d.website_url]
-            .iter()
-            .filter_map(|l| (*l).clone())
-            .collect(),
-        skills: skills
-            .into_iter()
-            .map(|(_, name, years)| (name, years))
-            .collect(),
-        experiences: roles
-            .into_iter()
-            .map(|e| {
-                let span = format!(
-                    "{} – {}",
-                    e.started_on.format("%b %Y"),
-                    e.ended_on
-                        .map(|x| x.format("%b %Y").to_string())
-                        .unwrap_or_else(|| "now".into())
-                );
-                (e.title, e.company_name, span, e.summary)
-            })
-            .collect(),
-        status: d.status.as_str().into(),
-        approved: d.status == DeveloperStatus::Approved,
-        rejected: d.status == DeveloperStatus::Rejected,
-        level: d.level.map(Level::as_str).unwrap_or_default().into(),
-        published: d.published_at.is_some(),
-        paused_reason: d.paused_reason.clone(),
-        rejection_reason: d.rejection_reason.clone(),
-        stages,
-        at_decision: d.status == DeveloperStatus::InReview
-            && d.vetting_stage == Some(VettingStage::Decision),
-        under_review: matches!(
-            d.status,
-            DeveloperStatus::Submitted | DeveloperStatus::InReview
+    let layout = ctx.layout(
+        &format!(
+            "Review {} {}",
+            detail.developer.first_name, detail.developer.last_name
         ),
-        errors,
-        user_id: account.id,
-        user_disabled: account.disabled_at.is_some(),
-        history: history
-            .into_iter()
-            .map(|h| (when(h.created_at), h.action, h.details))
-            .collect(),
-    })
+        "admin",
+    );
+    Ok(ReviewPage::new(layout, id, detail, errors))
 }
 
 pub async fn review(
