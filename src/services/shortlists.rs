@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use crate::catalog::{self, Profile, Viewer};
 use crate::db::{DbConn, write_transaction};
+use crate::domain::Level;
 use crate::error::InfraError;
 use crate::models::{self, developer, shortlist, shortlist_entry};
 
@@ -249,7 +250,7 @@ pub struct EntryDetail {
     pub slug: String,
     pub display_name: String,
     pub headline: String,
-    pub level: Option<String>,
+    pub level: Option<Level>,
     pub listed: bool,
     /// The avatar file (under `/avatars/`), if any.
     pub avatar: Option<String>,
@@ -285,7 +286,7 @@ pub fn show(
             listed: catalog::is_listed(&d, now),
             slug: d.slug,
             headline: d.headline,
-            level: d.level.map(|l| l.as_str().to_owned()),
+            level: d.level,
             avatar: d.avatar_path,
         });
     }

@@ -173,12 +173,11 @@ impl ShortlistsPage {
 
 impl EntryView {
     fn new(e: EntryDetail) -> Self {
-        let level = e.level.clone().unwrap_or_default();
         EntryView {
             avatar: Avatar::new(&e.display_name, e.avatar.as_deref(), AvatarSize::Medium),
             id: e.id,
-            level_css: level.parse::<Level>().map(Level::css).unwrap_or("").into(),
-            level,
+            level_css: e.level.map(Level::css).unwrap_or("").into(),
+            level: e.level.map(Level::as_str).unwrap_or("").into(),
             slug: e.slug,
             name: e.display_name,
             headline: e.headline,

@@ -296,6 +296,10 @@ async fn the_dashboard_explains_listing_and_charts_billing_and_vetting() {
     // The engagement page: hours per week against the weekly share of 160 h.
     let monday = now().date() - Duration::days(i64::from(now().weekday().num_days_from_monday()));
     let week_before = monday - Duration::weeks(1);
+    // No hours yet: the empty-state sentence, not an empty chart.
+    let (_, page) = company.get_html(&format!("/engagements/{paid}")).await;
+    assert!(!page.contains("chart-hours-title"));
+    assert!(page.contains("logs hours every week"));
     app.with_conn(move |conn| {
         ladder::models::hour_log::upsert(conn, paid, monday, 37 * 60 + 30, "", now()).unwrap();
         ladder::models::hour_log::upsert(conn, paid, week_before, 40 * 60, "", now()).unwrap();
