@@ -154,21 +154,7 @@ pub fn claim_next(
                 .first(conn)
                 .optional()?;
             let Some(id) = due else { return Ok(None) };
-            diesel::update(
-                jobs::table
-                    .find(id)
-                    .filter(jobs::status.eq(JobStatus::Queued)),
-            )
-            .set((
-                jobs::status.eq(JobStatus::Running),
-                jobs::attempts.eq(jobs::attempts + 1),
-                jobs::locked_at.eq(Some(now)),
-                jobs::locked_by.eq(Some(worker)),
-                jobs::updated_at.eq(now),
-            ))
-            .returning(jobs::all_columns)
-            .get_result(conn)
-            .optional()
+            claim(conn, id, worker, now)
         }
     })
 }

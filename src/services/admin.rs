@@ -165,25 +165,7 @@ fn unlist_developer_of(
     } else {
         format!("Account disabled: {reason}")
     };
-    developer::apply_vetting(
-        conn,
-        d.id,
-        &developer::VettingChanges {
-            published_at: Some(None),
-            paused_reason: Some(Some(why.clone())),
-            updated_at: Some(now),
-            ..Default::default()
-        },
-    )?;
-    audit::record(
-        conn,
-        Some(admin_id),
-        "developer.paused",
-        "developer",
-        Some(d.id),
-        why,
-    )?;
-    Ok(())
+    Ok(super::vetting::pause(conn, admin_id, d.id, why, now)?)
 }
 
 pub fn recent_emails(conn: &mut DbConn, limit: i64) -> Result<Vec<email::EmailRow>, DbError> {

@@ -382,6 +382,36 @@ pub fn decide(
     })
 }
 
+/// Takes a published profile out of the catalog until an admin publishes it again,
+/// audited as `developer.paused` with `reason`. Runs inside the caller's transaction.
+pub(crate) fn pause(
+    conn: &mut DbConn,
+    admin_id: i32,
+    developer_id: i32,
+    reason: String,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    developer::apply_vetting(
+        conn,
+        developer_id,
+        &developer::VettingChanges {
+            published_at: Some(None),
+            paused_reason: Some(Some(reason.clone())),
+            updated_at: Some(now),
+            ..Default::default()
+        },
+    )?;
+    audit::record(
+        conn,
+        Some(admin_id),
+        "developer.paused",
+        "developer",
+        Some(developer_id),
+        reason,
+    )?;
+    Ok(())
+}
+
 /// Publishes an approved profile, or pauses it with a reason.
 pub fn set_published(
     conn: &mut DbConn,
@@ -404,29 +434,29 @@ pub fn set_published(
         if !publish && reason.is_none() {
             return Err(not_allowed("Say why the profile is paused."));
         }
-        developer::apply_vetting(
-            conn,
-            developer_id,
-            &developer::VettingChanges {
-                published_at: Some(publish.then_some(now)),
-                paused_reason: Some(if publish { None } else { reason.clone() }),
-                updated_at: Some(now),
-                ..Default::default()
-            },
-        )?;
-        let (action, details) = if publish {
-            ("developer.published", String::new())
-        } else {
-            ("developer.paused", reason.unwrap_or_default())
-        };
-        audit::record(
-            conn,
-            Some(admin_id),
-            action,
-            "developer",
-            Some(developer_id),
-            details,
-        )?;
+        match reason {
+            Some(reason) if !publish => pause(conn, admin_id, developer_id, reason, now)?,
+            _ => {
+                developer::apply_vetting(
+                    conn,
+                    developer_id,
+                    &developer::VettingChanges {
+                        published_at: Some(Some(now)),
+                        paused_reason: Some(None),
+                        updated_at: Some(now),
+                        ..Default::default()
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    Some(admin_id),
+                    "developer.published",
+                    "developer",
+                    Some(developer_id),
+                    String::new(),
+                )?;
+            }
+        }
         Ok(())
     })
 }

@@ -13,7 +13,8 @@ use crate::models::developer::DeveloperRow;
 use crate::services::admin::DeveloperDetail;
 use crate::services::vetting;
 
-fn when(t: NaiveDateTime) -> String {
+/// How the admin pages print a moment: `2026-12-02 14:05` (UTC).
+pub fn when(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 

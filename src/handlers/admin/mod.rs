@@ -10,9 +10,7 @@ pub mod vetting;
 use serde::Deserialize;
 use validator::Validate;
 
-fn when(t: chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
+use crate::views::vetting::when;
 
 /// The search box's text, at most 100 characters.
 fn search_text(q: &Option<String>) -> String {
